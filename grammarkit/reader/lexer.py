@@ -1,0 +1,322 @@
+"""Tokenizer for llguidance's Lark dialect.
+
+It mirrors the token table of llguidance's own Lark lexer (``parser/src/lark/lexer.rs``):
+literal tokens and regex tokens compete for the longest match, ties go to the token
+listed first, spaces, tabs and ``#``/``//`` comments are skipped, and ``%json``,
+``%regex`` and ``%llguidance`` are followed by one JSON value read the way serde_json's
+stream reader does. Standard Lark syntax that llguidance lacks (``%extend``) is tokenized
+too, so the lint rules can report it at its exact place.
+
+Two context facts are resolved here because an LALR(1) parser cannot see two tokens
+ahead, exactly as llguidance's recursive-descent parser decides them:
+
+* ``{`` followed by a number or ``,`` starts a repetition (``x{2,3}``); any other ``{``
+  opens template parameters or arguments (``name{a, b}``).
+* ``~`` followed by a number is Lark's repetition (``x ~ 2..3``); any other ``~`` is
+  llguidance's negation.
+
+A newline followed directly by ``|`` continues the alternatives of the current
+definition, so it is dropped; every other newline ends an item.
+
+The token type names match the terminals declared in ``dialect.lark``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lark import Token
+
+# (type, literal) — checked before regex tokens on equal length, as in llguidance.
+_LITERALS: list[tuple[str, str]] = [
+    ("ARROW", "->"),
+    ("COLON", ":"),
+    ("COMMA", ","),
+    ("DOT", "."),
+    ("DOTDOT", ".."),
+    ("KW_DECLARE", "%declare"),
+    ("KW_LLGUIDANCE", "%llguidance"),
+    ("KW_IGNORE", "%ignore"),
+    ("KW_IMPORT", "%import"),
+    ("KW_OVERRIDE", "%override"),
+    ("KW_EXTEND", "%extend"),  # standard Lark; llguidance has no such token
+    ("KW_JSON", "%json"),
+    ("KW_REGEX", "%regex"),
+    ("KW_LARK", "%lark"),
+    ("KW_IF", "%if"),
+    ("LPAR", "("),
+    ("RPAR", ")"),
+    ("LBRACE", "{"),
+    ("RBRACE", "}"),
+    ("LSQB", "["),
+    ("RSQB", "]"),
+    ("TILDE", "~"),
+    ("VBAR", "|"),
+    ("AMPERSAND", "&"),
+    ("EQUAL", "="),
+    ("HASH", "#"),
+    ("UNDERSCORE", "_"),
+    ("DOUBLE_COLON", "::"),
+]
+
+_REGEXES: list[tuple[str, str]] = [
+    ("OP", r"[+*?]"),
+    ("RULE", r"!?[_?]?[a-z][_a-z0-9\-]*"),
+    ("TOKEN", r"_?[A-Z][_A-Z0-9\-]*"),
+    (
+        "STRING",
+        r'"(?:\\(?:["\\/bfnrt]|u[a-fA-F0-9]{4}|x[a-fA-F0-9]{2})|[^"\\\x00-\x1f\x7f])*"i?',
+    ),
+    ("REGEXP", r"/(?:\\.|[^/\\])+/[imslux]*"),
+    ("NUMBER", r"[+-]?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"),
+    ("HEXNUMBER", r"0[xX][0-9a-fA-F]+"),
+    ("_NL", r"(?:\r?\n)+[ \t]*"),
+    ("SPECIAL_TOKEN", r"<[^<>\s]+>"),
+    ("GRAMMAR_REF", r"@[a-zA-Z0-9_\-]+"),
+]
+
+_SKIP = re.compile(r"(?:#|//)[^\n]*|[ \t]+")
+_DOTALL_REGEX = re.compile(r"/(?:\\.|[^/\\])+/[imslux]*", re.DOTALL)
+_WS = re.compile(r"[ \t\r\n]*")
+_REPEAT_AFTER_BRACE = re.compile(r"[ \t]*(?:,|[+-]?[0-9])")
+_NUMBER_AFTER_TILDE = re.compile(r"[ \t]*[+-]?[0-9]")
+
+KEYWORDS_WITH_JSON = {"KW_JSON", "KW_REGEX", "KW_LLGUIDANCE"}
+
+
+def _build_dispatch() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """First character -> candidate tokens in priority order."""
+    candidates: list[tuple[str, re.Pattern[str]]] = [
+        (name, re.compile(re.escape(lit))) for name, lit in _LITERALS
+    ]
+    for name, pattern in _REGEXES:
+        flags = re.DOTALL if name == "REGEXP" else 0
+        candidates.append((name, _DOTALL_REGEX if name == "REGEXP" else re.compile(pattern, flags)))
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    probe_chars = [chr(c) for c in range(0x80)]
+    for ch in probe_chars:
+        table[ch] = [(n, p) for n, p in candidates if _can_start(n, ch)]
+    return table
+
+
+def _can_start(name: str, ch: str) -> bool:
+    for lit_name, lit in _LITERALS:
+        if lit_name == name:
+            return lit[0] == ch
+    starts = {
+        "OP": "+*?",
+        "RULE": "!_?abcdefghijklmnopqrstuvwxyz",
+        "TOKEN": "_ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "STRING": '"',
+        "REGEXP": "/",
+        "NUMBER": "+-0123456789",
+        "HEXNUMBER": "0",
+        "_NL": "\r\n",
+        "SPECIAL_TOKEN": "<",
+        "GRAMMAR_REF": "@",
+    }
+    return ch in starts[name]
+
+
+_DISPATCH = _build_dispatch()
+
+
+class LexError(ValueError):
+    """Text llguidance's lexer would stop at. ``offset`` is a character offset."""
+
+    def __init__(self, message: str, offset: int, end: int | None = None, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.end = offset + 1 if end is None else end
+        self.hint = hint
+
+
+@dataclass(slots=True)
+class _Pos:
+    line: int = 1
+    line_start: int = 0  # offset of the current line's first character
+
+    def advance(self, text: str, start: int, end: int) -> None:
+        nl = text.count("\n", start, end)
+        if nl:
+            self.line += nl
+            self.line_start = text.rindex("\n", start, end) + 1
+
+
+def _json_prefix(text: str, start: int) -> int:
+    """End offset of the JSON value that starts (after blanks) at ``start``."""
+    ws = _WS.match(text, start)
+    begin = ws.end() if ws else start
+
+    def reject_constant(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    decoder = json.JSONDecoder(parse_constant=reject_constant)
+    _, end = decoder.raw_decode(text, begin)
+    return end
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """Yield Lark tokens for ``text`` (plus a final ``_NL``); raise :class:`LexError`."""
+    n = len(text)
+    pos = 0
+    where = _Pos()
+    pending_nl: Token | None = None
+    while pos < n:
+        ch = text[pos]
+        skip = _SKIP.match(text, pos)
+        if skip and not (ch == "#" and _hash_token_wins(text, pos)):
+            where.advance(text, pos, skip.end())
+            pos = skip.end()
+            continue
+        best_name, best_end = None, pos
+        for name, pattern in _DISPATCH.get(ch, ()):
+            m = pattern.match(text, pos)
+            if m and m.end() > best_end:
+                best_name, best_end = name, m.end()
+        if best_name is None:
+            raise _lex_error(text, pos)
+        if best_name == "NUMBER" and text.startswith("..", best_end - 1):
+            best_end -= 1  # llguidance reads `1..2` as 1, .., 2
+        if best_name == "LBRACE" and _REPEAT_AFTER_BRACE.match(text, best_end):
+            best_name = "REPEAT_LBRACE"
+        elif best_name == "TILDE" and _NUMBER_AFTER_TILDE.match(text, best_end):
+            best_name = "REPEAT_TILDE"
+        value = text[pos:best_end]
+        line, column = where.line, pos - where.line_start + 1
+        where.advance(text, pos, best_end)
+        tok = Token(
+            best_name,
+            value,
+            start_pos=pos,
+            line=line,
+            column=column,
+            end_line=where.line,
+            end_column=best_end - where.line_start + 1,
+            end_pos=best_end,
+        )
+        pos = best_end
+        if best_name == "_NL":
+            if pending_nl is None:
+                pending_nl = tok
+            else:  # two newline tokens in a row (a comment line between them)
+                yield pending_nl
+                pending_nl = tok
+            continue
+        if pending_nl is not None:
+            if best_name != "VBAR":
+                yield pending_nl
+            pending_nl = None
+        yield tok
+        if best_name in KEYWORDS_WITH_JSON:
+            try:
+                end = _json_prefix(text, pos)
+            except ValueError as exc:
+                keyword = value
+                raise LexError(
+                    f"cannot read the JSON value after {keyword}: {_json_message(exc)}",
+                    _json_error_offset(exc, pos),
+                    hint=f"{keyword} must be followed by one JSON value, e.g. {keyword} {{ ... }}",
+                ) from None
+            jline, jcol = where.line, pos - where.line_start + 1
+            where.advance(text, pos, end)
+            yield Token(
+                "JSON",
+                text[pos:end],
+                start_pos=pos,
+                line=jline,
+                column=jcol,
+                end_line=where.line,
+                end_column=end - where.line_start + 1,
+                end_pos=end,
+            )
+            pos = end
+    line, column = where.line, pos - where.line_start + 1
+    if pending_nl is not None:
+        yield pending_nl
+    yield Token("_NL", "", start_pos=pos, line=line, column=column, end_line=line,
+                end_column=column, end_pos=pos)
+
+
+def _hash_token_wins(text: str, pos: int) -> bool:
+    # `#` alone is both a comment and the (unused) HASH token; the comment wins.
+    return False
+
+
+def _json_message(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    return str(exc)
+
+
+def _json_error_offset(exc: ValueError, fallback: int) -> int:
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.pos
+    return fallback
+
+
+def _lex_error(text: str, pos: int) -> LexError:
+    ch = text[pos]
+    if ch == '"':
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        bad = _bad_string_escape(text, pos, end)
+        if bad is not None:
+            return LexError(
+                f"invalid escape {text[bad:bad + 2]!r} in string literal",
+                bad,
+                bad + 2,
+                hint='string literals use JSON escapes (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) '
+                "plus \\xXX; for a character class use a regex literal /.../",
+            )
+        return LexError(
+            "unterminated string literal",
+            pos,
+            end,
+            hint="close the string with \" on the same line; raw control characters must be escaped",
+        )
+    if ch == "/":
+        return LexError(
+            "unterminated regex literal",
+            pos,
+            hint="close the regex with / (write a literal slash inside it as \\/)",
+        )
+    if ch == "%":
+        m = re.match(r"%[A-Za-z_]*", text[pos:])
+        word = m.group(0) if m else "%"
+        return LexError(
+            f"unknown directive {word!r}",
+            pos,
+            pos + len(word),
+            hint="llguidance knows %ignore, %import, %override, %declare, %json, %regex, "
+            "%lark, %llguidance and %if",
+        )
+    if ch == "\x00":
+        return LexError("NUL character in grammar text", pos)
+    return LexError(f"unexpected character {ch!r}", pos)
+
+
+def _bad_string_escape(text: str, start: int, end: int) -> int | None:
+    i = start + 1
+    while i < end:
+        c = text[i]
+        if c == '"':
+            return None
+        if c == "\\":
+            nxt = text[i + 1 : i + 2]
+            if nxt in '"\\/bfnrt' and nxt:
+                i += 2
+                continue
+            if nxt == "u" and re.match(r"[0-9a-fA-F]{4}", text[i + 2 : i + 6]):
+                i += 6
+                continue
+            if nxt == "x" and re.match(r"[0-9a-fA-F]{2}", text[i + 2 : i + 4]):
+                i += 4
+                continue
+            return i
+        i += 1
+    return None

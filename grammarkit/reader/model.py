@@ -1,0 +1,313 @@
+"""The located model of a Lark grammar that lint rules read.
+
+Every node carries a :class:`~grammarkit.span.Span` (1-based line/column, end exclusive,
+plus character offsets). Expressions form a tree:
+
+``Expansions`` (``a | b``) → ``Alternative`` (one branch, with its ``-> alias``) →
+``Sequence`` (items one after another; several when joined with llguidance's ``&``) →
+items: ``Repeat`` (``x*``, ``x~2..3``, ``x{2,3}``), ``Group`` (``( … )``), ``Maybe``
+(``[ … ]``), ``Not`` (llguidance's ``~x``) and the leaves ``Literal``, ``RegexLiteral``,
+``LiteralRange``, ``NameRef``, ``TemplateUsage``, ``ParamName``, ``SpecialToken``,
+``GrammarRef``, ``JsonValue``, ``RegexExt`` and ``NestedLark``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any, Union
+
+from ..span import LineIndex, Span
+
+
+@dataclass(slots=True)
+class Node:
+    span: Span
+
+    def children(self) -> Iterator["Node"]:
+        for f in fields(self):
+            if f.name == "span":
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                yield value
+            elif isinstance(value, list):
+                for v in value:
+                    if isinstance(v, Node):
+                        yield v
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Pre-order walk of ``node`` and everything below it (iterative)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(current.children())))
+
+
+# ---------------------------------------------------------------- leaves
+
+
+@dataclass(slots=True)
+class Literal(Node):
+    """A string literal ``"..."`` (``value`` decoded, ``raw`` as written)."""
+
+    value: str
+    raw: str
+    flags: str = ""  # "i" for case-insensitive
+
+
+@dataclass(slots=True)
+class RegexLiteral(Node):
+    """A regex literal ``/.../flags``. ``pattern`` is the text between the slashes
+    exactly as written (``\\/`` included); ``pattern_offset`` is the character offset
+    of its first character in the grammar text."""
+
+    pattern: str
+    flags: str
+    pattern_offset: int
+
+
+@dataclass(slots=True)
+class LiteralRange(Node):
+    """``"a".."z"``."""
+
+    low: Literal
+    high: Literal
+
+
+@dataclass(slots=True)
+class NameRef(Node):
+    name: str
+
+    @property
+    def is_terminal(self) -> bool:
+        return is_terminal_name(self.name)
+
+
+@dataclass(slots=True)
+class TemplateUsage(Node):
+    """``name{arg, …}``: a use of a Lark template."""
+
+    name: str
+    name_span: Span
+    args: list[Node]
+
+
+@dataclass(slots=True)
+class ParamName(Node):
+    """``name::expr``: a reference to a parametric rule (llguidance)."""
+
+    name: str
+    expr: str
+
+
+@dataclass(slots=True)
+class SpecialToken(Node):
+    """``<|token|>`` or ``<[123]>`` (llguidance)."""
+
+    text: str
+
+
+@dataclass(slots=True)
+class GrammarRef(Node):
+    """``@name``: a reference to another grammar (llguidance)."""
+
+    name: str
+
+
+@dataclass(slots=True)
+class JsonValue(Node):
+    """``%json { … }``: an inline JSON schema (llguidance)."""
+
+    value: Any
+    raw: str
+
+
+@dataclass(slots=True)
+class RegexExt(Node):
+    """``%regex { … }``: a structured regex (llguidance)."""
+
+    value: Any
+    raw: str
+
+
+@dataclass(slots=True)
+class NestedLark(Node):
+    """``%lark { … }``: a nested grammar (llguidance)."""
+
+    items: list["Item"]
+
+
+# ---------------------------------------------------------------- structure
+
+
+@dataclass(slots=True)
+class Group(Node):
+    body: "Expansions"
+
+
+@dataclass(slots=True)
+class Maybe(Node):
+    body: "Expansions"
+
+
+@dataclass(slots=True)
+class Not(Node):
+    """llguidance's negation ``~x`` (terminals only)."""
+
+    operand: Node
+
+
+@dataclass(slots=True)
+class Repeat(Node):
+    """``item op``. ``form`` is ``"op"`` (``* + ?``), ``"tilde"`` (``~ m..n``) or
+    ``"braces"`` (``{m,n}``); ``max`` is None when unbounded."""
+
+    item: Node
+    form: str
+    op: str
+    min: int
+    max: int | None
+    op_span: Span
+
+
+@dataclass(slots=True)
+class Sequence(Node):
+    items: list[Node]
+
+
+@dataclass(slots=True)
+class Alternative(Node):
+    """One branch of an ``|``. ``conjuncts`` has more than one sequence only when
+    llguidance's ``&`` joins them. ``condition`` is the text after ``%if``."""
+
+    conjuncts: list[Sequence]
+    alias: str | None = None
+    alias_span: Span | None = None
+    condition: str | None = None
+
+
+@dataclass(slots=True)
+class Expansions(Node):
+    alternatives: list[Alternative]
+
+
+# ---------------------------------------------------------------- items
+
+
+@dataclass(slots=True)
+class Attribute(Node):
+    """``[key]`` or ``[key=value]`` on a rule (llguidance: lazy, capture, stop, …)."""
+
+    key: str
+    value: str | None
+    value_span: Span | None = None
+
+
+@dataclass(slots=True)
+class Definition(Node):
+    """A rule (lowercase) or terminal (uppercase) definition."""
+
+    kind: str  # "rule" | "terminal"
+    name: str  # without the ! and ? modifiers
+    name_span: Span
+    modifiers: str  # "", "!", "?", "!?"
+    body: Expansions
+    params: list[str] | None = None  # template parameters
+    params_span: Span | None = None
+    priority: int | None = None
+    priority_span: Span | None = None
+    attributes: list[Attribute] = field(default_factory=list)
+    parametric: bool = False  # llguidance `name::_`
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.kind == "terminal"
+
+
+@dataclass(slots=True)
+class ImportName(Node):
+    name: str
+    alias: str | None = None
+
+
+@dataclass(slots=True)
+class Import(Node):
+    """``%import a.b.C [-> D]`` or ``%import a.b (C, D)``."""
+
+    module: list[str]  # path without the imported name(s): ["common"]
+    relative: bool
+    names: list[ImportName]
+    path_span: Span
+
+    @property
+    def module_name(self) -> str:
+        return ("." if self.relative else "") + ".".join(self.module)
+
+
+@dataclass(slots=True)
+class Ignore(Node):
+    body: Expansions
+
+
+@dataclass(slots=True)
+class Declare(Node):
+    names: list[str]
+
+
+@dataclass(slots=True)
+class Override(Node):
+    """``%override`` or ``%extend`` (``directive`` says which) of a definition."""
+
+    directive: str
+    definition: Definition
+
+
+@dataclass(slots=True)
+class LLGuidanceOptions(Node):
+    value: Any
+    raw: str
+
+
+Item = Union[Definition, Import, Ignore, Declare, Override, LLGuidanceOptions]
+
+
+@dataclass(slots=True)
+class Grammar:
+    """A read grammar: its items in source order and lookup tables."""
+
+    text: str
+    items: list[Item]
+    index: LineIndex
+
+    @property
+    def definitions(self) -> list[Definition]:
+        return [i for i in self.items if isinstance(i, Definition)]
+
+    def definition_map(self) -> dict[str, Definition]:
+        """Name → first definition (imports are not included)."""
+        result: dict[str, Definition] = {}
+        for d in self.definitions:
+            result.setdefault(d.name, d)
+        return result
+
+    def imported_names(self) -> dict[str, tuple[Import, ImportName]]:
+        """Local name → the import that provides it."""
+        result = {}
+        for item in self.items:
+            if isinstance(item, Import):
+                for n in item.names:
+                    result[n.alias or n.name] = (item, n)
+        return result
+
+    def nodes(self) -> Iterator[Node]:
+        """Every node of every item, including nested ``%lark`` grammars."""
+        for item in self.items:
+            yield from walk(item)
+
+
+def is_terminal_name(name: str) -> bool:
+    stripped = name.lstrip("_")
+    return bool(stripped) and stripped[0].isupper()
