@@ -87,38 +87,30 @@ _NUMBER_AFTER_TILDE = re.compile(r"[ \t]*[+-]?[0-9]")
 KEYWORDS_WITH_JSON = {"KW_JSON", "KW_REGEX", "KW_LLGUIDANCE"}
 
 
+_STARTS = {
+    "OP": "+*?",
+    "RULE": "!_?abcdefghijklmnopqrstuvwxyz",
+    "TOKEN": "_ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "STRING": '"',
+    "REGEXP": "/",
+    "NUMBER": "+-0123456789",
+    "HEXNUMBER": "0",
+    "_NL": "\r\n",
+    "SPECIAL_TOKEN": "<",
+    "GRAMMAR_REF": "@",
+}
+
+
 def _build_dispatch() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """First character -> candidate tokens in priority order."""
-    candidates: list[tuple[str, re.Pattern[str]]] = [
-        (name, re.compile(re.escape(lit))) for name, lit in _LITERALS
-    ]
-    for name, pattern in _REGEXES:
-        flags = re.DOTALL if name == "REGEXP" else 0
-        candidates.append((name, _DOTALL_REGEX if name == "REGEXP" else re.compile(pattern, flags)))
+    """First character -> candidate tokens, in priority order (literals first)."""
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    probe_chars = [chr(c) for c in range(0x80)]
-    for ch in probe_chars:
-        table[ch] = [(n, p) for n, p in candidates if _can_start(n, ch)]
+    for name, lit in _LITERALS:
+        table.setdefault(lit[0], []).append((name, re.compile(re.escape(lit))))
+    for name, pattern in _REGEXES:
+        compiled = _DOTALL_REGEX if name == "REGEXP" else re.compile(pattern)
+        for ch in _STARTS[name]:
+            table.setdefault(ch, []).append((name, compiled))
     return table
-
-
-def _can_start(name: str, ch: str) -> bool:
-    for lit_name, lit in _LITERALS:
-        if lit_name == name:
-            return lit[0] == ch
-    starts = {
-        "OP": "+*?",
-        "RULE": "!_?abcdefghijklmnopqrstuvwxyz",
-        "TOKEN": "_ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        "STRING": '"',
-        "REGEXP": "/",
-        "NUMBER": "+-0123456789",
-        "HEXNUMBER": "0",
-        "_NL": "\r\n",
-        "SPECIAL_TOKEN": "<",
-        "GRAMMAR_REF": "@",
-    }
-    return ch in starts[name]
 
 
 _DISPATCH = _build_dispatch()

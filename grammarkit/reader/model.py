@@ -20,21 +20,41 @@ from typing import Any, Union
 from ..span import LineIndex, Span
 
 
-@dataclass(slots=True)
+# Only __init__ is generated for the node classes (repr and eq are written once here):
+# generating methods for every class costs measurable start-up time.
+_NODE = {"slots": True, "repr": False, "eq": False}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+@dataclass(**_NODE)
 class Node:
     span: Span
 
     def children(self) -> Iterator["Node"]:
-        for f in fields(self):
-            if f.name == "span":
-                continue
-            value = getattr(self, f.name)
+        cls = type(self)
+        names = _CHILD_FIELDS.get(cls)
+        if names is None:
+            names = _CHILD_FIELDS[cls] = tuple(f.name for f in fields(self) if f.name != "span")
+        for name in names:
+            value = getattr(self, name)
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, list):
                 for v in value:
                     if isinstance(v, Node):
                         yield v
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return f"{type(self).__name__}({parts})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._values() == other._values()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -49,7 +69,7 @@ def walk(node: Node) -> Iterator[Node]:
 # ---------------------------------------------------------------- leaves
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Literal(Node):
     """A string literal ``"..."`` (``value`` decoded, ``raw`` as written)."""
 
@@ -58,7 +78,7 @@ class Literal(Node):
     flags: str = ""  # "i" for case-insensitive
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class RegexLiteral(Node):
     """A regex literal ``/.../flags``. ``pattern`` is the text between the slashes
     exactly as written (``\\/`` included); ``pattern_offset`` is the character offset
@@ -69,7 +89,7 @@ class RegexLiteral(Node):
     pattern_offset: int
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class LiteralRange(Node):
     """``"a".."z"``."""
 
@@ -77,7 +97,7 @@ class LiteralRange(Node):
     high: Literal
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class NameRef(Node):
     name: str
 
@@ -86,7 +106,7 @@ class NameRef(Node):
         return is_terminal_name(self.name)
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class TemplateUsage(Node):
     """``name{arg, …}``: a use of a Lark template."""
 
@@ -95,7 +115,7 @@ class TemplateUsage(Node):
     args: list[Node]
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class ParamName(Node):
     """``name::expr``: a reference to a parametric rule (llguidance)."""
 
@@ -103,21 +123,21 @@ class ParamName(Node):
     expr: str
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class SpecialToken(Node):
     """``<|token|>`` or ``<[123]>`` (llguidance)."""
 
     text: str
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class GrammarRef(Node):
     """``@name``: a reference to another grammar (llguidance)."""
 
     name: str
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class JsonValue(Node):
     """``%json { … }``: an inline JSON schema (llguidance)."""
 
@@ -125,7 +145,7 @@ class JsonValue(Node):
     raw: str
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class RegexExt(Node):
     """``%regex { … }``: a structured regex (llguidance)."""
 
@@ -133,7 +153,7 @@ class RegexExt(Node):
     raw: str
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class NestedLark(Node):
     """``%lark { … }``: a nested grammar (llguidance)."""
 
@@ -143,24 +163,24 @@ class NestedLark(Node):
 # ---------------------------------------------------------------- structure
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Group(Node):
     body: "Expansions"
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Maybe(Node):
     body: "Expansions"
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Not(Node):
     """llguidance's negation ``~x`` (terminals only)."""
 
     operand: Node
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Repeat(Node):
     """``item op``. ``form`` is ``"op"`` (``* + ?``), ``"tilde"`` (``~ m..n``) or
     ``"braces"`` (``{m,n}``); ``max`` is None when unbounded."""
@@ -173,12 +193,12 @@ class Repeat(Node):
     op_span: Span
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Sequence(Node):
     items: list[Node]
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Alternative(Node):
     """One branch of an ``|``. ``conjuncts`` has more than one sequence only when
     llguidance's ``&`` joins them. ``condition`` is the text after ``%if``."""
@@ -189,7 +209,7 @@ class Alternative(Node):
     condition: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Expansions(Node):
     alternatives: list[Alternative]
 
@@ -197,7 +217,7 @@ class Expansions(Node):
 # ---------------------------------------------------------------- items
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Attribute(Node):
     """``[key]`` or ``[key=value]`` on a rule (llguidance: lazy, capture, stop, …)."""
 
@@ -206,7 +226,7 @@ class Attribute(Node):
     value_span: Span | None = None
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Definition(Node):
     """A rule (lowercase) or terminal (uppercase) definition."""
 
@@ -227,13 +247,13 @@ class Definition(Node):
         return self.kind == "terminal"
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class ImportName(Node):
     name: str
     alias: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Import(Node):
     """``%import a.b.C [-> D]`` or ``%import a.b (C, D)``."""
 
@@ -247,17 +267,17 @@ class Import(Node):
         return ("." if self.relative else "") + ".".join(self.module)
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Ignore(Node):
     body: Expansions
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Declare(Node):
     names: list[str]
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Override(Node):
     """``%override`` or ``%extend`` (``directive`` says which) of a definition."""
 
@@ -265,7 +285,7 @@ class Override(Node):
     definition: Definition
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class LLGuidanceOptions(Node):
     value: Any
     raw: str
@@ -274,7 +294,7 @@ class LLGuidanceOptions(Node):
 Item = Union[Definition, Import, Ignore, Declare, Override, LLGuidanceOptions]
 
 
-@dataclass(slots=True)
+@dataclass(**_NODE)
 class Grammar:
     """A read grammar: its items in source order and lookup tables."""
 

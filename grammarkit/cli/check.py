@@ -1,0 +1,108 @@
+"""``grammarkit check PATH...``"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from .app import app
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class SyntaxChoice(str, Enum):
+    lark = "lark"
+    regex = "regex"
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Grammar files or directories ('-' for standard input).")],
+    syntax: Annotated[
+        Optional[SyntaxChoice],
+        typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    select: Annotated[
+        Optional[str], typer.Option("--select", help="Only these rule codes/prefixes/names (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        Optional[str], typer.Option("--ignore", help="Skip these rule codes/prefixes/names (comma-separated).")
+    ] = None,
+) -> int:
+    """Lint grammars: every problem at once, with codes, locations and fix hints."""
+    from ..lint import InputError, collect_grammar_files, decode_grammar_bytes, lint_file, lint_text
+
+    chosen = syntax.value if syntax else None
+    sel = _split(select)
+    ign = _split(ignore)
+    _validate_codes(sel, ign)
+    results = []
+    input_errors: list[dict] = []
+
+    def fail(err: InputError) -> None:
+        input_errors.append({"path": err.path, "message": err.message})
+        print(f"grammarkit: error: {err}", file=sys.stderr)
+
+    targets: list[str] = []
+    for raw in paths:
+        if raw == "-":
+            targets.append("-")
+            continue
+        try:
+            targets.extend(str(p) for p in collect_grammar_files([raw]))
+        except InputError as err:
+            fail(err)
+    for target in targets:
+        try:
+            if target == "-":
+                data = sys.stdin.buffer.read()
+                text = decode_grammar_bytes(data, "<stdin>")
+                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", select=sel, ignore=ign))
+            else:
+                results.append(lint_file(target, syntax=chosen, select=sel, ignore=ign))
+        except InputError as err:
+            fail(err)
+
+    if output_format is OutputFormat.json:
+        from ..output.json_format import render_json
+
+        print(render_json(results, input_errors))
+    else:
+        from ..output.text import render_results, summary_line
+
+        body = render_results(results)
+        if body:
+            print(body)
+        if results:
+            print(summary_line(results))
+    if input_errors:
+        return 2
+    return 1 if any(r.errors for r in results) else 0
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _validate_codes(*lists: list[str] | None) -> None:
+    from ..rules import all_rules
+
+    known = {r.code for r in all_rules()} | {r.name for r in all_rules()}
+    for items in lists:
+        for item in items or []:
+            if item.upper() == "ALL" or item.upper().startswith("GK") and any(
+                code.startswith(item.upper()) for code in known
+            ):
+                continue
+            if item.lower() in known or item.upper() in known:
+                continue
+            raise typer.BadParameter(f"unknown rule {item!r}", param_hint="--select/--ignore")

@@ -1,0 +1,189 @@
+"""The library entry points: lint grammar text or files, get every diagnostic at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .context import LintContext
+from .diagnostics import Diagnostic, Severity
+
+GRAMMAR_SUFFIXES = {".lark": "lark", ".regex": "regex"}
+MAX_GRAMMAR_BYTES = 4 * 1024 * 1024
+
+
+class InputError(Exception):
+    """A file that cannot be linted at all (missing, unreadable, not UTF-8, binary, too big)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class LintResult:
+    """The diagnostics of one grammar, sorted by position."""
+
+    path: str
+    syntax: str
+    diagnostics: list[Diagnostic]
+    text: str = field(repr=False, default="")
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        return [d.code for d in self.diagnostics]
+
+
+def detect_syntax(path: str | os.PathLike[str]) -> str | None:
+    return GRAMMAR_SUFFIXES.get(Path(path).suffix.lower())
+
+
+def lint_text(
+    text: str,
+    *,
+    syntax: str = "lark",
+    path: str = "<string>",
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+) -> LintResult:
+    """Lint grammar ``text`` and return every diagnostic, sorted by position.
+
+    ``select``/``ignore`` take rule codes (or code prefixes such as ``GK1``) or names.
+    """
+    if syntax not in ("lark", "regex"):
+        raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
+    from .rules import all_rules
+
+    ctx = LintContext(text=text, syntax=syntax, path=path)
+    produced: list[tuple[object, object]] = []
+    for rule in all_rules():
+        if syntax not in rule.syntaxes:
+            continue
+        for finding in rule.check(ctx):
+            ctx.found.append((rule.code, finding))
+            produced.append((rule, finding))
+    diagnostics = [
+        Diagnostic.at(
+            finding.span,
+            code=rule.code,
+            name=rule.name,
+            severity=rule.severity,
+            message=finding.message,
+            hint=finding.hint,
+            path=path,
+        )
+        for rule, finding in produced
+        if _selected(rule.code, rule.name, select, ignore)
+    ]
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text)
+
+
+def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:
+    for p in patterns:
+        p = p.strip()
+        if not p:
+            continue
+        if p.upper() == "ALL" or code.startswith(p.upper()) or p.lower() == name:
+            return True
+    return False
+
+
+def _selected(code: str, name: str, select, ignore) -> bool:
+    if select is not None and not _matches(code, name, select):
+        return False
+    if ignore is not None and _matches(code, name, ignore):
+        return False
+    return True
+
+
+def read_grammar_file(path: str | os.PathLike[str]) -> str:
+    """Read a grammar file as UTF-8 text, or raise :class:`InputError` with a clear message."""
+    p = Path(path)
+    shown = str(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise InputError(shown, "is a directory")
+        if size > MAX_GRAMMAR_BYTES:
+            raise InputError(shown, f"file is too large ({size} bytes; the limit is {MAX_GRAMMAR_BYTES})")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    except PermissionError:
+        raise InputError(shown, "permission denied") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a directory") from None
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    return decode_grammar_bytes(data, shown)
+
+
+def decode_grammar_bytes(data: bytes, shown: str) -> str:
+    if b"\x00" in data:
+        pos = data.index(b"\x00")
+        raise InputError(shown, f"binary file (NUL byte at offset {pos}); a grammar must be UTF-8 text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            shown, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}, line {line})"
+        ) from None
+
+
+def lint_file(
+    path: str | os.PathLike[str],
+    *,
+    syntax: str | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+) -> LintResult:
+    """Lint one grammar file. The syntax comes from the suffix unless given."""
+    syntax = syntax or detect_syntax(path) or "lark"
+    text = read_grammar_file(path)
+    return lint_text(text, syntax=syntax, path=str(path), select=select, ignore=ignore)
+
+
+def collect_grammar_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Expand directories (recursively) to their ``.lark``/``.regex`` files, sorted.
+
+    Raises :class:`InputError` for a missing path or a directory with no grammars.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in GRAMMAR_SUFFIXES and not _hidden(f, p)
+            )
+            if not found:
+                raise InputError(str(raw), "directory has no .lark or .regex grammars")
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError(str(raw), "no such file or directory")
+    return files
+
+
+def _hidden(f: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in f.relative_to(root).parts)

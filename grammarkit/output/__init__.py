@@ -1,0 +1,1 @@
+"""Renderers for lint results: text for people, JSON for machines."""

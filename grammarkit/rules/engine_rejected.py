@@ -1,0 +1,93 @@
+"""GK109 engine-rejected: llguidance rejects the grammar for a reason no other rule explains.
+
+**What it flags.** The error llguidance's own validation reports
+(``LLMatcher.validate_grammar_with_warnings`` with a byte-level tokenizer), at the
+location it gives, when none of grammarkit's rules already reports that problem: an
+unknown rule or terminal name, a recursive terminal, a duplicate rule, a grammar with
+no ``start``, an invalid regex in a form grammarkit's parser accepted, and anything
+else llguidance refuses.
+
+**Why.** llguidance is what the API runs: when it rejects a grammar, the API rejects
+the tool definition. llguidance stops at its first error, so fix this and check again.
+
+**Example.**
+
+    start: greeting NAME
+    greeting: "hi "
+
+(llguidance: ``unknown name: "NAME"``)
+
+**Fix.** As llguidance's message says; here, define ``NAME: /[A-Za-z]{1,32}/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Severity
+from .base import Finding
+
+CODE = "GK109"
+NAME = "engine-rejected"
+SEVERITY = Severity.ERROR
+SYNTAXES = ("lark", "regex")
+
+# llguidance error categories (see grammarkit.engine) and the rule that reports them.
+CATEGORY_RULES = {
+    "syntax": "GK100",
+    "regex": "GK100",
+    "lookaround": "GK101",
+    "lazy": "GK102",
+    "priority": "GK103",
+    "template": "GK104",
+    "import": "GK105",
+    "declare": "GK106",
+    "override": "GK108",
+    "extend": "GK108",
+}
+
+
+def check(ctx) -> Iterator[Finding]:
+    report = ctx.engine
+    if report.ok or report.error is None:
+        return
+    err = report.error
+    if _explained(ctx, err):
+        return
+    if err.line is not None:
+        column = err.column or 1
+        start = ctx.index.offset(err.line, column)
+        end = ctx.index.offset(err.line, err.end_column) if err.end_column else start + 1
+        span = ctx.index.span(start, max(end, start))
+    else:
+        span = ctx.index.span(0, 0)
+    yield Finding(span, f"llguidance rejects the grammar: {err.message}", _hint(err))
+
+
+def _explained(ctx, err) -> bool:
+    errors = [(code, f) for code, f in ctx.found if code != CODE and _is_error(code)]
+    code = CATEGORY_RULES.get(err.category)
+    if code is not None and any(c == code for c, _ in errors):
+        return True
+    if err.category in ("syntax", "regex") and err.line is not None:
+        # A lexer/parser error on a line where a rule already reports unsupported syntax.
+        return any(f.span.line <= err.line <= f.span.end_line for _, f in errors)
+    return False
+
+
+def _is_error(code: str) -> bool:
+    from . import get_rule
+
+    rule = get_rule(code)
+    return rule is not None and rule.severity is Severity.ERROR
+
+
+def _hint(err) -> str:
+    text = err.message.lower()
+    if "unknown name" in text:
+        return "define the rule or terminal, or fix the spelling of the reference"
+    if "duplicate" in text:
+        return "merge the two definitions into one with alternatives (a | b)"
+    if "start" in text and "not" in text:
+        return "the top rule must be called start"
+    return "llguidance stops at its first error: fix this one and check again"

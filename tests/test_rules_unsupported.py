@@ -1,0 +1,287 @@
+"""GK100–GK109 and the regex-grammar checks: cases that must fire, traps that must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from grammarkit.lint import lint_text
+
+from lintutil import found
+
+# ------------------------------------------------------------------ GK101 lookaround
+
+
+@pytest.mark.parametrize(
+    "regex, col",
+    [("(?=x)y", 5), ("a(?!b)", 6), ("(?<=\\$)[0-9]+", 5), ("x(?<!y)", 6), ("[a](?=b)", 8)],
+)
+def test_lookaround_fires(regex, col):
+    text = f"start: A\nA: /{regex}/\n"
+    assert found(text, code="GK101") == [("GK101", 2, col)]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    ["[(?=]", "\\(?=x", "(?<name>x)", "(?P<name>x)", "(?:x)", "(?i)x", "[?!<=]+", "\\(\\?=", "[[(?=]]"],
+)
+def test_lookaround_traps(regex):
+    assert found(f"start: A\nA: /{regex}/\n", code="GK101") == []
+
+
+def test_lookaround_in_strings_and_comments_is_not_flagged():
+    text = 'start: "(?=x)" A // /(?=x)/\nA: "(?!y)" # (?<=z)\n'
+    assert found(text, code="GK101") == []
+
+
+@pytest.mark.parametrize("regex, col, end", [("\\bfoo", 5, 7), ("a\\B", 6, 8), ("\\b{start}x", 5, 14), ("x\\>", 6, 8)])
+def test_word_boundaries_are_lookarounds_to_llguidance(regex, col, end):
+    result = lint_text(f"start: A\nA: /{regex}/\n")
+    assert [(d.code, d.line, d.column, d.end_column) for d in result.errors] == [("GK101", 2, col, end)]
+
+
+def test_lookaround_in_regex_grammar():
+    assert found("abc(?=d)\n", syntax="regex", code="GK101") == [("GK101", 1, 4)]
+
+
+def test_lookaround_in_multiline_regex_literal_is_located():
+    text = 'start: A\nA: /ab\nc(?=d)/\n'
+    assert found(text, code="GK101") == [("GK101", 3, 2)]
+
+
+# ------------------------------------------------------------------ GK102 lazy
+
+
+@pytest.mark.parametrize(
+    "regex, col",
+    [(".*?", 6), ("a+?", 6), ("b??", 6), ("c{1,3}?", 6), ("d{2}?", 6), ("e{2,}?", 6)],
+)
+def test_lazy_fires_at_quantifier(regex, col):
+    text = f"start: A\nA: /{regex}/\n"
+    assert found(text, code="GK102") == [("GK102", 2, col)]
+
+
+@pytest.mark.parametrize("regex", ["a\\*?", "[*?]", "a?", "(?:ab)+", "[+?]{2}", "a\\+?", "\\??"])
+def test_lazy_traps(regex):
+    assert found(f"start: A\nA: /{regex}/\n", code="GK102") == []
+
+
+def test_swap_greed_flag_is_lazy():
+    assert found("start: A\nA: /(?U)a+/\n", code="GK102") == [("GK102", 2, 5)]
+
+
+def test_lazy_in_regex_grammar():
+    assert found("<b>.+?</b>", syntax="regex", code="GK102") == [("GK102", 1, 5)]
+
+
+# ------------------------------------------------------------------ GK103 priority
+
+
+def test_priority_on_terminal_and_rule():
+    text = 'start: expr\nexpr.2: KW\nKW.10: "select"\n'
+    assert found(text, code="GK103") == [("GK103", 2, 5), ("GK103", 3, 3)]
+
+
+def test_priority_traps():
+    assert found('start: "a"~1..2 "b"{1,2}\nA: "a"\n', code="GK103") == []
+
+
+# ------------------------------------------------------------------ GK104 template
+
+
+def test_template_definition_and_use():
+    text = 'start: sep{X, ","}\nsep{x, s}: x (s x)*\nX: "x"\n'
+    assert found(text, code="GK104") == [("GK104", 1, 8), ("GK104", 2, 4)]
+
+
+def test_template_traps_repetition_braces():
+    assert found('start: x{2} x{1,3} x{,2}\nx: "x"\n', code="GK104") == []
+
+
+# ------------------------------------------------------------------ GK105 import
+
+
+def test_import_from_other_module():
+    text = '%import mylib.NAME\n%import .rel (A, B)\nstart: NAME A B\n'
+    assert found(text, code="GK105") == [("GK105", 1, 9), ("GK105", 2, 9)]
+
+
+def test_import_unknown_common_name():
+    text = "%import common.NOPE\n%import common (WS, BAD)\nstart: NOPE BAD\n"
+    assert found(text, code="GK105") == [("GK105", 1, 16), ("GK105", 2, 21)]
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "%import common.WS",
+        "%import common.INT -> NUMBER",
+        "%import common (WS, INT, LETTER)",
+        "%import common (WS_INLINE)",
+        "%import common.ESCAPED_STRING -> STR",
+    ],
+)
+def test_import_common_traps(imports):
+    assert found(imports + '\nstart: "a"\n', code="GK105") == []
+
+
+# ------------------------------------------------------------------ GK106 declare
+
+
+def test_declare():
+    assert found('%declare _INDENT _DEDENT\nstart: "a"\n', code="GK106") == [("GK106", 1, 1)]
+
+
+def test_declare_word_in_string_is_not_flagged():
+    assert found('start: "%declare X"\n', code="GK106") == []
+
+
+# ------------------------------------------------------------------ GK107 unbounded ignore
+
+
+@pytest.mark.parametrize(
+    "grammar, col",
+    [
+        ('%import common.WS\n%ignore WS\nstart: "a"\n', 9),
+        ('%ignore /\\s+/\nstart: "a"\n', 9),
+        ('COMMENT: /#[^\\n]*/\n%ignore COMMENT\nstart: "a"\n', 9),
+        ('%import common.WS_INLINE -> W\n%ignore W\nstart: "a"\n', 9),
+        ('SP: " "+\n%ignore SP\nstart: "a"\n', 9),
+    ],
+)
+def test_unbounded_ignore(grammar, col):
+    line = 2 if grammar.startswith(("%import", "COMMENT", "SP")) else 1
+    assert found(grammar, code="GK107") == [("GK107", line, col)]
+
+
+@pytest.mark.parametrize(
+    "grammar",
+    [
+        '%ignore " "\nstart: "a"\n',
+        '%ignore /[ \\t]{1,4}/\nstart: "a"\n',
+        'SP: " " | "\\t"\n%ignore SP\nstart: "a"\n',
+        '%import common.WS\nstart: "a" WS "b"\n',
+    ],
+)
+def test_bounded_ignore_traps(grammar):
+    assert found(grammar, code="GK107") == []
+
+
+# ------------------------------------------------------------------ GK108
+
+
+def test_override_and_extend():
+    text = 'start: "a"\n%override start: "b"\n%extend start: "c"\n'
+    assert found(text, code="GK108") == [("GK108", 2, 1), ("GK108", 3, 1)]
+
+
+# ------------------------------------------------------------------ GK109
+
+
+def test_engine_rejected_unknown_name_is_reported_at_llguidance_location():
+    result = lint_text('start: greeting NAME\ngreeting: "hi "\n')
+    errors = [(d.code, d.line, d.column) for d in result.errors]
+    assert errors == [("GK109", 1, 8)]
+    assert "unknown name" in result.errors[0].message
+
+
+def test_engine_rejected_not_duplicated_when_a_rule_explains_it():
+    result = lint_text("start: A\nA: /(?=x)y/\n")
+    assert [d.code for d in result.errors] == ["GK101"]
+
+
+def test_engine_rejected_when_reader_accepts_but_llguidance_does_not():
+    # llguidance stops at the duplicate rule; no grammarkit rule reports duplicates.
+    result = lint_text('start: "a"\nstart: "b"\n')
+    assert [d.code for d in result.errors] == ["GK109"]
+
+
+# ------------------------------------------------------------------ GK100
+
+
+def test_syntax_errors_all_reported():
+    text = 'start: a b\na: ("x"\nb: "y"\nc: "\\q"\n'
+    assert [(c, l) for c, l, _ in found(text, code="GK100")] == [("GK100", 2), ("GK100", 4)]
+
+
+def test_invalid_regex_is_syntax_error_with_location():
+    text = 'start: A B\nA: /[a-z/\nB: /(x/\n'
+    codes = found(text, code="GK100")
+    assert [(c, l) for c, l, _ in codes] == [("GK100", 2), ("GK100", 3)]
+
+
+def test_regex_grammar_syntax_error():
+    assert [(c, l) for c, l, _ in found("[a-z", syntax="regex") if c == "GK100"] == [("GK100", 1)]
+
+
+# ------------------------------------------------------------------ regex grammar checks
+
+
+def test_regex_multiline_and_trailing_newline():
+    assert found("[a-z]+\n", syntax="regex") == []
+    assert found("[a-z]+\n[0-9]\n", syntax="regex", code="GK201") == [("GK201", 1, 7)]
+
+
+def test_regex_slashes():
+    assert found("/[a-z]+/\n", syntax="regex", code="GK202") == [("GK202", 1, 1)]
+    assert found("[a-z]+/x\n", syntax="regex", code="GK202") == []
+
+
+# ------------------------------------------------------------------ everything at once
+
+ALL_UNSUPPORTED = """\
+%import mylib.IDENT
+%declare _INDENT
+start: expr
+expr.2: IDENT | sep{IDENT, ","}
+sep{x, s}: x (s x)*
+LOOK: /(?<=\\$)[0-9]+/
+LAZY: /.+?/
+KW.3: "select"
+%override start: LOOK LAZY KW
+%extend expr: "x"
+%import common.WS
+%ignore WS
+"""
+
+
+def test_every_unsupported_feature_in_one_run():
+    result = lint_text(ALL_UNSUPPORTED)
+    got = {(d.code, d.line) for d in result.diagnostics}
+    expected = {
+        ("GK105", 1),
+        ("GK106", 2),
+        ("GK103", 4),
+        ("GK104", 4),
+        ("GK104", 5),
+        ("GK101", 6),
+        ("GK102", 7),
+        ("GK103", 8),
+        ("GK108", 9),
+        ("GK108", 10),
+        ("GK107", 12),
+    }
+    assert expected <= got, expected - got
+    # Sorted by position.
+    positions = [(d.line, d.column) for d in result.diagnostics]
+    assert positions == sorted(positions)
+
+
+# ------------------------------------------------------------------ GK200 / GK203
+
+
+def test_unanalysed_when_llguidance_compiles_what_grammarkit_cannot_read():
+    # llguidance's regex front end drops a trailing lone backslash; Rust syntax says it is
+    # an error, so grammarkit cannot parse it, but llguidance is the authority.
+    result = lint_text("abc\\\n", syntax="regex")
+    assert [(d.code, d.severity.value, d.line, d.column) for d in result.diagnostics] == [
+        ("GK200", "warning", 1, 4)
+    ]
+    assert result.ok
+
+
+def test_engine_warning_is_reported_as_warning():
+    grammar = 'start: j\nj: %json {"type": "string", "format": "foo", "x-guidance": {"lenient": true}}\n'
+    result = lint_text(grammar)
+    warnings = [(d.code, d.severity.value) for d in result.diagnostics]
+    assert warnings == [("GK203", "warning")]
+    assert "Unknown format" in result.diagnostics[0].message
