@@ -1,0 +1,114 @@
+"""llguidance's verdict on tool inputs: what the model can emit under a grammar.
+
+One :class:`EngineMatcher` compiles the grammar once and checks any number of inputs,
+resetting between them. An input is fed as bytes through a byte-level tokenizer (token id
+= byte value), exactly the bytes the model would produce; it is accepted when every byte
+is consumed and the grammar is in an accepting state at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_MAX_INPUT_BYTES = 4 * 1024 * 1024
+
+
+class MatcherUnavailable(Exception):
+    """llguidance cannot compile the grammar (so nothing can be checked against it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class EngineVerdict:
+    """llguidance's verdict on one input.
+
+    ``consumed`` is the number of bytes llguidance accepted. When the input is rejected
+    either ``stopped_at`` is the byte offset of the first byte that cannot match, or
+    ``ended_early`` is True (every byte matched but the input is incomplete).
+    """
+
+    accepted: bool
+    consumed: int
+    length: int
+    stopped_at: int | None = None
+    ended_early: bool = False
+    too_long: bool = False
+
+    def describe(self, data: bytes | None = None) -> str:
+        if self.accepted:
+            return "accepted"
+        if self.too_long:
+            return f"input is too long ({self.length} bytes)"
+        if self.ended_early:
+            return "the input ends too early"
+        shown = ""
+        if data is not None and self.stopped_at is not None:
+            shown = f" ({data[self.stopped_at:self.stopped_at + 1]!r})"
+        return f"cannot match at byte {self.stopped_at}{shown}"
+
+
+class EngineMatcher:
+    """llguidance matcher for one grammar, reused across inputs."""
+
+    def __init__(self, grammar: str, *, syntax: str = "lark", max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> None:
+        from .engine import compile_report
+
+        report = compile_report(syntax, grammar)  # on a big-stack thread, never crashes
+        if not report.ok:
+            reason = report.error.message if report.error else "llguidance rejects the grammar"
+            raise MatcherUnavailable(reason)
+        self.syntax = syntax
+        self.grammar = grammar
+        self.max_input_bytes = max_input_bytes
+        self._matcher = _make_matcher(syntax, grammar)
+
+    @property
+    def raw(self):
+        """The underlying ``llguidance.LLMatcher`` (reset before use)."""
+        return self._matcher
+
+    def check(self, data: str | bytes) -> EngineVerdict:
+        """llguidance's verdict on one input."""
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        n = len(raw)
+        if n > self.max_input_bytes:
+            return EngineVerdict(False, 0, n, too_long=True)
+        m = self._matcher
+        m.reset()
+        consumed = m.try_consume_tokens(list(raw)) if n else 0
+        if consumed < n:
+            return EngineVerdict(False, consumed, n, stopped_at=consumed)
+        if m.is_accepting():
+            return EngineVerdict(True, consumed, n)
+        return EngineVerdict(False, consumed, n, ended_early=True)
+
+    def accepts(self, data: str | bytes) -> bool:
+        return self.check(data).accepted
+
+
+def _make_matcher(syntax: str, grammar: str):
+    """Build the LLMatcher on a big-stack thread (llguidance recurses on deep grammars)."""
+    import llguidance
+
+    from .engine import _call_with_big_stack, _grammar_for, byte_tokenizer
+
+    def build():
+        return llguidance.LLMatcher(byte_tokenizer(), _grammar_for(syntax, grammar), log_level=0)
+
+    matcher = _call_with_big_stack(build, None)
+    if matcher.is_error():
+        raise MatcherUnavailable(matcher.get_error().splitlines()[0])
+    return matcher
+
+
+def byte_offset_to_position(text: str, byte_offset: int) -> tuple[int, int, int]:
+    """(line, column, character offset) in ``text`` of a UTF-8 byte offset (1-based)."""
+    raw = text.encode("utf-8")
+    prefix = raw[:byte_offset].decode("utf-8", errors="ignore")
+    offset = len(prefix)
+    line = prefix.count("\n") + 1
+    column = offset - (prefix.rfind("\n") + 1) + 1
+    return line, column, offset
