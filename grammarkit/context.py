@@ -67,6 +67,8 @@ class LintContext:
     text: str
     syntax: str  # "lark" | "regex"
     path: str = "<string>"
+    samples: list = field(default_factory=list)  # grammarkit.samples.Sample
+    engine_choice: str = "auto"
     found: list[tuple[str, "Finding"]] = field(default_factory=list)
 
     @cached_property
@@ -120,6 +122,22 @@ class LintContext:
         from .engine import compile_report
 
         return compile_report(self.syntax, self.text)
+
+    @cached_property
+    def sample_checker(self):
+        """The checker for this grammar's samples (None when there are none, or when
+        llguidance rejects the grammar: its errors are reported already)."""
+        if not self.samples or not self.engine.ok:
+            return None
+        from .samples import SampleChecker
+
+        grammar = self.regex_pattern if self.syntax == "regex" else self.text
+        return SampleChecker(grammar, syntax=self.syntax, engine=self.engine_choice)
+
+    @cached_property
+    def sample_results(self) -> list:
+        checker = self.sample_checker
+        return checker.check_all(self.samples) if checker is not None else []
 
     def whole_span(self) -> Span:
         return self.index.span(0, min(len(self.text), max(self.index.line_end(1), 0)))

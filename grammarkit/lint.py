@@ -25,12 +25,13 @@ class InputError(Exception):
 
 @dataclass
 class LintResult:
-    """The diagnostics of one grammar, sorted by position."""
+    """The diagnostics of one grammar, sorted by position, and its samples' results."""
 
     path: str
     syntax: str
     diagnostics: list[Diagnostic]
     text: str = field(repr=False, default="")
+    samples: list = field(default_factory=list)  # SampleResult, when samples were given
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -59,38 +60,46 @@ def lint_text(
     path: str = "<string>",
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    samples: Sequence | None = None,
+    engine: str = "auto",
 ) -> LintResult:
     """Lint grammar ``text`` and return every diagnostic, sorted by position.
 
     ``select``/``ignore`` take rule codes (or code prefixes such as ``GK1``) or names.
+    ``samples`` (:class:`grammarkit.samples.Sample`) are checked with llguidance and the
+    local Lark parser (``engine``: auto, both, llguidance or lark); mismatches and
+    disagreements become diagnostics and ``LintResult.samples`` holds every verdict.
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
     from .rules import all_rules
 
-    ctx = LintContext(text=text, syntax=syntax, path=path)
+    ctx = LintContext(text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine)
     produced: list[tuple[object, object]] = []
-    for rule in all_rules():
+    for rule in sorted(all_rules(), key=lambda r: r.after_others):
         if syntax not in rule.syntaxes:
             continue
         for finding in rule.check(ctx):
             ctx.found.append((rule.code, finding))
             produced.append((rule, finding))
-    diagnostics = [
-        Diagnostic.at(
+    diagnostics = []
+    for rule, finding in produced:
+        if not _selected(rule.code, rule.name, select, ignore):
+            continue
+        d = Diagnostic.at(
             finding.span,
             code=rule.code,
             name=rule.name,
             severity=rule.severity,
             message=finding.message,
             hint=finding.hint,
-            path=path,
+            path=finding.path or path,
         )
-        for rule, finding in produced
-        if _selected(rule.code, rule.name, select, ignore)
-    ]
-    diagnostics.sort(key=Diagnostic.sort_key)
-    return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text)
+        if finding.snippet:
+            d.extra["snippet"] = finding.snippet
+        diagnostics.append(d)
+    diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
+    return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
 
 
 def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:
@@ -154,11 +163,25 @@ def lint_file(
     syntax: str | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    samples: Sequence | None = None,
+    sidecars: bool = False,
+    engine: str = "auto",
 ) -> LintResult:
-    """Lint one grammar file. The syntax comes from the suffix unless given."""
+    """Lint one grammar file. The syntax comes from the suffix unless given.
+
+    With ``sidecars=True`` the samples files beside it (``x.samples.toml``,
+    ``x.samples.json``) are checked too, after any ``samples`` given."""
     syntax = syntax or detect_syntax(path) or "lark"
     text = read_grammar_file(path)
-    return lint_text(text, syntax=syntax, path=str(path), select=select, ignore=ignore)
+    all_samples = list(samples or [])
+    if sidecars:
+        from .samples import find_sidecars, load_samples
+
+        for sidecar in find_sidecars(path):
+            all_samples.extend(load_samples(sidecar))
+    return lint_text(
+        text, syntax=syntax, path=str(path), select=select, ignore=ignore, samples=all_samples, engine=engine
+    )
 
 
 def collect_grammar_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:

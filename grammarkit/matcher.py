@@ -88,6 +88,25 @@ class EngineMatcher:
     def accepts(self, data: str | bytes) -> bool:
         return self.check(data).accepted
 
+    def allowed_after(self, prefix: bytes) -> tuple[list[int], bool]:
+        """The bytes llguidance allows after ``prefix`` (which it must accept as a
+        prefix), and whether the input may end there.
+
+        Works on a copy: computing the mask where nothing can follow puts a matcher into
+        an error state that ``reset()`` does not clear."""
+        m = self._matcher
+        m.reset()
+        probe = m.deep_copy()
+        if prefix and probe.try_consume_tokens(list(prefix)) < len(prefix):
+            return [], False
+        can_end = probe.is_accepting()
+        mask = probe.compute_bitmask()
+        if probe.is_error():
+            return [], can_end
+        # Tokens 0..254 are the bytes themselves (255 and up: special tokens and EOS).
+        allowed = [b for b in range(255) if mask[b >> 3] >> (b & 7) & 1]
+        return allowed, can_end
+
 
 def _make_matcher(syntax: str, grammar: str):
     """Build the LLMatcher on a big-stack thread (llguidance recurses on deep grammars)."""
@@ -102,6 +121,54 @@ def _make_matcher(syntax: str, grammar: str):
     if matcher.is_error():
         raise MatcherUnavailable(matcher.get_error().splitlines()[0])
     return matcher
+
+
+def describe_bytes(allowed: list[int], can_end: bool = False, limit: int = 10) -> list[str]:
+    """Readable names for a set of allowed bytes: ``"a"``, ``[0-9]``, ``end of input``.
+
+    Runs of three or more digits or letters become ranges; everything else is listed."""
+    items: list[str] = []
+    pending = sorted(set(allowed))
+    i = 0
+    while i < len(pending):
+        b = pending[i]
+        j = i
+        while j + 1 < len(pending) and pending[j + 1] == pending[j] + 1 and _same_class(b, pending[j + 1]):
+            j += 1
+        if j - i >= 2 and _range_class(b):
+            items.append(f"[{chr(b)}-{chr(pending[j])}]")
+            i = j + 1
+        else:
+            items.append(_show_byte(b))
+            i += 1
+    if len(items) > limit:
+        items = items[:limit] + [f"... ({len(pending)} bytes in all)"]
+    if can_end:
+        items.append("end of input")
+    return items
+
+
+def _range_class(b: int) -> str | None:
+    ch = chr(b)
+    if ch.isdigit() and b < 0x80:
+        return "digit"
+    if "a" <= ch <= "z":
+        return "lower"
+    if "A" <= ch <= "Z":
+        return "upper"
+    return None
+
+
+def _same_class(a: int, b: int) -> bool:
+    return _range_class(a) is not None and _range_class(a) == _range_class(b)
+
+
+def _show_byte(b: int) -> str:
+    import json
+
+    if b < 0x80:
+        return json.dumps(chr(b))
+    return f"byte 0x{b:02x}"
 
 
 def byte_offset_to_position(text: str, byte_offset: int) -> tuple[int, int, int]:

@@ -21,6 +21,13 @@ class SyntaxChoice(str, Enum):
     regex = "regex"
 
 
+class EngineChoice(str, Enum):
+    auto = "auto"
+    both = "both"
+    llguidance = "llguidance"
+    lark = "lark"
+
+
 @app.command()
 def check(
     paths: Annotated[list[str], typer.Argument(help="Grammar files or directories ('-' for standard input).")],
@@ -35,8 +42,31 @@ def check(
     ignore: Annotated[
         Optional[str], typer.Option("--ignore", help="Skip these rule codes/prefixes/names (comma-separated).")
     ] = None,
+    sample: Annotated[
+        Optional[list[str]],
+        typer.Option("--sample", help="An input the tool must accept (repeatable)."),
+    ] = None,
+    samples_files: Annotated[
+        Optional[list[str]],
+        typer.Option("--samples", help="A samples file (.toml with valid/invalid arrays, or guidance-lark-mcp .json)."),
+    ] = None,
+    sidecars: Annotated[
+        bool,
+        typer.Option("--sidecars/--no-sidecars", help="Check x.samples.toml/.json beside each grammar x.lark."),
+    ] = True,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            "--engine",
+            help="Which engines judge samples: llguidance (the model's side), lark (the application's "
+            "parser), both, or auto (both for up to 1000 samples per grammar, else llguidance).",
+        ),
+    ] = EngineChoice.auto,
 ) -> int:
-    """Lint grammars: every problem at once, with codes, locations and fix hints."""
+    """Lint grammars: every problem at once, with codes, locations and fix hints.
+
+    Samples (--sample, --samples, and sidecar files) are checked with llguidance and the
+    local Lark parser; a sample whose verdict differs from its expectation is an error."""
     from ..lint import InputError, collect_grammar_files, decode_grammar_bytes, lint_file, lint_text
 
     chosen = syntax.value if syntax else None
@@ -49,6 +79,19 @@ def check(
     def fail(err: InputError) -> None:
         input_errors.append({"path": err.path, "message": err.message})
         print(f"grammarkit: error: {err}", file=sys.stderr)
+
+    extra_samples = []
+    if sample or samples_files:
+        from ..samples import Sample, load_samples
+
+        for i, text in enumerate(sample or [], 1):
+            extra_samples.append(Sample(text, True, "", "<sample>", i, 1))
+        for sample_path in samples_files or []:
+            try:
+                extra_samples.extend(load_samples(sample_path))
+            except InputError as err:
+                fail(err)
+    options = {"select": sel, "ignore": ign, "samples": extra_samples, "engine": engine.value}
 
     targets: list[str] = []
     for raw in paths:
@@ -64,9 +107,9 @@ def check(
             if target == "-":
                 data = sys.stdin.buffer.read()
                 text = decode_grammar_bytes(data, "<stdin>")
-                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", select=sel, ignore=ign))
+                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options))
             else:
-                results.append(lint_file(target, syntax=chosen, select=sel, ignore=ign))
+                results.append(lint_file(target, syntax=chosen, sidecars=sidecars, **options))
         except InputError as err:
             fail(err)
 

@@ -17,11 +17,14 @@ def results_to_dict(results: list[LintResult], input_errors: list[dict] | None =
                 "path": r.path,
                 "syntax": r.syntax,
                 "diagnostics": [d.to_dict() for d in r.diagnostics],
+                "samples": [s.to_dict() for s in r.samples],
             }
             for r in results
         ],
         "summary": {
             "files": len(results),
+            "samples": sum(len(r.samples) for r in results),
+            "samples_failed": sum(1 for r in results for s in r.samples if not s.as_expected),
             "errors": counts["error"],
             "warnings": counts["warning"],
             "infos": counts["info"],

@@ -13,8 +13,15 @@ MAX_SHOWN_LINE = 200
 
 
 def render_diagnostic(d: Diagnostic, index: LineIndex | None) -> str:
+    """``path:line:col: CODE message``, the source line with a caret, the hint.
+
+    ``index`` is the grammar's text; diagnostics in another file (a samples file) show
+    their own snippet (the sample input with a caret) instead."""
     lines = [f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"]
-    if index is not None:
+    extra = d.extra.get("snippet") if d.extra else None
+    if extra:
+        lines.extend(f"  input | {row}" for row in extra.split("\n"))
+    elif index is not None:
         lines.extend(_snippet(d, index))
     if d.hint:
         lines.append(f"  = hint: {d.hint}")
@@ -50,7 +57,7 @@ def render_results(results: Iterable[LintResult]) -> str:
     for result in results:
         index = LineIndex(result.text) if result.text else None
         for d in result.diagnostics:
-            out.append(render_diagnostic(d, index))
+            out.append(render_diagnostic(d, index if d.path == result.path else None))
     return "\n".join(out)
 
 
@@ -58,15 +65,18 @@ def summary_line(results: list[LintResult]) -> str:
     errors = sum(len(r.errors) for r in results)
     warnings = sum(len(r.warnings) for r in results)
     files = len(results)
-    noun = "grammar" if files == 1 else "grammars"
+    checked = f"{files} {'grammar' if files == 1 else 'grammars'}"
+    samples = sum(len(r.samples) for r in results)
+    if samples:
+        checked += f", {samples} sample{'s' if samples != 1 else ''}"
     if not errors and not warnings:
-        return f"All checks passed ({files} {noun})."
+        return f"All checks passed ({checked})."
     parts = []
     if errors:
         parts.append(f"{errors} error{'s' if errors != 1 else ''}")
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return f"Found {' and '.join(parts)} in {files} {noun}."
+    return f"Found {' and '.join(parts)} ({checked})."
 
 
 def severity_counts(results: list[LintResult]) -> dict[str, int]:

@@ -17,11 +17,16 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Finding:
-    """One problem a rule found: where, what, and how to fix it."""
+    """One problem a rule found: where, what, and how to fix it.
+
+    ``path`` is set when the place is in another file than the grammar (a samples
+    file); ``snippet`` is extra context to show (e.g. a sample input with a caret)."""
 
     span: Span
     message: str
     hint: str = ""
+    path: str | None = None
+    snippet: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,7 @@ class Rule:
     syntaxes: tuple[str, ...]
     check: Callable[["LintContext"], Iterable[Finding]]
     doc: str
+    after_others: bool = False  # runs once every other rule's findings are known
 
     @classmethod
     def from_module(cls, module: ModuleType) -> "Rule":
@@ -42,6 +48,7 @@ class Rule:
             syntaxes=tuple(module.SYNTAXES),
             check=module.check,
             doc=inspect.cleandoc(module.__doc__ or ""),
+            after_others=getattr(module, "AFTER_OTHERS", False),
         )
 
     @property

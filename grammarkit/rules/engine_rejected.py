@@ -31,6 +31,7 @@ CODE = "GK109"
 NAME = "engine-rejected"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark", "regex")
+AFTER_OTHERS = True  # needs every other rule's findings to know what is explained
 
 # llguidance error categories (see grammarkit.engine) and the rule that reports them.
 CATEGORY_RULES = {
@@ -65,14 +66,25 @@ def check(ctx) -> Iterator[Finding]:
 
 
 def _explained(ctx, err) -> bool:
-    errors = [(code, f) for code, f in ctx.found if code != CODE and _is_error(code)]
+    errors = [(code, f) for code, f in ctx.found if code != CODE and _is_error(code) and f.path is None]
     code = CATEGORY_RULES.get(err.category)
     if code is not None and any(c == code for c, _ in errors):
         return True
     if err.category in ("syntax", "regex") and err.line is not None:
-        # A lexer/parser error on a line where a rule already reports unsupported syntax.
-        return any(f.span.line <= err.line <= f.span.end_line for _, f in errors)
+        # A lexer/parser error or an invalid regex where a rule already reports an error:
+        # the same place when llguidance gives a column, else the same line.
+        if err.column is None:
+            return any(f.span.line <= err.line <= f.span.end_line for _, f in errors)
+        return any(_covers(f.span, err.line, err.column) for _, f in errors)
     return False
+
+
+def _covers(span, line: int, column: int) -> bool:
+    if not span.line <= line <= span.end_line:
+        return False
+    if span.line == span.end_line:
+        return span.column <= column <= max(span.end_column, span.column + 1)
+    return True
 
 
 def _is_error(code: str) -> bool:

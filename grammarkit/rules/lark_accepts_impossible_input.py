@@ -1,0 +1,41 @@
+"""GK302 lark-accepts-impossible-input: the local Lark parser accepts an input the model cannot emit.
+
+**What it flags.** A sample that Python Lark accepts but llguidance rejects, so the model
+can never produce it under this grammar.
+
+**Why.** Harmless in production (the model will not send it), but it means the grammar
+does not mean what the application's parser thinks it means, and a test suite built on
+Lark alone would pass inputs the tool never receives.
+
+**Example.** A grammar whose greedy terminal swallows a delimiter in llguidance, while
+Lark's dynamic lexer backtracks and finds a parse.
+
+**Fix.** Make the terminals unambiguous (exclude delimiters from free-text classes), or
+accept that the application is more lenient than the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Severity
+from ._samples import located, sample_span
+from .base import Finding
+
+CODE = "GK302"
+NAME = "lark-accepts-impossible-input"
+SEVERITY = Severity.WARNING
+SYNTAXES = ("lark",)
+
+
+def check(ctx) -> Iterator[Finding]:
+    for result in ctx.sample_results:
+        if result.disagreement == "lark-accepts":
+            yield Finding(
+                sample_span(result.sample),
+                f"{result.sample.label}: the local Lark parser accepts it but llguidance rejects it "
+                f"(the model cannot send it){located(result.rejection)}",
+                "exclude delimiters from free-text terminals so both engines agree",
+                path=result.sample.source,
+                snippet=result.rejection.snippet if result.rejection else "",
+            )

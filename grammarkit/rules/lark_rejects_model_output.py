@@ -1,0 +1,44 @@
+"""GK301 lark-rejects-model-output: the model can emit an input the local Lark parser rejects.
+
+**What it flags.** A sample that llguidance accepts (so the model can produce it under
+this grammar) but that Python Lark, parsing the same grammar the way the application
+would (Earley, dynamic lexer), rejects. The message gives where Lark stopped and what it
+expected.
+
+**Why.** In production the application's parse of the tool input fails on something the
+model was allowed to send: a crash or a silent retry loop that no test of the grammar
+alone would reveal. llguidance's lexer is greedy and Lark's dynamic lexer is not, so the
+two can split text differently.
+
+**Example.** ``start: WORD " " WORD`` with ``WORD: /[a-z ]+/``: llguidance's greedy lexer
+and Lark's dynamic Earley disagree on where the first word ends.
+
+**Fix.** Make the terminals unambiguous (exclude the delimiter from the free-text class:
+``WORD: /[a-z]+/``), then check again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Severity
+from ._samples import located, sample_span
+from .base import Finding
+
+CODE = "GK301"
+NAME = "lark-rejects-model-output"
+SEVERITY = Severity.ERROR
+SYNTAXES = ("lark",)
+
+
+def check(ctx) -> Iterator[Finding]:
+    for result in ctx.sample_results:
+        if result.disagreement == "lark-rejects":
+            yield Finding(
+                sample_span(result.sample),
+                f"{result.sample.label}: llguidance accepts it (the model can send it) but the local Lark parser "
+                f"rejects it{located(result.lark_rejection)}",
+                "make the terminals unambiguous so both engines split the input the same way",
+                path=result.sample.source,
+                snippet=result.lark_rejection.snippet if result.lark_rejection else "",
+            )

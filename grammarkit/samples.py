@@ -1,0 +1,350 @@
+"""Sample tool inputs: files, sidecar discovery, and verdicts from both engines.
+
+A sample is an input the tool should (or should not) receive. Each is checked by
+llguidance (the authority: can the model emit it?) and by the local Lark parser (will the
+application's own parse accept it?). Sample files come in two formats:
+
+* **JSON**, the test-file format of guidance-lark-mcp: a list of
+  ``{"input": ..., "should_parse": true|false, "description": ...}``, or
+  ``{"tests": [...]}`` holding such a list;
+* **TOML**, for people: top-level arrays ``valid = [...]`` and ``invalid = [...]`` whose
+  items are strings (multi-line strings welcome) or tables ``{input = ..., description =
+  ...}``.
+
+A grammar ``x.lark`` (or ``x.regex``) finds its samples beside it as ``x.samples.json``
+and ``x.samples.toml``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .lint import InputError, decode_grammar_bytes
+
+SIDECAR_SUFFIXES = (".samples.toml", ".samples.json")
+MAX_SAMPLE_FILE_BYTES = 64 * 1024 * 1024
+AUTO_LARK_LIMIT = 1000  # with engine "auto", Lark runs only for sets up to this size
+
+ENGINES = ("auto", "both", "llguidance", "lark")
+
+
+@dataclass(slots=True)
+class Sample:
+    """One input with its expectation (True: must be accepted; False: must be rejected;
+    None: no expectation, just report)."""
+
+    input: str
+    expected: bool | None = True
+    description: str = ""
+    source: str = "<sample>"  # the samples file, or "<sample>" for --sample
+    index: int = 0  # 1-based position in its source
+    line: int = 1  # line in its source where the sample starts (best effort)
+
+    @property
+    def label(self) -> str:
+        shown = self.input if len(self.input) <= 40 else self.input[:37] + "..."
+        text = f"sample {self.index} {json.dumps(shown, ensure_ascii=False)}"
+        if self.description:
+            text += f" ({self.description})"
+        return text
+
+
+@dataclass(slots=True)
+class Rejection:
+    """Where and why one engine rejected an input (positions are 1-based, in characters)."""
+
+    engine: str  # "llguidance" | "lark"
+    message: str
+    line: int
+    column: int
+    offset: int
+    byte: int | None = None
+    found: str = ""
+    expected: list[str] = field(default_factory=list)
+    at_end: bool = False
+    snippet: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "engine": self.engine,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "offset": self.offset,
+            "byte": self.byte,
+            "found": self.found,
+            "expected": self.expected,
+            "at_end": self.at_end,
+        }
+
+
+@dataclass(slots=True)
+class SampleResult:
+    """Both engines' verdicts on one sample. ``accepted`` is llguidance's verdict (or
+    Lark's when only Lark ran); ``lark`` is None when Lark did not run."""
+
+    sample: Sample
+    accepted: bool
+    llguidance: bool | None
+    lark: bool | None
+    rejection: Rejection | None = None  # llguidance's, else Lark's
+    lark_rejection: Rejection | None = None
+
+    @property
+    def as_expected(self) -> bool:
+        return self.sample.expected is None or self.sample.expected == self.accepted
+
+    @property
+    def disagreement(self) -> str | None:
+        """"lark-rejects" when the model can emit the input but Lark rejects it,
+        "lark-accepts" when Lark accepts an input the model cannot emit, else None."""
+        if self.llguidance is None or self.lark is None or self.llguidance == self.lark:
+            return None
+        return "lark-rejects" if self.llguidance else "lark-accepts"
+
+    def to_dict(self) -> dict:
+        error = self.rejection or self.lark_rejection
+        return {
+            "input": self.sample.input,
+            "expected": self.sample.expected,
+            "accepted": self.accepted,
+            "engines": {"llguidance": self.llguidance, "lark": self.lark},
+            "error": error.to_dict() if error else None,
+            "description": self.sample.description,
+        }
+
+
+# ---------------------------------------------------------------- files
+
+
+def find_sidecars(grammar_path: str | Path) -> list[Path]:
+    """The sample files beside ``grammar_path`` (``x.lark`` → ``x.samples.toml``/``.json``)."""
+    p = Path(grammar_path)
+    stem = p.name[: -len(p.suffix)] if p.suffix else p.name
+    return [p.with_name(stem + suffix) for suffix in SIDECAR_SUFFIXES if p.with_name(stem + suffix).is_file()]
+
+
+def load_samples(path: str | Path) -> list[Sample]:
+    """Read a samples file (``.json`` or ``.toml``); raise :class:`InputError` when it is
+    unreadable or not in one of the two formats."""
+    p = Path(path)
+    shown = str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_SAMPLE_FILE_BYTES:
+            raise InputError(shown, f"samples file is too large ({size} bytes)")
+        text = decode_grammar_bytes(p.read_bytes(), shown)
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a directory") from None
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    if p.suffix.lower() == ".json":
+        return parse_json_samples(text, shown)
+    if p.suffix.lower() == ".toml":
+        return parse_toml_samples(text, shown)
+    raise InputError(shown, "samples file must end in .json or .toml")
+
+
+def parse_json_samples(text: str, source: str = "<json>") -> list[Sample]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if isinstance(data, dict) and "tests" in data:
+        data = data["tests"]
+    if not isinstance(data, list):
+        raise InputError(source, 'expected a list of {"input", "should_parse"} objects or {"tests": [...]}')
+    samples = []
+    locator = _Locator(text)
+    for i, entry in enumerate(data, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("input"), str):
+            raise InputError(source, f'test {i}: expected an object with a string "input"')
+        should = entry.get("should_parse", True)
+        if not isinstance(should, bool):
+            raise InputError(source, f'test {i}: "should_parse" must be true or false')
+        description = entry.get("description", "")
+        if not isinstance(description, str):
+            raise InputError(source, f'test {i}: "description" must be a string')
+        line = locator.find(json.dumps(entry["input"], ensure_ascii=False)[1:-1])
+        samples.append(Sample(entry["input"], should, description, source, i, line))
+    return samples
+
+
+def parse_toml_samples(text: str, source: str = "<toml>") -> list[Sample]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(source, f"invalid TOML: {exc}") from None
+    unknown = set(data) - {"valid", "invalid"}
+    if unknown:
+        raise InputError(source, f"unknown key(s) {', '.join(sorted(unknown))}; expected 'valid' and 'invalid' arrays")
+    samples = []
+    locator = _Locator(text)
+    index = 0
+    for key, expected in (("valid", True), ("invalid", False)):
+        entries = data.get(key, [])
+        if not isinstance(entries, list):
+            raise InputError(source, f"'{key}' must be an array")
+        locator.seek(key)
+        for entry in entries:
+            index += 1
+            if isinstance(entry, str):
+                value, description = entry, ""
+            elif isinstance(entry, dict) and isinstance(entry.get("input"), str):
+                value, description = entry["input"], str(entry.get("description", ""))
+            else:
+                raise InputError(source, f"'{key}' item {index}: expected a string or {{input = ..., description = ...}}")
+            samples.append(Sample(value, expected, description, source, index, locator.find(value)))
+    return samples
+
+
+class _Locator:
+    """Finds, in order, the line on which each sample appears in its file (best effort)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def seek(self, key: str) -> None:
+        import re
+
+        m = re.search(rf"(?m)^\s*{key}\s*=", self.text)
+        if m:
+            self.pos = m.end()
+
+    def find(self, value: str) -> int:
+        probe = value.split("\n", 1)[0][:40]
+        at = self.text.find(probe, self.pos) if probe else -1
+        if at == -1:
+            return self.text.count("\n", 0, self.pos) + 1
+        self.pos = at + len(probe)
+        return self.text.count("\n", 0, at) + 1
+
+
+# ---------------------------------------------------------------- checking
+
+
+class SampleChecker:
+    """Checks samples against one grammar with llguidance and/or the local Lark parser.
+
+    ``engine``: "llguidance", "lark", "both", or "auto" (both for up to
+    :data:`AUTO_LARK_LIMIT` samples, llguidance alone beyond). One llguidance matcher
+    and one Lark parser are built once and reused for every sample.
+    """
+
+    def __init__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto") -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+        self.grammar = grammar
+        self.syntax = syntax
+        self.engine = engine
+        self.lark_unavailable: str | None = None
+        self.engine_unavailable: str | None = None
+        self._matcher = None
+        self._parser = None
+        self._parser_built = False
+
+    # -- engines, built on first use
+    @property
+    def matcher(self):
+        if self._matcher is None and self.engine_unavailable is None:
+            from .matcher import EngineMatcher, MatcherUnavailable
+
+            try:
+                self._matcher = EngineMatcher(self.grammar, syntax=self.syntax)
+            except MatcherUnavailable as exc:
+                self.engine_unavailable = exc.reason
+        return self._matcher
+
+    @property
+    def parser(self):
+        if not self._parser_built:
+            self._parser_built = True
+            if self.syntax != "lark":
+                self.lark_unavailable = "regex grammars have no Lark parse tree; the application matches them with a regex"
+            else:
+                from .local_parser import LocalParser, ParserUnavailable
+
+                try:
+                    self._parser = LocalParser(self.grammar)
+                except ParserUnavailable as exc:
+                    self.lark_unavailable = exc.reason
+        return self._parser
+
+    def runs_lark(self, count: int) -> bool:
+        if self.engine == "llguidance":
+            return False
+        if self.engine == "auto" and count > AUTO_LARK_LIMIT:
+            return False
+        return True
+
+    def check_all(self, samples: list[Sample]) -> list[SampleResult]:
+        use_lark = self.runs_lark(len(samples))
+        return [self.check(s, use_lark=use_lark) for s in samples]
+
+    def check(self, sample: Sample, *, use_lark: bool = True) -> SampleResult:
+        text = sample.input
+        llg: bool | None = None
+        rejection = None
+        if self.engine != "lark" and self.matcher is not None:
+            verdict = self.matcher.check(text)
+            llg = verdict.accepted
+            if not llg:
+                rejection = self._llguidance_rejection(text, verdict)
+        lark_ok: bool | None = None
+        lark_rejection = None
+        if use_lark and self.parser is not None:
+            from .local_parser import InputRejected
+
+            try:
+                self.parser.parse(text)
+                lark_ok = True
+            except InputRejected as exc:
+                lark_ok = False
+                lark_rejection = Rejection(
+                    "lark", exc.message, exc.line, exc.column, exc.offset, None, exc.found, exc.expected,
+                    exc.at_end, exc.snippet,
+                )
+        accepted = llg if llg is not None else bool(lark_ok)
+        if rejection is not None and lark_rejection is not None and lark_rejection.offset == rejection.offset:
+            rejection.expected = rejection.expected or lark_rejection.expected
+        return SampleResult(sample, accepted, llg, lark_ok, rejection or lark_rejection, lark_rejection)
+
+    def _llguidance_rejection(self, text: str, verdict) -> Rejection:
+        from .local_parser import caret_snippet
+        from .matcher import byte_offset_to_position, describe_bytes
+
+        data = text.encode("utf-8")
+        if verdict.too_long:
+            return Rejection("llguidance", verdict.describe(), 1, 1, 0, 0)
+        at = len(data) if verdict.ended_early else verdict.stopped_at or 0
+        line, column, offset = byte_offset_to_position(text, at)
+        allowed, can_end = self.matcher.allowed_after(data[:at])
+        expected = describe_bytes(allowed, can_end and not verdict.ended_early)
+        if verdict.ended_early:
+            message = "the input ends too early"
+            found = ""
+        else:
+            found = data[at:].decode("utf-8", errors="replace")[:1]
+            message = f"cannot match {found!r} at byte {at}"
+        if expected:
+            message += "; allowed here: " + ", ".join(expected)
+        return Rejection(
+            "llguidance", message, line, column, offset, at, found, expected, verdict.ended_early,
+            caret_snippet(text, line, column),
+        )
+
+
+def check_samples(
+    grammar: str, samples: list[Sample], *, syntax: str = "lark", engine: str = "auto"
+) -> tuple[list[SampleResult], SampleChecker]:
+    """Check ``samples`` against ``grammar``; return the results and the checker (which
+    says whether each engine was available)."""
+    checker = SampleChecker(grammar, syntax=syntax, engine=engine)
+    return checker.check_all(samples), checker
