@@ -66,6 +66,7 @@ __all__ = [
     "SetFlags",
     "UnicodeClass",
     "iter_nodes",
+    "iter_with_flags",
     "max_length",
     "min_length",
     "parse",
@@ -1457,3 +1458,39 @@ def _check_nesting(root: Node) -> None:
             )
         for child in node.children():
             stack.append((child, depth))
+
+
+def iter_with_flags(ast: Node, initial: str = "") -> Iterator[tuple[Node, dict[str, bool]]]:
+    """Every node of ``ast`` in pattern order, with the flags in force at that node.
+
+    Flags are the Rust ones (``i m s U u x R``); ``u`` starts on, the others off, then
+    ``initial`` (a Lark literal's ``/…/x``-style flags) is applied. A ``(?flags:…)``
+    group sets flags for its body; ``(?flags)`` sets them to the end of the enclosing
+    group, later alternatives included (as in Rust: ``a|(?i)b|c`` matches ``C``).
+
+    The dict is shared and updated as the walk goes on: read it before the next step.
+    """
+    base = {"u": True}
+    _apply_flags(base, "".join(c for c in initial if c in "imsUuxR"))
+    stack: list[tuple[Node, dict[str, bool]]] = [(ast, base)]
+    while stack:
+        node, state = stack.pop()
+        if isinstance(node, Group):
+            state = dict(state)
+            if node.kind == "flags" and node.flags:
+                _apply_flags(state, node.flags)
+        elif isinstance(node, SetFlags):
+            _apply_flags(state, node.flags)
+        yield node, state
+        kids = node.children()
+        if kids:
+            stack.extend((kid, state) for kid in reversed(kids))
+
+
+def _apply_flags(state: dict[str, bool], flags: str) -> None:
+    on = True
+    for c in flags:
+        if c == "-":
+            on = False
+        else:
+            state[c] = on

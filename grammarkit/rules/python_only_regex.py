@@ -1,0 +1,137 @@
+"""GK210 python-only-regex: Python (or PCRE) regex syntax that Rust's ``regex`` crate rejects.
+
+**What it flags.** In a ``/…/`` regex of a Lark grammar or in a regex grammar: the
+anchor ``\\Z``; backreferences ``\\1``, ``(?P=name)``, ``\\k<name>``, ``\\g<name>``; the
+repetition ``{,n}``; comment groups ``(?#…)``; atomic groups ``(?>…)``; conditionals
+``(?(1)yes|no)``; named characters ``\\N{EM DASH}``; octal escapes ``\\0``, ``\\141``
+(also in a class); and ``\\p{^Greek}``. Each is reported at its exact place, all of them
+at once. Look-alikes are not flagged: ``\\\\Z`` (an escaped backslash, then ``Z``),
+``[Z]``, ``a{0,3}``, ``\\z``, ``(?P<name>…)``. Lookarounds are GK101's.
+
+**Why.** llguidance compiles regexes with the Rust ``regex`` crate, which has none of
+these, so it rejects the whole grammar ("regex parse error: unrecognized escape
+sequence", "backreferences are not supported", "unrecognized flag", "repetition
+quantifier expects a valid decimal") and the API refuses the tool. llguidance stops at
+the first one; this rule names every one, with its Rust spelling.
+
+**Example.**
+
+    LINE: /[^\\n]{,80}\\Z/
+    QUOTED: /(["'])[a-z]*\\1/
+
+**Fix.** ``\\Z`` → ``\\z`` (or drop it: a terminal is always matched whole); ``{,80}`` →
+``{0,80}``; ``\\N{EM DASH}`` → ``\\u2014``; ``\\141`` → ``\\x61``; ``\\p{^Greek}`` →
+``\\P{Greek}``; ``(?#…)`` → remove it; ``(?>…)`` → ``(?:…)``. Rust has no
+backreferences or conditionals: spell the cases out, e.g. ``"[a-z]*"|'[a-z]*'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Severity
+from .base import Finding
+
+CODE = "GK210"
+NAME = "python-only-regex"
+SEVERITY = Severity.ERROR
+SYNTAXES = ("lark", "regex")
+
+
+def check(ctx) -> Iterator[Finding]:
+    from ..regex_syntax import iter_nodes
+
+    for site in ctx.regex_sites:
+        ast = site.ast
+        if ast is None:
+            continue
+        for node in iter_nodes(ast):
+            if not node.unsupported:
+                continue
+            found = _describe(site.pattern, node)
+            if found is not None:
+                start, end, message, hint = found
+                yield Finding(site.span(start, end), message, hint)
+
+
+def _describe(pattern: str, node) -> tuple[int, int, str, str] | None:
+    """(start, end, message, hint) for an unsupported node; None for GK101's lookarounds."""
+    from ..regex_syntax import Anchor, Backref, Group, Literal, NamedChar, Repeat, UnicodeClass
+
+    written = pattern[node.start : node.end]
+    if isinstance(node, Anchor):  # python_Z
+        return (
+            node.start,
+            node.end,
+            "`\\Z` is Python's end-of-text anchor; Rust does not know it",
+            "write `\\z`, or drop it: llguidance matches a terminal as a whole anyway",
+        )
+    if isinstance(node, Backref):
+        return (
+            node.start,
+            node.end,
+            f"backreference `{written}` is not supported (Rust regex has no backreferences)",
+            "spell the cases out as alternatives (e.g. `\"[^\"]*\"|'[^']*'` instead of "
+            "`([\"'])[^\"']*\\1`), or match the repeated part in the grammar",
+        )
+    if isinstance(node, Repeat):  # {,n}
+        quant = pattern[node.op_start : node.op_end]
+        fixed = "{0," + quant[2:] if quant.startswith("{,") else "{0,n}"
+        return (
+            node.op_start,
+            node.op_end,
+            f"`{quant}` is Python syntax; Rust needs the lower bound",
+            f"write `{fixed}`",
+        )
+    if isinstance(node, Group):
+        if node.kind == "comment":
+            return (
+                node.start,
+                node.end,
+                f"comment group `{written}` is not supported by Rust regex",
+                "remove it (in verbose mode `(?x)` a comment runs from `#` to the end of the line)",
+            )
+        if node.kind == "atomic":
+            return (
+                node.start,
+                node.open_end,
+                "atomic group `(?>` is not supported by Rust regex",
+                "write a non-capturing group `(?:` (Rust never backtracks, so check the "
+                "group cannot give characters back: `(?>a*)a` matches nothing in Python)",
+            )
+        if node.kind == "conditional":
+            return (
+                node.start,
+                node.open_end,
+                f"conditional group `{pattern[node.start : node.open_end]}` is not supported "
+                "by Rust regex",
+                "spell the cases out as alternatives, e.g. `<[a-z]+>|[a-z]+` instead of "
+                "`(<)?[a-z]+(?(1)>)`",
+            )
+        return None  # lookarounds: GK101
+    if isinstance(node, NamedChar):
+        if node.char is not None:
+            code = ord(node.char)
+            fixed = f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+            hint = f"write `{fixed}`"
+        else:
+            hint = "write the character's code point, e.g. `\\u2014` (this name is unknown to Python too)"
+        return (node.start, node.end, f"named character `{written}` is Python syntax; Rust does not know it", hint)
+    if isinstance(node, Literal):  # octal
+        code = ord(node.char)
+        fixed = f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}"
+        return (
+            node.start,
+            node.end,
+            f"octal escape `{written}` is Python syntax; Rust does not know it",
+            f"write `{fixed}`",
+        )
+    if isinstance(node, UnicodeClass):  # \p{^Name}
+        letter = "P" if node.negated else "p"
+        return (
+            node.start,
+            node.end,
+            f"`{written}`: Rust has no `^` negation inside `\\p{{…}}`",
+            f"write `\\{letter}{{{node.name}}}`",
+        )
+    return None

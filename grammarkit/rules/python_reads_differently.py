@@ -1,0 +1,253 @@
+"""GK211 python-reads-differently: regex syntax Rust and Python both accept but read differently.
+
+**What it flags.** Python regex habits that Rust accepts with another meaning, in a
+``/…/`` regex of a Lark grammar or in a regex grammar:
+
+- possessive quantifiers ``a*+``, ``a++``, ``a?+``, ``a{2}+``, ``a{2,5}+``: Rust has
+  none and reads a ``+`` after a quantifier as a second quantifier, ``(?:a{2})+``;
+- a space (or any white space) inside ``[…]`` in verbose mode, ``(?x)`` or ``/…/x``:
+  Rust ignores it, Python matches it;
+- ``--``, ``&&`` or ``~~`` in a class with nothing on one side (``[a-z--]``, ``[+--]``,
+  ``[a&&]``): Rust reads a set operation with an empty side, Python literal characters
+  or a range ending in ``-``.
+
+Not flagged: ``a*`` ``a+?`` (GK102's), ``a\\*+``, ``[*+]``, ``(?x)[a\\ b]``, a space in a class
+outside verbose mode, and set operations with two sides (``[a-z&&[^aeiou]]``, GK212's).
+
+**Why.** llguidance reads regexes as Rust's ``regex`` crate does, whatever they meant
+in Python, where the regex was probably written or tested (Python's ``re``, and the
+``regex`` module Lark uses, agree with each other here). ``a?+`` is at most one ``a`` in
+Python but any number in Rust; ``a{2}+`` is exactly ``aa`` in Python but ``aa``,
+``aaaa``, ``aaaaaa``… in Rust; ``(?x)[A-Z ]+`` accepts spaces in Python only;
+``[a-z--]`` accepts ``-`` in Python only. No error is raised anywhere: the grammar just
+accepts other text than intended.
+
+**Example.**
+
+    CODE: /[A-Z]{2}+/
+    NAME: /(?x) [A-Za-z ]{1,40}/
+
+**Fix.** Drop the possessive ``+`` (``[A-Z]{2}``); if you really want Rust's reading, write
+it explicitly (``(?:[A-Z]{2})+``). Escape the space in a verbose class (``[A-Za-z\\ ]``)
+or drop verbose mode. Escape literal hyphens in a class (``[a-z\\-]``); the hint gives
+the class Python reads, spelled for Rust.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from ..diagnostics import Severity
+from .base import Finding
+
+CODE = "GK211"
+NAME = "python-reads-differently"
+SEVERITY = Severity.WARNING
+SYNTAXES = ("lark", "regex")
+
+# Rust's char::is_whitespace, which verbose mode skips.
+_WHITESPACE = frozenset(
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def check(ctx) -> Iterator[Finding]:
+    from ..regex_syntax import Class, ClassSetOp, Repeat
+    from ..regex_syntax import iter_with_flags
+
+    for site in ctx.regex_sites:
+        ast = site.ast
+        if ast is None:
+            continue
+        pattern = site.pattern
+        for node, flags in iter_with_flags(ast, site.flags):
+            if isinstance(node, Repeat) and node.possessive:
+                yield _possessive(site, node)
+            elif isinstance(node, Class) and flags.get("x"):
+                found = _verbose_space(site, node)
+                if found is not None:
+                    yield found
+            elif isinstance(node, ClassSetOp) and _empty_side(node):
+                yield _empty_set_op(site, node, _outer_class(ast, node), pattern)
+
+
+# ------------------------------------------------------------------ possessive
+
+
+def _possessive(site, node) -> Finding:
+    pattern = site.pattern
+    inner = node.child  # the Repeat the extra "+" applies to
+    operand = pattern[inner.child.start : inner.child.end]
+    quant = pattern[inner.op_start : inner.op_end]
+    written = pattern[node.op_start : node.op_end]
+    plain = f"{operand}{quant}" if len(operand) <= 24 else f"…{quant}"
+    rust = f"(?:{operand}{quant})+" if len(operand) <= 24 else f"(?:…{quant})+"
+    if quant in ("*", "+"):
+        effect = f"the same as `{plain}`, which gives characters back where Python's does not"
+    elif quant == "?":
+        effect = "which repeats without bound"
+    else:
+        effect = f"one or more runs of `{plain}`"
+    return Finding(
+        site.span(node.op_start, node.op_end),
+        f"`{written}` is a possessive quantifier in Python, but Rust has none and reads it as "
+        f"`{rust}`, {effect}",
+        f"write `{plain}` (Rust has no possessive quantifiers), or `{rust}` if you mean Rust's "
+        "reading",
+    )
+
+
+# ------------------------------------------------------------------ verbose classes
+
+
+def _verbose_space(site, cls) -> Finding | None:
+    """White space inside a verbose-mode class that Rust skips and Python keeps."""
+    from ..regex_syntax import Literal, iter_nodes
+
+    pattern = site.pattern
+    covered: set[int] = set()
+    for item in iter_nodes(cls):
+        if item is cls:
+            continue
+        if isinstance(item, Literal) and item.form == "verbatim" and item.char in _WHITESPACE:
+            continue  # parsed without the /…/x flag: Rust skips it all the same
+        covered.update(range(item.start, item.end))  # a nested class is checked on its own
+    skipped = [
+        pos
+        for pos in range(cls.start + 1, cls.end - 1)
+        if pos not in covered and pattern[pos] in _WHITESPACE
+    ]
+    if not skipped:
+        return None
+    start = end = skipped[0]
+    while end + 1 in skipped:
+        end += 1
+    run = pattern[start : end + 1]
+    shown = "a space" if run == " " else f"white space {run!r}"
+    return Finding(
+        site.span(start, end + 1),
+        f"{shown} inside a class in verbose mode: Rust ignores it, Python matches it",
+        "escape it (`\\ `, or `\\x20`) to match a space in both, or delete it",
+    )
+
+
+# ------------------------------------------------------------------ set operations
+
+
+def _empty_side(op) -> bool:
+    from ..regex_syntax import ClassUnion
+
+    return any(isinstance(side, ClassUnion) and not side.items for side in (op.lhs, op.rhs))
+
+
+def _outer_class(ast, target):
+    from ..regex_syntax import Class, iter_nodes
+
+    best = None
+    for node in iter_nodes(ast):
+        if isinstance(node, Class) and node.start <= target.start and target.end <= node.end:
+            if best is None:
+                best = node  # pre-order: the outermost class comes first
+    return best
+
+
+def _empty_set_op(site, op, cls, pattern) -> Finding:
+    written = op.op
+    rust = {"--": "difference", "&&": "intersection", "~~": "symmetric difference"}[written]
+    hint = f"escape the characters (`\\{written[0]}\\{written[0]}`) if you meant them literally"
+    if cls is not None:
+        class_text = pattern[cls.start : cls.end]
+        python = python_class_reading(class_text)
+        spelled = spell_class(*python) if python is not None else None
+        if spelled is not None:
+            hint = f"to get what Python reads, write `{spelled}`"
+    return Finding(
+        site.span(op.op_start, op.op_start + 2),
+        f"`{written}` inside a class is Rust's set {rust}, here with nothing on one side; "
+        + ("Python reads the hyphens as characters or as the end of a range" if written == "--"
+           else f"Python reads `{written}` as the character `{written[0]}`"),
+        hint,
+    )
+
+
+def python_class_reading(text: str) -> tuple[bool, set[int]] | None:
+    """How Python's ``re`` reads the bracket class ``text``: (negated, code points), or None."""
+    import warnings
+
+    try:
+        from re import _constants as C
+        from re import _parser as P
+    except ImportError:  # pragma: no cover - private modules of CPython
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = list(P.parse(text))
+    except Exception:  # noqa: BLE001 - any failure means "cannot tell"
+        return None
+    if len(parsed) != 1:
+        return None
+    op, arg = parsed[0]
+    if op is C.LITERAL:
+        return False, {arg}
+    if op is C.NOT_LITERAL:
+        return True, {arg}
+    if op is not C.IN:
+        return None
+    negated, chars = False, set()
+    for item_op, item_arg in arg:
+        if item_op is C.NEGATE:
+            negated = True
+        elif item_op is C.LITERAL:
+            chars.add(item_arg)
+        elif item_op is C.RANGE and item_arg[1] - item_arg[0] <= 4096:
+            chars.update(range(item_arg[0], item_arg[1] + 1))
+        else:
+            return None
+    return negated, chars
+
+
+_CLASS_SPECIAL = frozenset("\\[]^-&~")
+_CONTROL_ESCAPES = {9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
+
+
+def spell_class(negated: bool, chars: set[int]) -> str | None:
+    """A Rust bracket class for a set of code points (None when empty or unwieldy)."""
+    if not chars or len(chars) > 0x10000:
+        return None
+    codes = sorted(chars)
+    runs: list[tuple[int, int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    if len(runs) > 40:
+        return None
+    parts = []
+    for lo, hi in runs:
+        if hi == lo:
+            parts.append(_class_char(lo))
+        elif hi == lo + 1:
+            parts.append(_class_char(lo) + _class_char(hi))
+        else:
+            parts.append(f"{_class_char(lo)}-{_class_char(hi)}")
+    return "[" + ("^" if negated else "") + "".join(parts) + "]"
+
+
+def _class_char(code: int) -> str:
+    c = chr(code)
+    if c in _CLASS_SPECIAL:
+        return "\\" + c
+    if code in _CONTROL_ESCAPES:
+        return _CONTROL_ESCAPES[code]
+    if c == " ":
+        return " "
+    if code < 0x20 or code == 0x7F or c == "`":  # a backquote would end the hint's code span
+        return f"\\x{code:02X}"
+    if unicodedata.category(c)[0] in "CZ":
+        # \uXXXX and \UXXXXXXXX: Rust and Python both read them (\u{…} is Rust-only)
+        return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+    return c
