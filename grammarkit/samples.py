@@ -80,17 +80,48 @@ class Rejection:
         }
 
 
-@dataclass(slots=True)
 class SampleResult:
     """Both engines' verdicts on one sample. ``accepted`` is llguidance's verdict (or
-    Lark's when only Lark ran); ``lark`` is None when Lark did not run."""
+    Lark's when only Lark ran); ``lark`` is None when Lark did not run.
 
-    sample: Sample
-    accepted: bool
-    llguidance: bool | None
-    lark: bool | None
-    rejection: Rejection | None = None  # llguidance's, else Lark's
-    lark_rejection: Rejection | None = None
+    ``rejection`` (llguidance's located rejection, else Lark's) is worked out on first
+    access: bulk checks of logged inputs mostly need verdicts only."""
+
+    __slots__ = ("sample", "accepted", "llguidance", "lark", "lark_rejection", "_rejection", "_explain")
+
+    def __init__(
+        self,
+        sample: Sample,
+        accepted: bool,
+        llguidance: bool | None,
+        lark: bool | None,
+        rejection: Rejection | None = None,
+        lark_rejection: Rejection | None = None,
+        explain=None,
+    ) -> None:
+        self.sample = sample
+        self.accepted = accepted
+        self.llguidance = llguidance
+        self.lark = lark
+        self.lark_rejection = lark_rejection
+        self._rejection = rejection
+        self._explain = explain  # () -> Rejection, for llguidance's rejection
+
+    @property
+    def rejection(self) -> Rejection | None:
+        if self._explain is not None:
+            self._rejection = self._explain()
+            self._explain = None
+            lark = self.lark_rejection
+            if self._rejection is not None and lark is not None and lark.offset == self._rejection.offset:
+                self._rejection.expected = self._rejection.expected or lark.expected
+        return self._rejection or self.lark_rejection
+
+    def __repr__(self) -> str:
+        return (
+            f"SampleResult(input={self.sample.input!r}, accepted={self.accepted}, "
+            f"llguidance={self.llguidance}, lark={self.lark})"
+        )
 
     @property
     def as_expected(self) -> bool:
@@ -105,7 +136,7 @@ class SampleResult:
         return "lark-rejects" if self.llguidance else "lark-accepts"
 
     def to_dict(self) -> dict:
-        error = self.rejection or self.lark_rejection
+        error = self.rejection
         return {
             "input": self.sample.input,
             "expected": self.sample.expected,
@@ -291,12 +322,12 @@ class SampleChecker:
     def check(self, sample: Sample, *, use_lark: bool = True) -> SampleResult:
         text = sample.input
         llg: bool | None = None
-        rejection = None
+        explain = None
         if self.engine != "lark" and self.matcher is not None:
             verdict = self.matcher.check(text)
             llg = verdict.accepted
             if not llg:
-                rejection = self._llguidance_rejection(text, verdict)
+                explain = lambda: self._llguidance_rejection(text, verdict)  # noqa: E731
         lark_ok: bool | None = None
         lark_rejection = None
         if use_lark and self.parser is not None:
@@ -312,9 +343,7 @@ class SampleChecker:
                     exc.at_end, exc.snippet,
                 )
         accepted = llg if llg is not None else bool(lark_ok)
-        if rejection is not None and lark_rejection is not None and lark_rejection.offset == rejection.offset:
-            rejection.expected = rejection.expected or lark_rejection.expected
-        return SampleResult(sample, accepted, llg, lark_ok, rejection or lark_rejection, lark_rejection)
+        return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
 
     def _llguidance_rejection(self, text: str, verdict) -> Rejection:
         from .local_parser import caret_snippet
