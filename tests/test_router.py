@@ -1,0 +1,560 @@
+"""ToolRouter against the real openai client and a local fake API: full two-request round
+trips for both APIs, many calls, every kind of failure as an output, confirmation, async."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from lark import Transformer
+
+from grammarkit import CustomTool, ToolResult, ToolRouter
+from openai_fake import (
+    chat_body,
+    chat_custom_call,
+    custom_call,
+    fake_openai,  # noqa: F401 - the fixture
+    function_call,
+    message,
+    reasoning,
+    response_body,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARITH = ROOT / "grammars" / "arithmetic.lark"
+SQL = ROOT / "grammars" / "sql_select.lark"
+
+
+class Evaluate(Transformer):
+    """Arithmetic parse tree -> float (no eval)."""
+
+    def NUMBER(self, tok):  # noqa: N802
+        return float(tok)
+
+    def SP(self, tok):  # noqa: N802
+        return None
+
+    def _pair(self, c):
+        nums = [x for x in c if x is not None]
+        return nums[0], nums[-1]
+
+    def add(self, c):
+        a, b = self._pair(c)
+        return a + b
+
+    def sub(self, c):
+        a, b = self._pair(c)
+        return a - b
+
+    def mul(self, c):
+        a, b = self._pair(c)
+        return a * b
+
+    def div(self, c):
+        a, b = self._pair(c)
+        return a / b
+
+    def neg(self, c):
+        return -c[0]
+
+    def start(self, c):
+        return c[0]
+
+
+@pytest.fixture(scope="module")
+def calc_tool():
+    return CustomTool.from_file(ARITH, name="calc", description="Arithmetic.", transformer=Evaluate())
+
+
+@pytest.fixture(scope="module")
+def sql_tool():
+    return CustomTool.from_file(SQL, description="Read-only SQL.")
+
+
+TABLE = {"users": [{"id": 1, "name": "ada"}, {"id": 2, "name": "bob"}]}
+
+
+def table_of(tree) -> str:
+    stmt = tree.children[0]
+    return str([t for t in stmt.children if getattr(t, "type", None) == "IDENT"][-1])
+
+
+@pytest.fixture
+def router(calc_tool, sql_tool):
+    r = ToolRouter()
+
+    @r.tool(calc_tool)
+    def calc(value):
+        return value
+
+    @r.tool(sql_tool)
+    def sql_select(tree):
+        return TABLE.get(table_of(tree), [])
+
+    return r
+
+
+USER = {"role": "user", "content": "What is 1 + 2*3, and who are the users?"}
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def test_responses_round_trip(fake_openai, router, calc_tool, sql_tool):
+    fake_openai.reply(
+        response_body(
+            [
+                reasoning(),
+                custom_call("call_1", "calc", "1 + 2*3"),
+                function_call("call_f", "not_mine"),
+                message("checking the table"),
+                custom_call("call_2", "sql_select", "SELECT * FROM users;"),
+            ]
+        )
+    )
+    fake_openai.reply(response_body([message("7, and the users are ada and bob.", id="msg_2")], id="resp_2"))
+    client = fake_openai.client()
+    tools = router.tools("responses")
+    assert tools == [calc_tool.to_responses(), sql_tool.to_responses()]
+
+    first = client.responses.create(model="gpt-5", input=[USER], tools=tools)
+    outputs = router.run(first)
+    assert outputs == [
+        {"type": "custom_tool_call_output", "call_id": "call_1", "output": "7.0"},
+        {"type": "custom_tool_call_output", "call_id": "call_2", "output": json.dumps(TABLE["users"])},
+    ]
+    final = client.responses.create(model="gpt-5", input=[USER, *first.output, *outputs], tools=tools)
+    assert final.output_text == "7, and the users are ada and bob."
+
+    req1, req2 = fake_openai.bodies("/responses")
+    assert req1["tools"] == tools
+    assert req1["tools"][1]["format"] == {"type": "grammar", "syntax": "lark", "definition": SQL.read_text(encoding="utf-8")}
+    sent_back = [item for item in req2["input"] if item.get("type") == "custom_tool_call_output"]
+    assert [(o["call_id"], o["output"]) for o in sent_back] == [("call_1", "7.0"), ("call_2", json.dumps(TABLE["users"]))]
+    calls_echoed = [item["call_id"] for item in req2["input"] if item.get("type") == "custom_tool_call"]
+    assert calls_echoed == ["call_1", "call_2"]
+
+
+def test_chat_round_trip(fake_openai, router, calc_tool, sql_tool):
+    fake_openai.reply(
+        chat_body(
+            tool_calls=[
+                chat_custom_call("call_c1", "calc", "(1 + 2) * 3"),
+                chat_custom_call("call_c2", "sql_select", "SELECT name FROM users"),
+            ]
+        )
+    )
+    fake_openai.reply(chat_body(content="9; ada and bob.", id="chatcmpl-2"))
+    client = fake_openai.client()
+    tools = router.tools("chat")
+    assert tools == [calc_tool.to_chat(), sql_tool.to_chat()]
+
+    messages = [USER]
+    first = client.chat.completions.create(model="gpt-5", messages=messages, tools=tools)
+    outputs = router.run(first)
+    assert outputs == [
+        {"role": "tool", "tool_call_id": "call_c1", "content": "9.0"},
+        {"role": "tool", "tool_call_id": "call_c2", "content": json.dumps(TABLE["users"])},
+    ]
+    final = client.chat.completions.create(
+        model="gpt-5", messages=[*messages, first.choices[0].message, *outputs], tools=tools
+    )
+    assert final.choices[0].message.content == "9; ada and bob."
+
+    req1, req2 = fake_openai.bodies("/chat/completions")
+    assert req1["tools"] == tools
+    assert req1["tools"][0]["custom"]["format"]["grammar"]["syntax"] == "lark"
+    assistant = req2["messages"][1]
+    assert [c["id"] for c in assistant["tool_calls"]] == ["call_c1", "call_c2"]
+    assert [(m["tool_call_id"], m["content"]) for m in req2["messages"][2:]] == [
+        ("call_c1", "9.0"),
+        ("call_c2", json.dumps(TABLE["users"])),
+    ]
+
+
+def test_async_round_trip_with_async_handlers(fake_openai, calc_tool):
+    fake_openai.reply(response_body([custom_call("call_1", "calc", "2*21"), custom_call("call_2", "calc", "1/4")]))
+    fake_openai.reply(response_body([message("42 and 0.25", id="msg_2")], id="resp_2"))
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    async def calc(value):
+        await asyncio.sleep(0)
+        return {"result": value}
+
+    async def main():
+        client = fake_openai.async_client()
+        async with client:
+            first = await client.responses.create(model="gpt-5", input="compute", tools=router.tools())
+            outputs = await router.arun(first)
+            final = await client.responses.create(
+                model="gpt-5", previous_response_id=first.id, input=outputs, tools=router.tools()
+            )
+            return outputs, final
+
+    outputs, final = asyncio.run(main())
+    assert outputs == [
+        {"type": "custom_tool_call_output", "call_id": "call_1", "output": '{"result": 42.0}'},
+        {"type": "custom_tool_call_output", "call_id": "call_2", "output": '{"result": 0.25}'},
+    ]
+    assert final.output_text == "42 and 0.25"
+    second = fake_openai.bodies("/responses")[1]
+    assert second["previous_response_id"] == "resp_1"
+    assert [o["call_id"] for o in second["input"]] == ["call_1", "call_2"]
+
+
+# --------------------------------------------------------------------------- many calls, order
+
+
+def test_many_calls_keep_their_order(fake_openai, calc_tool):
+    n = 24
+    items = []
+    for i in range(n):
+        items.append(custom_call(f"call_{i}", "calc", f"{i} * 2"))
+        if i % 5 == 0:
+            items.append(reasoning(f"rs_{i}"))
+    fake_openai.reply(response_body(items))
+    response = fake_openai.client().responses.create(model="gpt-5", input="x")
+
+    threads: set[int] = set()
+    router = ToolRouter(max_workers=8)
+
+    @router.tool(calc_tool)
+    def calc(value):
+        threads.add(threading.get_ident())
+        time.sleep(0.002 * (int(value) % 7))  # finish out of order
+        return value
+
+    outputs = router.run(response)
+    assert [o["call_id"] for o in outputs] == [f"call_{i}" for i in range(n)]
+    assert [o["output"] for o in outputs] == [str(float(i * 2)) for i in range(n)]
+    assert len(threads) > 1  # max_workers > 1: a thread pool
+
+
+def test_sync_handlers_run_in_the_calling_thread_by_default(calc_tool):
+    router = ToolRouter()
+    seen = []
+
+    @router.tool(calc_tool)
+    def calc(value):
+        seen.append((threading.get_ident(), value))
+        return value
+
+    response = response_body([custom_call(f"c{i}", "calc", str(i)) for i in range(5)])
+    router.run(response)
+    assert seen == [(threading.get_ident(), float(i)) for i in range(5)]
+
+
+def test_async_handlers_run_concurrently(calc_tool):
+    router = ToolRouter()
+    started = []
+
+    @router.tool(calc_tool)
+    async def calc(value):
+        started.append(value)
+        # every call waits until all have started: only possible if they run together
+        for _ in range(200):
+            if len(started) == 3:
+                return value
+            await asyncio.sleep(0.005)
+        raise TimeoutError("handlers did not run concurrently")
+
+    response = response_body([custom_call(f"c{i}", "calc", str(i)) for i in range(3)])
+    outputs = asyncio.run(router.arun(response))
+    assert [o["output"] for o in outputs] == ["0.0", "1.0", "2.0"]
+
+
+def test_sync_run_drives_async_handlers_even_under_a_running_loop(calc_tool):
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    async def calc(value):
+        await asyncio.sleep(0)
+        return value + 1
+
+    response = response_body([custom_call("c1", "calc", "1")])
+    assert router.run(response)[0]["output"] == "2.0"
+
+    async def inside_a_loop():
+        return router.run(response)  # a sync caller inside async code
+
+    assert asyncio.run(inside_a_loop())[0]["output"] == "2.0"
+
+
+def test_arun_with_sync_handlers_and_a_thread_pool(calc_tool):
+    router = ToolRouter(max_workers=4)
+
+    @router.tool(calc_tool)
+    def calc(value):
+        time.sleep(0.01)
+        return value
+
+    response = response_body([custom_call(f"c{i}", "calc", str(i)) for i in range(6)])
+    outputs = asyncio.run(router.arun(response))
+    assert [o["output"] for o in outputs] == [str(float(i)) for i in range(6)]
+
+
+def test_zero_calls(router):
+    assert router.run(response_body([message("no tools needed")])) == []
+    assert router.run(chat_body(content="hi")) == []
+    assert asyncio.run(router.arun(response_body([]))) == []
+
+
+# --------------------------------------------------------------------------- failures as outputs
+
+
+def test_rejected_input_becomes_an_error_output(fake_openai, router):
+    fake_openai.reply(response_body([custom_call("call_bad", "calc", "1 + x"), custom_call("call_ok", "calc", "2")]))
+    response = fake_openai.client().responses.create(model="gpt-5", input="x")
+    outputs = router.run(response)
+    assert outputs == [
+        {
+            "type": "custom_tool_call_output",
+            "call_id": "call_bad",
+            "output": "error: input rejected at 1:5: unexpected 'x'; expected \"(\", \"-\", NUMBER",
+        },
+        {"type": "custom_tool_call_output", "call_id": "call_ok", "output": "2.0"},
+    ]
+    results = router.dispatch(response)
+    assert [r.error for r in results] == ["input_rejected", None]
+    assert results[0].exception.column == 5
+
+
+def test_handler_exception_becomes_an_error_output(calc_tool, caplog):
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    def calc(value):
+        return 1 / (value - value)
+
+    (result,) = router.dispatch(chat_body(tool_calls=[chat_custom_call("call_z", "calc", "3")]))
+    assert result.output == "error: tool 'calc' failed: ZeroDivisionError: float division by zero"
+    assert result.error == "handler_error" and isinstance(result.exception, ZeroDivisionError)
+    assert result.item == {"role": "tool", "tool_call_id": "call_z", "content": result.output}
+    assert "tool 'calc' (call call_z) failed" in caplog.text
+
+    quiet = ToolRouter(show_exceptions=False)
+    quiet.add(calc_tool, calc)
+    assert quiet.run(response_body([custom_call("c", "calc", "3")]))[0]["output"] == "error: tool 'calc' failed"
+
+
+def test_async_handler_exception(calc_tool):
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    async def calc(value):
+        raise RuntimeError("database is down\nretry later")
+
+    outputs = asyncio.run(router.arun(response_body([custom_call("c", "calc", "1")])))
+    assert outputs[0]["output"] == "error: tool 'calc' failed: RuntimeError: database is down retry later"
+
+
+def test_unknown_tool(router):
+    outputs = router.run(response_body([custom_call("call_u", "rm_rf", "/")]))
+    assert outputs == [
+        {
+            "type": "custom_tool_call_output",
+            "call_id": "call_u",
+            "output": "error: unknown tool 'rm_rf'; available tools: calc, sql_select",
+        }
+    ]
+    assert ToolRouter().run(response_body([custom_call("c", "x", "")]))[0]["output"] == (
+        "error: unknown tool 'x'; available tools: none"
+    )
+
+
+def test_unserialisable_result(calc_tool):
+    router = ToolRouter()
+    router.add(calc_tool, lambda value: {value})
+    (result,) = router.dispatch(response_body([custom_call("c", "calc", "1")]))
+    assert result.error == "bad_output"
+    assert result.output == "error: tool 'calc' returned a value that is not JSON-serialisable (set)"
+
+
+def test_outputs_strings_as_is_and_values_as_json(calc_tool):
+    router = ToolRouter()
+    values = iter(["plain text", None, [1, "é"], {"a": True}])
+    router.add(calc_tool, lambda value: next(values))
+    outputs = router.run(response_body([custom_call(f"c{i}", "calc", "1") for i in range(4)]))
+    assert [o["output"] for o in outputs] == ["plain text", "null", '[1, "é"]', '{"a": true}']
+
+
+def test_transformer_failure_is_reported_not_raised():
+    class Strict(Transformer):
+        def NUMBER(self, tok):  # noqa: N802
+            raise ValueError(f"number {tok} is not allowed")
+
+    tool = CustomTool.from_file(ARITH, name="strict", transformer=Strict())
+    router = ToolRouter()
+    router.add(tool, lambda value: "unreachable")
+    (result,) = router.dispatch(response_body([custom_call("c", "strict", "5")]))
+    assert result.output == "error: tool 'strict' failed: ValueError: number 5 is not allowed"
+
+
+# --------------------------------------------------------------------------- confirmation
+
+
+@pytest.fixture
+def destructive(calc_tool):
+    router = ToolRouter()
+    ran = []
+
+    @router.tool(calc_tool, confirm=True)
+    def calc(value):
+        ran.append(value)
+        return "done"
+
+    return router, ran
+
+
+CONFIRM_CALLS = response_body([custom_call("c1", "calc", "1"), custom_call("c2", "calc", "2"), custom_call("c3", "calc", "1 +")])
+
+
+def test_confirmation_yes_and_no(destructive):
+    router, ran = destructive
+    asked = []
+
+    def confirm(call):
+        asked.append(call.call_id)
+        return call.input == "1"
+
+    outputs = router.run(CONFIRM_CALLS, confirm=confirm)
+    assert [o["output"] for o in outputs] == [
+        "done",
+        "error: the user declined to run tool 'calc'",
+        "error: input rejected at 1:4: the input ends too early; expected \" \", \"(\", \"-\", NUMBER",
+    ]
+    assert ran == [1.0]
+    assert asked == ["c1", "c2"]  # never asked about an input that does not parse
+
+
+def test_confirmation_must_be_exactly_true(destructive):
+    router, ran = destructive
+    outputs = router.run(CONFIRM_CALLS, confirm=lambda call: "yes")
+    assert outputs[0]["output"] == "error: the user declined to run tool 'calc'" and ran == []
+
+
+def test_confirmation_missing_means_no(destructive):
+    router, ran = destructive
+    outputs = router.run(CONFIRM_CALLS)
+    assert outputs[0]["output"] == "error: tool 'calc' needs the user's confirmation and none was requested"
+    assert ran == []
+
+
+def test_confirmation_that_raises_means_no(destructive):
+    router, ran = destructive
+
+    def confirm(call):
+        raise EOFError("no terminal")
+
+    results = router.dispatch(CONFIRM_CALLS, confirm=confirm)
+    assert results[0].output == "error: could not get the user's confirmation to run tool 'calc'"
+    assert results[0].error == "declined" and isinstance(results[0].exception, EOFError)
+    assert ran == []
+
+
+def test_async_confirmation(destructive):
+    router, ran = destructive
+
+    async def confirm(call):
+        await asyncio.sleep(0)
+        return call.call_id == "c2"
+
+    outputs = asyncio.run(router.arun(CONFIRM_CALLS, confirm=confirm))
+    assert [o["output"] for o in outputs][:2] == ["error: the user declined to run tool 'calc'", "done"]
+    assert ran == [2.0]
+    # an async confirm works from the sync API too
+    ran.clear()
+    assert router.run(CONFIRM_CALLS, confirm=confirm)[1]["output"] == "done" and ran == [2.0]
+
+
+def test_confirmation_only_for_marked_tools(calc_tool, sql_tool):
+    router = ToolRouter()
+    router.add(calc_tool, lambda v: "calc ran")
+    router.add(sql_tool, lambda t: "sql ran", confirm=True)
+    asked = []
+    outputs = router.run(
+        response_body([custom_call("a", "calc", "1"), custom_call("b", "sql_select", "SELECT * FROM t")]),
+        confirm=lambda call: asked.append(call.name) or True,
+    )
+    assert [o["output"] for o in outputs] == ["calc ran", "sql ran"]
+    assert asked == ["sql_select"]
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def test_registration_rules(calc_tool):
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    def calc(value):
+        return value
+
+    assert calc(3) == 3  # the decorator returns the function unchanged
+    assert "calc" in router and len(router) == 1 and router.get("calc") is calc_tool
+    with pytest.raises(ValueError, match="already registered"):
+        router.add(calc_tool, calc)
+    with pytest.raises(TypeError):
+        router.add("calc", calc)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown API"):
+        router.tools("assistants")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        ToolRouter(max_workers=0)
+
+
+def test_tool_result_item_for_each_api():
+    from grammarkit import CustomToolCall
+
+    r = ToolResult(CustomToolCall("id1", "t", "", "responses"), "out")
+    assert r.ok and r.item == {"type": "custom_tool_call_output", "call_id": "id1", "output": "out"}
+
+
+def test_handlers_with_two_parameters_get_the_call(sql_tool, calc_tool):
+    router = ToolRouter()
+
+    @router.tool(sql_tool)
+    def sql_select(tree, call):
+        return f"{call.call_id}: {call.input} ({tree.data})"
+
+    @router.tool(calc_tool)
+    async def calc(value, call, *, unit="m"):
+        return f"{value} {unit} for {call.name}"
+
+    response = response_body([custom_call("c1", "sql_select", "SELECT * FROM t"), custom_call("c2", "calc", "2")])
+    expected = ["c1: SELECT * FROM t (start)", "2.0 m for calc"]
+    assert [o["output"] for o in router.run(response)] == expected
+    assert [o["output"] for o in asyncio.run(router.arun(response))] == expected
+
+    optional = ToolRouter()
+    optional.add(calc_tool, lambda value, extra=None: f"{value} {extra}")  # a default: value only
+    assert optional.run(response_body([custom_call("c", "calc", "3")]))[0]["output"] == "3.0 None"
+
+
+def test_readme_example_runs(fake_openai, monkeypatch, tmp_path, capsys):
+    """The README's "OpenAI custom tools" example, verbatim, against the local fake API."""
+    import re
+    import runpy
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## OpenAI custom tools", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    script = tmp_path / "example.py"
+    script.write_text(code, encoding="utf-8")
+
+    fake_openai.reply(
+        response_body([reasoning(), custom_call("call_1", "sql_select", "SELECT name FROM users WHERE age > 30 ORDER BY name")])
+    )
+    fake_openai.reply(response_body([message("ada and cy are older than 30.", id="msg_2")], id="resp_2"))
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    monkeypatch.chdir(ROOT)
+    runpy.run_path(str(script), run_name="__main__")
+    assert capsys.readouterr().out == "ada and cy are older than 30.\n"
+    first, second = fake_openai.bodies("/responses")
+    assert first["tools"][0]["name"] == "sql_select"
+    assert second["input"][-1] == {"type": "custom_tool_call_output", "call_id": "call_1", "output": '[["ada"], ["cy"]]'}
