@@ -124,6 +124,15 @@ class LintContext:
         return compile_report(self.syntax, self.text)
 
     @cached_property
+    def suppressions(self) -> list:
+        """Inline ``grammarkit: ignore`` comments (Lark grammars only)."""
+        if self.syntax != "lark":
+            return []
+        from .suppressions import find_suppressions
+
+        return find_suppressions(self.text, self.index)
+
+    @cached_property
     def sample_checker(self):
         """The checker for this grammar's samples (None when there are none, or when
         llguidance rejects the grammar: its errors are reported already)."""

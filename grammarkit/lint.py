@@ -62,8 +62,13 @@ def lint_text(
     ignore: Iterable[str] | None = None,
     samples: Sequence | None = None,
     engine: str = "auto",
+    severity: dict[str, Severity] | None = None,
 ) -> LintResult:
     """Lint grammar ``text`` and return every diagnostic, sorted by position.
+
+    Inline ``grammarkit: ignore[...]`` comments suppress diagnostics (see
+    :mod:`grammarkit.suppressions`); ``severity`` maps rule codes to the severity to
+    report them with.
 
     ``select``/``ignore`` take rule codes (or code prefixes such as ``GK1``) or names.
     ``samples`` (:class:`grammarkit.samples.Sample`) are checked with llguidance and the
@@ -82,15 +87,20 @@ def lint_text(
         for finding in rule.check(ctx):
             ctx.found.append((rule.code, finding))
             produced.append((rule, finding))
+    from .suppressions import apply as suppressed
+
+    overrides = severity or {}
     diagnostics = []
     for rule, finding in produced:
         if not _selected(rule.code, rule.name, select, ignore):
+            continue
+        if finding.path is None and rule.code != "GK290" and suppressed(ctx.suppressions, rule.code, rule.name, finding.span.line):
             continue
         d = Diagnostic.at(
             finding.span,
             code=rule.code,
             name=rule.name,
-            severity=rule.severity,
+            severity=overrides.get(rule.code, rule.severity),
             message=finding.message,
             hint=finding.hint,
             path=finding.path or path,
@@ -165,22 +175,36 @@ def lint_file(
     ignore: Iterable[str] | None = None,
     samples: Sequence | None = None,
     sidecars: bool = False,
+    sample_files: Sequence[str | os.PathLike[str]] = (),
     engine: str = "auto",
+    severity: dict[str, Severity] | None = None,
 ) -> LintResult:
     """Lint one grammar file. The syntax comes from the suffix unless given.
 
-    With ``sidecars=True`` the samples files beside it (``x.samples.toml``,
-    ``x.samples.json``) are checked too, after any ``samples`` given."""
+    Samples are checked too: ``samples`` given, then those in ``sample_files``, then with
+    ``sidecars=True`` the samples files beside it (``x.samples.toml``, ``x.samples.json``)."""
     syntax = syntax or detect_syntax(path) or "lark"
     text = read_grammar_file(path)
     all_samples = list(samples or [])
+    files = list(sample_files)
     if sidecars:
-        from .samples import find_sidecars, load_samples
+        from .samples import find_sidecars
 
-        for sidecar in find_sidecars(path):
-            all_samples.extend(load_samples(sidecar))
+        files.extend(f for f in find_sidecars(path) if f not in files)
+    if files:
+        from .samples import load_samples
+
+        for sample_file in files:
+            all_samples.extend(load_samples(sample_file))
     return lint_text(
-        text, syntax=syntax, path=str(path), select=select, ignore=ignore, samples=all_samples, engine=engine
+        text,
+        syntax=syntax,
+        path=str(path),
+        select=select,
+        ignore=ignore,
+        samples=all_samples,
+        engine=engine,
+        severity=severity,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -55,13 +56,17 @@ def check(
         typer.Option("--sidecars/--no-sidecars", help="Check x.samples.toml/.json beside each grammar x.lark."),
     ] = True,
     engine: Annotated[
-        EngineChoice,
+        Optional[EngineChoice],
         typer.Option(
             "--engine",
             help="Which engines judge samples: llguidance (the model's side), lark (the application's "
             "parser), both, or auto (both for up to 1000 samples per grammar, else llguidance).",
         ),
-    ] = EngineChoice.auto,
+    ] = None,
+    config_path: Annotated[
+        Optional[str],
+        typer.Option("--config", help="Configuration file (default: [tool.grammarkit] of the nearest pyproject.toml)."),
+    ] = None,
 ) -> int:
     """Lint grammars: every problem at once, with codes, locations and fix hints.
 
@@ -69,10 +74,20 @@ def check(
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
     from ..lint import InputError, collect_grammar_files, decode_grammar_bytes, lint_file, lint_text
 
+    from ..config import ConfigError, load_config
+
     chosen = syntax.value if syntax else None
     sel = _split(select)
     ign = _split(ignore)
     _validate_codes(sel, ign)
+    try:
+        config = load_config(config_path)
+    except ConfigError as err:
+        print(f"grammarkit: error: {err}", file=sys.stderr)
+        return 2
+    if sel is None:
+        sel = config.select
+    engine_name = engine.value if engine is not None else config.engine
     results = []
     input_errors: list[dict] = []
 
@@ -91,7 +106,13 @@ def check(
                 extra_samples.extend(load_samples(sample_path))
             except InputError as err:
                 fail(err)
-    options = {"select": sel, "ignore": ign, "samples": extra_samples, "engine": engine.value}
+    options = {"select": sel, "samples": extra_samples, "engine": engine_name, "severity": config.severity}
+
+    def ignores(path: str) -> list[str]:
+        # --ignore replaces the configuration's `ignore`; per-file ignores still apply.
+        if path == "<stdin>":
+            return ign if ign is not None else list(config.ignore)
+        return config.ignores_for(path, override=ign)
 
     targets: list[str] = []
     for raw in paths:
@@ -99,7 +120,8 @@ def check(
             targets.append("-")
             continue
         try:
-            targets.extend(str(p) for p in collect_grammar_files([raw]))
+            explicit = not Path(raw).is_dir()
+            targets.extend(str(p) for p in collect_grammar_files([raw]) if explicit or not config.excluded(p))
         except InputError as err:
             fail(err)
     for target in targets:
@@ -107,9 +129,17 @@ def check(
             if target == "-":
                 data = sys.stdin.buffer.read()
                 text = decode_grammar_bytes(data, "<stdin>")
-                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options))
+                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", ignore=ignores("<stdin>"), **options))
             else:
-                results.append(lint_file(target, syntax=chosen, sidecars=sidecars, **options))
+                results.append(
+                    lint_file(
+                        target,
+                        syntax=chosen,
+                        sample_files=config.sample_files(target) if sidecars else (),
+                        ignore=ignores(target),
+                        **options,
+                    )
+                )
         except InputError as err:
             fail(err)
 
@@ -137,15 +167,9 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def _validate_codes(*lists: list[str] | None) -> None:
-    from ..rules import all_rules
+    from ..config import is_known_code
 
-    known = {r.code for r in all_rules()} | {r.name for r in all_rules()}
     for items in lists:
         for item in items or []:
-            if item.upper() == "ALL" or item.upper().startswith("GK") and any(
-                code.startswith(item.upper()) for code in known
-            ):
-                continue
-            if item.lower() in known or item.upper() in known:
-                continue
-            raise typer.BadParameter(f"unknown rule {item!r}", param_hint="--select/--ignore")
+            if not is_known_code(item):
+                raise typer.BadParameter(f"unknown rule {item!r}", param_hint="--select/--ignore")

@@ -152,8 +152,21 @@ def _json_prefix(text: str, start: int) -> int:
     return end
 
 
-def tokenize(text: str) -> Iterator[Token]:
-    """Yield Lark tokens for ``text`` (plus a final ``_NL``); raise :class:`LexError`."""
+def comments(text: str) -> list[tuple[int, str]]:
+    """``(offset, text)`` of every ``#``/``//`` comment, in order (up to a lexer error)."""
+    found: list[tuple[int, str]] = []
+    try:
+        for _ in tokenize(text, comments=found):
+            pass
+    except LexError:
+        pass
+    return found
+
+
+def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterator[Token]:
+    """Yield Lark tokens for ``text`` (plus a final ``_NL``); raise :class:`LexError`.
+
+    Comments are skipped; with ``comments`` given, ``(offset, text)`` of each is appended."""
     n = len(text)
     pos = 0
     where = _Pos()
@@ -161,7 +174,9 @@ def tokenize(text: str) -> Iterator[Token]:
     while pos < n:
         ch = text[pos]
         skip = _SKIP.match(text, pos)
-        if skip and not (ch == "#" and _hash_token_wins(text, pos)):
+        if skip:
+            if comments is not None and ch in "#/":
+                comments.append((pos, skip.group()))
             where.advance(text, pos, skip.end())
             pos = skip.end()
             continue
@@ -232,11 +247,6 @@ def tokenize(text: str) -> Iterator[Token]:
         yield pending_nl
     yield Token("_NL", "", start_pos=pos, line=line, column=column, end_line=line,
                 end_column=column, end_pos=pos)
-
-
-def _hash_token_wins(text: str, pos: int) -> bool:
-    # `#` alone is both a comment and the (unused) HASH token; the comment wins.
-    return False
 
 
 def _json_message(exc: ValueError) -> str:
