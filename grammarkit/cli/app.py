@@ -38,3 +38,5 @@ from . import check as _check  # noqa: E402,F401  (registers the command)
 from . import parse_cmd as _parse_cmd  # noqa: E402,F401
 from . import sample_cmd as _sample_cmd  # noqa: E402,F401
 from . import try_cmd as _try_cmd  # noqa: E402,F401
+from . import rules as _rules  # noqa: E402,F401
+from . import stats as _stats  # noqa: E402,F401

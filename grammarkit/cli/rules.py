@@ -1,0 +1,99 @@
+"""``grammarkit rules [CODE]``: the rule list, or one rule's documentation."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .app import app
+from .check import OutputFormat
+
+
+@app.command()
+def rules(
+    code: Annotated[
+        Optional[str], typer.Argument(help="A rule code (GK107) or name (unbounded-ignore); omit for the list.")
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+) -> int:
+    """List every lint rule, or print one rule's full documentation."""
+    from ..rules import all_rules, get_rule
+
+    if code is None:
+        listed = all_rules()
+        if output_format is OutputFormat.json:
+            import json
+
+            print(json.dumps({"rules": [rule_to_dict(r) for r in listed]}, indent=2, ensure_ascii=False))
+        else:
+            print(rules_table(listed))
+        return 0
+    rule = get_rule(code)
+    if rule is None:
+        print(
+            f"grammarkit: error: unknown rule {code!r} (run 'grammarkit rules' for the list)",
+            file=sys.stderr,
+        )
+        return 2
+    if output_format is OutputFormat.json:
+        import json
+
+        data = rule_to_dict(rule)
+        data["doc"] = rule.doc
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(render_doc(rule))
+    return 0
+
+
+def rule_to_dict(rule) -> dict:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "syntaxes": list(rule.syntaxes),
+        "summary": rule.summary,
+    }
+
+
+def rules_table(rules) -> str:
+    """Code, name, severity and summary of each rule, in aligned columns."""
+    rows = [("CODE", "NAME", "SEVERITY", "SUMMARY")]
+    rows += [(r.code, r.name, r.severity.value, plain(r.summary)) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3]
+        for row in rows
+    )
+
+
+_CODE_SPAN = re.compile(r"(``.+?``)", re.S)
+
+
+def plain(text: str) -> str:
+    """reStructuredText/Markdown-ish docstring text made readable on a terminal.
+
+    ``**What it flags.**`` loses its stars (outside code spans only: ````a**```` is
+    code); ````code```` becomes ```code``` (or keeps its double backticks when the code
+    itself contains a backtick).
+    """
+    parts = _CODE_SPAN.split(text)
+    for i, part in enumerate(parts):
+        if i % 2:  # a code span
+            inner = part[2:-2]
+            parts[i] = part if "`" in inner else f"`{inner}`"
+        else:
+            parts[i] = part.replace("**", "")
+    return "".join(parts)
+
+
+def render_doc(rule) -> str:
+    """A rule's docstring for a terminal: a header line, then the four parts."""
+    lines = rule.doc.splitlines()
+    header = plain(lines[0]) if lines else f"{rule.code} {rule.name}"
+    body = plain("\n".join(lines[1:])).strip("\n")
+    meta = f"severity: {rule.severity.value}; applies to: {', '.join(rule.syntaxes)} grammars"
+    return f"{header}\n{meta}\n\n{body}" if body else f"{header}\n{meta}"

@@ -1,0 +1,102 @@
+"""``grammarkit stats GRAMMAR``: what a grammar is made of, and how close it comes to
+llguidance's limits."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .app import app
+from .check import OutputFormat, SyntaxChoice
+
+
+@app.command()
+def stats(
+    path: Annotated[str, typer.Argument(help="A grammar file ('-' for standard input).")],
+    syntax: Annotated[
+        Optional[SyntaxChoice],
+        typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    precision: Annotated[
+        float,
+        typer.Option("--precision", min=0.0, max=1.0, help="Relative precision of the measured sizes (0 = exact)."),
+    ] = 0.02,
+    budget: Annotated[
+        float,
+        typer.Option("--budget", min=0.0, help="Seconds of compiling allowed for the measurements."),
+    ] = 10.0,
+) -> int:
+    """Count rules, terminals, alternatives and literals, and measure the size llguidance
+    compiles the grammar to against its limits (exit 0 whenever the grammar was read)."""
+    from ..lint import InputError, decode_grammar_bytes, detect_syntax, read_grammar_file
+    from ..stats import grammar_stats
+
+    try:
+        if path == "-":
+            shown = "<stdin>"
+            text = decode_grammar_bytes(sys.stdin.buffer.read(), shown)
+        else:
+            shown = path
+            text = read_grammar_file(path)
+    except InputError as err:
+        print(f"grammarkit: error: {err}", file=sys.stderr)
+        return 2
+    chosen = syntax.value if syntax else (detect_syntax(path) if path != "-" else None) or "lark"
+    result = grammar_stats(text, chosen, precision=precision, time_budget=budget)
+    if output_format is OutputFormat.json:
+        import json
+
+        data = {"path": shown, **result.to_dict()}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(render_stats(shown, result))
+    return 0
+
+
+def render_stats(path: str, result) -> str:
+    lines = [
+        f"{path}: {result.syntax} grammar, {result.characters:,} characters, "
+        f"{result.bytes:,} bytes, {result.lines:,} line{'s' if result.lines != 1 else ''}"
+    ]
+    counts = [
+        ("rules", result.rules),
+        ("terminals", result.terminals),
+        ("alternatives", result.alternatives),
+        ("string literals", result.string_literals),
+        ("regex literals", result.regex_literals),
+        ("max nesting", result.max_nesting),
+        ("%ignore", result.ignores),
+        ("imported names", result.imports),
+    ]
+    if result.read_errors:
+        counts.append(("syntax problems", result.read_errors))
+    width = max(len(label) for label, _ in counts)
+    lines += [f"  {label.ljust(width)}  {value:>7,}" for label, value in counts]
+
+    lines.append("")
+    if result.compiles is None:
+        why = (result.error or "not compiled").removeprefix("llguidance ")
+        lines.append(f"llguidance: {why}")
+    elif result.compiles:
+        lines.append(f"llguidance: compiles (measured in {result.seconds:.2f} s)")
+    else:
+        lines.append(f"llguidance: does not compile: {result.error}")
+    rows = [("limit", "measures", "used", "of", "share")]
+    for u in result.limits:
+        used, share = u.shown()
+        rows.append((u.key, u.what, used, f"{u.limit:,}", share))
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        lines.append(f"  {r[0].ljust(w[0])}  {r[1].ljust(w[1])}  {r[2].rjust(w[2])}  {r[3].rjust(w[3])}  {r[4]}")
+    notes = sorted({u.note for u in result.limits if u.low is None and u.note})
+    if any(not u.exact and not u.rough and u.low is not None for u in result.limits):
+        lines.append("  ~ : an upper bound, known to the precision asked for (--precision)")
+    if any(u.rough for u in result.limits):
+        lines.append("  a–b : the time budget ran out before the value was pinned down (--budget)")
+    for note in notes:
+        keys = ", ".join(u.key for u in result.limits if u.low is None and u.note == note)
+        lines.append(f"  {keys}: {note}")
+    return "\n".join(lines)

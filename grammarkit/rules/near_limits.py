@@ -1,0 +1,202 @@
+"""GK240 near-engine-limits: a grammar that uses more than half of one of llguidance's size limits.
+
+**What it flags.** A grammar that needs more than 50% of what llguidance allows for the
+number of symbols it compiles to (``max_grammar_size``), the size of its lexer
+(``initial_lexer_fuel``), or the number of parser items after the first token
+(``max_items_in_row``), with the numbers (measured by compiling the grammar under lowered
+limits; ``grammarkit stats`` shows all of them). It is reported at the grammar's largest
+definition when that holds at least a quarter of the text, otherwise at the start.
+
+**Why.** Over ``max_grammar_size`` or ``initial_lexer_fuel`` llguidance rejects the
+grammar; a grammar near them breaks after a small edit, and a big lexer makes every
+request slower. ``max_items_in_row`` is checked only while text is generated: a grammar
+over it compiles, but every generation fails at its first token ("Current row has N
+items"), typically because one rule has thousands of alternatives.
+
+**Example.**
+
+    start: w0 | w1 | w2 | ... | w2999
+    w0: "apple"
+    w1: "banana"
+    ...
+
+(3,001 parser items after the first token, 150% of ``max_items_in_row``.)
+
+**Fix.** Make word lists lexer-level: one terminal ``WORD: "apple" | "banana" | ...``
+(or a regex) instead of one rule per word. Split a very large grammar into several tools.
+Use few distinct Unicode classes (each of ``\\w``, ``\\p{L}``, ``\\d`` costs thousands
+of lexer fuel; ``[A-Za-z0-9_]`` costs almost none). Make right-recursive rules
+left-recursive.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from ..diagnostics import Severity
+from .base import Finding
+
+CODE = "GK240"
+NAME = "near-engine-limits"
+SEVERITY = Severity.WARNING
+SYNTAXES = ("lark", "regex")
+
+THRESHOLD = 0.5
+"""Fraction of a limit above which the rule fires."""
+TIME_BUDGET = 5.0
+"""Seconds of compiling allowed to pin the numbers down once a limit is crossed."""
+ATTRIBUTION_SHARE = 0.25
+"""The largest definition is blamed when it is at least this share of the text."""
+
+_HINTS = {
+    "max_grammar_size": "split the grammar into smaller tools, or turn long lists of rules "
+    "into one terminal (a regex or string alternatives)",
+    "initial_lexer_fuel": "use fewer distinct Unicode classes (\\w, \\p{..}, \\d) and shorter "
+    "literal lists; ASCII classes such as [A-Za-z0-9_] cost almost nothing",
+    "max_items_in_row": "turn rule alternatives into one terminal (WORD: \"a\" | \"b\" | ... or "
+    "a regex), and make right-recursive rules left-recursive",
+}
+
+
+def check(ctx) -> Iterator[Finding]:
+    limits = default_limits()
+    estimates = estimate_usage(ctx.text, ctx.syntax)
+    suspect = tuple(k for k in MEASURED if estimates[k] > THRESHOLD * limits[k])
+    if not suspect:
+        return  # the usual case: far below every limit, nothing compiled
+    if not ctx.engine.ok:
+        return  # GK109 reports it (including llguidance's own "too big" errors)
+    from ..stats import format_percent, measure_limits
+
+    _, _, usages = measure_limits(
+        ctx.syntax,
+        ctx.text,
+        keys=suspect,
+        only_above=THRESHOLD,
+        check_compiles=False,
+        precision=0.05,
+        time_budget=TIME_BUDGET,
+    )
+    span, where = _location(ctx)
+    for usage in usages:
+        if usage.low is None:
+            continue
+        if usage.exact:
+            numbers = f"{usage.value:,}"
+        elif usage.value is not None:
+            numbers = f"about {usage.value:,}"
+        else:  # above the search range
+            numbers = f"at least {usage.low:,}"
+        if usage.key == "max_items_in_row" and usage.low > usage.limit:
+            message = (
+                f"{numbers} parser items after the first token, over llguidance's limit of "
+                f"{usage.limit:,} (max_items_in_row): every generation fails at its first token"
+            )
+        else:
+            message = (
+                f"the grammar uses {format_percent(usage.percent)} of llguidance's limit on "
+                f"{usage.what} ({numbers} of {usage.limit:,} {usage.unit}; {usage.key})"
+            )
+        yield Finding(span, message + where, _HINTS.get(usage.key, ""))
+
+
+def _location(ctx):
+    """The largest definition's name (when it dominates), else the start of the grammar."""
+    grammar = ctx.grammar
+    if grammar is not None and ctx.text:
+        definitions = grammar.definitions
+        if definitions:
+            largest = max(definitions, key=lambda d: d.span.end - d.span.start)
+            size = largest.span.end - largest.span.start
+            if size >= ATTRIBUTION_SHARE * len(ctx.text):
+                return largest.name_span, f"; the largest definition is `{largest.name}`"
+    return ctx.whole_span(), ""
+
+
+# --------------------------------------------------------------------------- the cheap gate
+# (kept here rather than in grammarkit.stats, which re-exports it, so that a check of an
+# ordinary grammar never imports the measuring machinery)
+
+MEASURED = ("max_grammar_size", "initial_lexer_fuel", "max_items_in_row")
+"""The limits that are measured (the others apply to each generation step)."""
+
+_FALLBACK_LIMITS = {
+    "max_items_in_row": 2000,
+    "initial_lexer_fuel": 1_000_000,
+    "step_lexer_fuel": 200_000,
+    "step_max_items": 50_000,
+    "max_lexer_states": 250_000,
+    "max_grammar_size": 500_000,
+}
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> tuple[tuple[str, int], ...]:
+    try:
+        import llguidance
+
+        defaults = llguidance.LLParserLimits()
+        return tuple((key, int(getattr(defaults, key))) for key in _FALLBACK_LIMITS)
+    except Exception:  # noqa: BLE001 - an llguidance without these properties
+        return tuple(_FALLBACK_LIMITS.items())
+
+
+def default_limits() -> dict[str, int]:
+    """llguidance's default ``LLParserLimits``, read from the installed llguidance."""
+    return dict(_defaults())
+
+
+# Lexical pieces of a Lark grammar for the estimate: comments, strings, regexes, digits.
+_EST_TOKENS = re.compile(
+    r"""
+      (?P<comment>(?:\#|//)[^\n]*)
+    | (?P<string>"(?:[^"\\\n]|\\.)*")
+    | (?P<regex>/(?!/)(?:[^/\\\n]|\\.)+/)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
+    | (?P<digits>[0-9]+)
+    | (?P<special>%(?:json|regex)\b|@[A-Za-z_])
+    | (?P<punct>[|()\[\]?*+~&:])
+    | \s+
+    | .
+    """,
+    re.X | re.S,
+)
+# Escapes that expand to large Unicode classes (a distinct one costs up to ~16k fuel),
+# and constructs that cost a few hundred (negated classes, `.`, `\s`).
+_BIG_CLASS = re.compile(r"\\[wWdDpPS]")
+_WIDE = re.compile(r"\[\^|\.|\\s|:\^")
+
+
+def estimate_usage(text: str, syntax: str = "lark") -> dict[str, float]:
+    """Cheap over-estimates of the measured quantities, from the text alone.
+
+    About 100 µs for a 1 kB grammar. Calibrated to stay above the real values (by 2x or
+    more on llguidance's own test grammars and on generated large ones), so a grammar
+    whose estimates are all below the threshold need not be compiled. ``inf`` for
+    grammars using constructs the estimate does not model (``%json`` schemas, ``%regex``
+    specifications, ``@grammar`` references); nested ``%lark { }`` grammars count as
+    ordinary text.
+    """
+    big = len(_BIG_CLASS.findall(text))
+    wide = len(_WIDE.findall(text))
+    fuel = 8.0 * len(text) + 17_000.0 * big + 400.0 * wide + 50
+    if syntax == "regex":  # compiled as `start: /PATTERN/`: a handful of symbols and items
+        return {"max_grammar_size": 8.0, "initial_lexer_fuel": fuel, "max_items_in_row": 8.0}
+    pieces = 0
+    digits = 0
+    for m in _EST_TOKENS.finditer(text):
+        kind = m.lastgroup
+        if kind is None or kind == "comment":
+            continue
+        if kind == "special":
+            return {key: math.inf for key in MEASURED}
+        if kind == "digits":
+            digits += len(m.group())
+        pieces += 1
+    # Repetition bounds expand into helper rules (about 3.3 binary levels per digit).
+    symbols = 2.0 * pieces + 24.0 * digits + 8
+    items = 2.0 * pieces + 24.0 * digits + 8
+    return {"max_grammar_size": symbols, "initial_lexer_fuel": fuel, "max_items_in_row": items}
