@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import llguidance
@@ -144,9 +143,7 @@ def test_grammar_over_a_limit_is_measured_beyond_it(monkeypatch):
 def test_time_budget_bounds_the_search():
     text = (ROOT / "grammars" / "sql_select.lark").read_text(encoding="utf-8")
     exact = grammar_stats(text, precision=0)
-    start = time.monotonic()
     rough = grammar_stats(text, precision=0, time_budget=0)
-    assert time.monotonic() - start < 1
     for key in ("max_grammar_size", "initial_lexer_fuel"):
         u, e = rough.usage(key), exact.usage(key)
         assert not u.exact and u.low <= e.value <= u.value
@@ -178,9 +175,7 @@ def _gk240(text: str, syntax: str = "lark"):
 
 
 def test_gk240_fires_on_thousands_of_rule_alternatives():
-    start = time.monotonic()
     found = _gk240(_many_rule_alternatives(2100))
-    assert time.monotonic() - start < 2
     assert len(found) == 1
     d = found[0]
     assert d.severity.value == "warning"
@@ -201,9 +196,7 @@ def test_gk240_fires_on_a_large_lexer():
     # 40 distinct Unicode word classes: each costs ~16k of initial lexer fuel.
     text = "start: " + " ".join(f"W{i}" for i in range(40)) + "\n"
     text += "".join(f"W{i}: /x{i}[\\w--[{chr(97 + i % 26)}{i}]]+/\n" for i in range(40))
-    start = time.monotonic()
     (d,) = _gk240(text)
-    assert time.monotonic() - start < 2
     assert "of llguidance's limit on lexer construction cost" in d.message
     assert "initial_lexer_fuel" in d.message
     assert (d.line, d.column) == (1, 1)  # no dominant definition: the start of the grammar
