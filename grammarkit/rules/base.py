@@ -38,6 +38,8 @@ class Rule:
     check: Callable[["LintContext"], Iterable[Finding]]
     doc: str
     after_others: bool = False  # runs once every other rule's findings are known
+    # llguidance error messages (substrings) this rule's findings explain (see GK109)
+    engine_messages: tuple[str, ...] = ()
 
     @classmethod
     def from_module(cls, module: ModuleType) -> "Rule":
@@ -49,6 +51,7 @@ class Rule:
             check=module.check,
             doc=inspect.cleandoc(module.__doc__ or ""),
             after_others=getattr(module, "AFTER_OTHERS", False),
+            engine_messages=tuple(getattr(module, "ENGINE_MESSAGES", ())),
         )
 
     @property

@@ -70,6 +70,13 @@ def _explained(ctx, err) -> bool:
     code = CATEGORY_RULES.get(err.category)
     if code is not None and any(c == code for c, _ in errors):
         return True
+    # Rules may declare the llguidance messages their findings explain (ENGINE_MESSAGES).
+    from . import get_rule
+
+    for c, _ in errors:
+        rule = get_rule(c)
+        if rule is not None and any(m in err.message for m in rule.engine_messages):
+            return True
     if err.category in ("syntax", "regex") and err.line is not None:
         # A lexer/parser error or an invalid regex where a rule already reports an error:
         # the same place when llguidance gives a column, else the same line.

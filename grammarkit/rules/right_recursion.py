@@ -1,0 +1,135 @@
+"""GK224 right-recursion: a rule that repeats by calling itself at its end (``many: one many``).
+
+**What it flags.** An alternative of a rule whose last item is the rule itself (or
+``[rule]`` / ``rule?``, or an optional ``[P rule]``) after at least one other item, when
+its first item is not the rule too: ``many: one many | one``,
+``list: item "," list | item``, ``chars: CHAR chars?``, ``list: item ["," list]``. The
+location is the recursive reference. Left recursion (``many: many one``) and recursion in the middle
+(``"(" expr ")"``) are not flagged.
+
+**Why.** llguidance's docs: "prefer ``many: one+`` (or ``one*``) over
+``many: many one | one``. Do not use ``many: one many | one``." Its Earley parser keeps
+an unfinished item per repetition of a right-recursive rule: it is slower than
+necessary and hits the parser's item limits after 100–1000 repetitions. ``one+`` is
+translated to the most efficient form internally.
+
+**Example.**
+
+    start: items
+    items: item "," items | item
+    item: /[a-z]{1,16}/
+
+**Fix.** Write the repetition with an operator: ``items: item ("," item)*``; in general
+``r: P r | Q`` is ``r: (P)* Q``, and ``many: one many | one`` is ``many: one+``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Severity
+from ..reader import model as m
+from . import _practice as p
+from .base import Finding
+
+CODE = "GK224"
+NAME = "right-recursion"
+SEVERITY = Severity.WARNING
+SYNTAXES = ("lark",)
+
+
+def check(ctx) -> Iterator[Finding]:
+    a = p.analysis(ctx)
+    for scope in a.scopes:
+        for d in scope.definition_list():
+            if d.is_terminal or d.params is not None:
+                continue
+            alts = d.body.alternatives
+            recursive = []
+            for alt in alts:
+                if len(alt.conjuncts) != 1:
+                    continue
+                items = alt.conjuncts[0].items
+                if len(items) >= 2 and not _is_self(items[0], d.name):
+                    if _is_self(items[-1], d.name) or _tail_self(items[-1], d.name) is not None:
+                        recursive.append(alt)
+            if not recursive:
+                continue
+            others = [alt for alt in alts if alt not in recursive]
+            for alt in recursive:
+                items = alt.conjuncts[0].items
+                tail = _tail_self(items[-1], d.name)
+                yield Finding(
+                    (tail or items[-1]).span,
+                    f"rule {d.name} is right-recursive ({d.name} is the last item of its own "
+                    "alternative): llguidance's Earley parser keeps an item per repetition, "
+                    "is slow and hits its limits after a few hundred",
+                    f"write the repetition with an operator: {_rewrite(ctx, d, alt, others)}",
+                )
+
+
+def _is_self(node: m.Node, name: str) -> bool:
+    if isinstance(node, m.NameRef):
+        return node.name == name
+    if isinstance(node, m.Maybe) or (isinstance(node, m.Repeat) and node.max == 1 and node.min == 0):
+        body = node.body if isinstance(node, m.Maybe) else None
+        if body is None:
+            return _is_self(node.item, name)  # type: ignore[union-attr]
+        return (
+            len(body.alternatives) == 1
+            and len(body.alternatives[0].conjuncts) == 1
+            and len(body.alternatives[0].conjuncts[0].items) == 1
+            and _is_self(body.alternatives[0].conjuncts[0].items[0], name)
+        )
+    return False
+
+
+def _tail_self(node: m.Node, name: str) -> m.NameRef | None:
+    """The reference to ``name`` ending ``[P name]`` / ``(P name)?``, if that is ``node``."""
+    if isinstance(node, m.Maybe):
+        body = node.body
+    elif isinstance(node, m.Repeat) and node.max == 1 and node.min == 0 and isinstance(node.item, m.Group):
+        body = node.item.body
+    else:
+        return None
+    if len(body.alternatives) != 1 or len(body.alternatives[0].conjuncts) != 1:
+        return None
+    inner = body.alternatives[0].conjuncts[0].items
+    if len(inner) >= 2 and isinstance(inner[-1], m.NameRef) and inner[-1].name == name:
+        return inner[-1]
+    return None
+
+
+def _rewrite(ctx, d: m.Definition, alt: m.Alternative, others: list[m.Alternative]) -> str:
+    items = alt.conjuncts[0].items
+    tail = _tail_self(items[-1], d.name)
+    if tail is not None:
+        # r: X [P r]  ==  r: X (P X)*
+        body = items[-1].body if isinstance(items[-1], m.Maybe) else items[-1].item.body  # type: ignore[attr-defined]
+        sep = " ".join(p.item_text(ctx, i) for i in body.alternatives[0].conjuncts[0].items[:-1])
+        head = " ".join(p.item_text(ctx, i) for i in items[:-1])
+        one = head if len(items) == 2 else f"({head})"
+        rest = "".join(f" | {p.item_text(ctx, o)}" for o in others)
+        return f"{d.name}: {head} ({sep} {one})*{rest}"
+    prefix = " ".join(p.item_text(ctx, i) for i in items[:-1])
+    optional_self = not isinstance(items[-1], m.NameRef)
+    rest = [p.item_text(ctx, o) for o in others]
+    grouped = prefix if len(items) == 2 and _simple(items[0]) else f"({prefix})"
+    if optional_self:
+        # r: P r?  ==  P+   (plus any other alternatives)
+        tail = f"{grouped}+"
+        return f"{d.name}: {tail}" + "".join(f" | {r}" for r in rest)
+    if not rest:
+        return f"{d.name}: {grouped}* …  (the rule never ends: add a non-recursive alternative)"
+    if rest == [prefix]:
+        return f"{d.name}: {grouped}+"
+    # r: P X r | X  ->  r: X (P' X)* is nicer when P ends with what Q is; keep it general.
+    if len(rest) == 1 and prefix.startswith(rest[0] + " "):
+        sep = prefix[len(rest[0]) + 1 :]
+        return f"{d.name}: {rest[0]} ({sep} {rest[0]})*"
+    q = rest[0] if len(rest) == 1 else "(" + " | ".join(rest) + ")"
+    return f"{d.name}: {grouped}* {q}"
+
+
+def _simple(node: m.Node) -> bool:
+    return isinstance(node, (m.NameRef, m.Literal, m.RegexLiteral, m.Group))
