@@ -11,9 +11,13 @@ emit under the grammar.
 
 How a walk chooses (documented, because it shapes what the samples look like):
 
-* **Bytes are uniform.** Among the allowed bytes each is equally likely, so a terminal such
-  as ``/[a-z_][a-z0-9_]*/`` produces gibberish like ``q_8x3`` and a free-text terminal
-  produces non-ASCII characters about as often as the grammar allows lead bytes for them.
+* **Classes first, then bytes.** The allowed bytes are grouped into classes (lower-case
+  letters, upper-case letters, digits, space and punctuation, line breaks and tabs, other
+  control characters, non-ASCII); the walk picks a class uniformly, then a byte in it
+  uniformly. A free-text terminal such as ``/[^\n]{0,500}/`` followed by ``"\n"`` therefore
+  ends its line after a few characters instead of ~95 (uniform bytes would make the line
+  break one choice in 96), and delimiters are likely wherever they are allowed. A terminal
+  such as ``/[a-z_][a-z0-9_]*/`` still produces gibberish like ``q_8x3``.
 * **Stopping is geometric.** Whenever the text may end, the walk ends with probability
   ``max(stop_probability, 1 / (k + 1))`` (``k`` allowed bytes; the second term is what a
   uniform choice among the bytes and the end would give). The default 0.25 keeps samples
@@ -246,7 +250,7 @@ class _Walker:
                 if rng.random() < max(self.stop_probability, 1.0 / (len(choices) + 1)):
                     return bytes(out)
             if choices:
-                b = rng.choice(choices)
+                b = _pick(rng, choices)
                 m.consume_token(b)  # allowed by the mask; a failure shows as is_error()
                 out.append(b)
                 continue
@@ -284,3 +288,28 @@ __all__ = [
     "generate",
     "generate_samples",
 ]
+
+
+def _byte_class(b: int) -> int:
+    if 0x61 <= b <= 0x7A:
+        return 0  # a-z
+    if 0x41 <= b <= 0x5A:
+        return 1  # A-Z
+    if 0x30 <= b <= 0x39:
+        return 2  # 0-9
+    if b in (0x09, 0x0A, 0x0D):
+        return 4  # line breaks and tabs
+    if b < 0x20 or b == 0x7F:
+        return 5  # other control characters
+    if b >= 0x80:
+        return 6  # non-ASCII (lead or continuation bytes)
+    return 3  # space and punctuation
+
+
+def _pick(rng: random.Random, choices: list[int]) -> int:
+    """A class of the allowed bytes uniformly, then a byte in it uniformly."""
+    classes: dict[int, list[int]] = {}
+    for b in choices:
+        classes.setdefault(_byte_class(b), []).append(b)
+    group = classes[rng.choice(sorted(classes))]
+    return rng.choice(group)
