@@ -43,6 +43,8 @@ def _code_matches(pattern: str, code: str, name: str) -> bool:
 
 
 def find_suppressions(text: str, index: LineIndex | None = None) -> list[Suppression]:
+    if "grammarkit:" not in text.lower():
+        return []  # nothing to find: skip tokenizing
     from .reader.lexer import comments
 
     index = index or LineIndex(text)
