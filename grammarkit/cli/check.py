@@ -10,16 +10,14 @@ from typing import Annotated, Optional
 import typer
 
 from .app import app
+from .options import SyntaxChoice
 
 
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
-
-
-class SyntaxChoice(str, Enum):
-    lark = "lark"
-    regex = "regex"
+    sarif = "sarif"
+    github = "github"
 
 
 class EngineChoice(str, Enum):
@@ -62,6 +60,10 @@ def check(
             help="Which engines judge samples: llguidance (the model's side), lark (the application's "
             "parser), both, or auto (both for up to 1000 samples per grammar, else llguidance).",
         ),
+    ] = None,
+    color: Annotated[
+        Optional[bool],
+        typer.Option("--color/--no-color", help="Colour the text output (default: on a terminal, unless NO_COLOR is set)."),
     ] = None,
     config_path: Annotated[
         Optional[str],
@@ -147,14 +149,24 @@ def check(
         from ..output.json_format import render_json
 
         print(render_json(results, input_errors))
+    elif output_format is OutputFormat.sarif:
+        from ..output.sarif import render_sarif
+
+        print(render_sarif(results, input_errors))
+    elif output_format is OutputFormat.github:
+        from ..output.github import render_github
+
+        body = render_github(results, input_errors)
+        if body:
+            print(body)
     else:
         from ..output.text import render_results, summary_line
 
-        body = render_results(results)
+        body = render_results(results, color=color)
         if body:
             print(body)
         if results:
-            print(summary_line(results))
+            print(summary_line(results, color=color))
     if input_errors:
         return 2
     return 1 if any(r.errors for r in results) else 0

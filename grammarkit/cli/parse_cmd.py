@@ -19,24 +19,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Annotated, Any, Optional
 
 import typer
 
 from .app import app
+from .options import SyntaxChoice, TextOrJson
 
 MAX_SHOWN_LINE = 200
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class SyntaxChoice(str, Enum):
-    lark = "lark"
-    regex = "regex"
 
 
 class UsageProblem(Exception):
@@ -401,7 +391,7 @@ def parse(
         Optional[SyntaxChoice],
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
     strip_newline: Annotated[
         bool,
         typer.Option(
@@ -430,7 +420,7 @@ def parse(
             "the input ends with a newline, and without it the input is accepted "
             "(use --strip-newline, printf instead of echo, or remove it from the file)"
         )
-    if output_format is OutputFormat.json:
+    if output_format is TextOrJson.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render_text(report, label))

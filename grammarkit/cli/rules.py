@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .app import app
-from .check import OutputFormat
+from .options import TextOrJson
 
 
 @app.command()
@@ -17,14 +17,14 @@ def rules(
     code: Annotated[
         Optional[str], typer.Argument(help="A rule code (GK107) or name (unbounded-ignore); omit for the list.")
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
 ) -> int:
     """List every lint rule, or print one rule's full documentation."""
     from ..rules import all_rules, get_rule
 
     if code is None:
         listed = all_rules()
-        if output_format is OutputFormat.json:
+        if output_format is TextOrJson.json:
             import json
 
             print(json.dumps({"rules": [rule_to_dict(r) for r in listed]}, indent=2, ensure_ascii=False))
@@ -38,7 +38,7 @@ def rules(
             file=sys.stderr,
         )
         return 2
-    if output_format is OutputFormat.json:
+    if output_format is TextOrJson.json:
         import json
 
         data = rule_to_dict(rule)

@@ -21,7 +21,8 @@ import typer
 
 from ..generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
 from .app import app
-from .parse_cmd import OutputFormat, SyntaxChoice, UsageProblem, build_matcher, load_grammar
+from .options import SyntaxChoice, TextOrJson
+from .parse_cmd import UsageProblem, build_matcher, load_grammar
 
 
 def sample_line(sample: str) -> str:
@@ -67,7 +68,7 @@ def sample(
         Optional[SyntaxChoice],
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
 ) -> int:
     """Random strings the grammar accepts, drawn from llguidance's token mask (short
     ones are likely: where the text may end, it ends with probability 1/4 or more)."""
@@ -82,11 +83,11 @@ def sample(
     try:
         result = generate(text, syntax=chosen, n=count, seed=seed, max_bytes=max_bytes, matcher=matcher)
     except GenerationError as exc:
-        if output_format is OutputFormat.json:
+        if output_format is TextOrJson.json:
             print("[]")
         print(f"grammarkit: {shown}: {exc.message}", file=sys.stderr)
         return 1
-    if output_format is OutputFormat.json:
+    if output_format is TextOrJson.json:
         print(json.dumps(result.samples, ensure_ascii=False, indent=2))
     else:
         for s in result.samples:

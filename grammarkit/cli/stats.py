@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .app import app
-from .check import OutputFormat, SyntaxChoice
+from .options import SyntaxChoice, TextOrJson
 
 
 @app.command()
@@ -19,7 +19,7 @@ def stats(
         Optional[SyntaxChoice],
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
     precision: Annotated[
         float,
         typer.Option("--precision", min=0.0, max=1.0, help="Relative precision of the measured sizes (0 = exact)."),
@@ -46,7 +46,7 @@ def stats(
         return 2
     chosen = syntax.value if syntax else (detect_syntax(path) if path != "-" else None) or "lark"
     result = grammar_stats(text, chosen, precision=precision, time_budget=budget)
-    if output_format is OutputFormat.json:
+    if output_format is TextOrJson.json:
         import json
 
         data = {"path": shown, **result.to_dict()}

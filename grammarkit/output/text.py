@@ -1,9 +1,18 @@
 """Human-readable output: ``path:line:col: CODE message``, the source line with a caret
-under the span, and the hint, then a summary line."""
+under the span, and the hint, then a summary line.
+
+On a terminal the output is coloured (plain ANSI escapes): the location and code bold,
+the code and the caret in the severity's colour (error red, warning yellow, info cyan),
+the hint green. :func:`use_color` decides: ``NO_COLOR`` (any non-empty value) turns colour
+off, else ``FORCE_COLOR`` (any non-empty value) turns it on, else ``TERM=dumb`` turns it
+off, else colour goes to terminals only. Without colour the output is plain text."""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
+from typing import TextIO
 
 from ..diagnostics import Diagnostic, Severity
 from ..lint import LintResult
@@ -11,24 +20,89 @@ from ..span import LineIndex
 
 MAX_SHOWN_LINE = 200
 
+RESET = "\x1b[0m"
+BOLD = "\x1b[1m"
+RED = "\x1b[31m"
+GREEN = "\x1b[32m"
+YELLOW = "\x1b[33m"
+BLUE = "\x1b[34m"
+CYAN = "\x1b[36m"
 
-def render_diagnostic(d: Diagnostic, index: LineIndex | None) -> str:
+SEVERITY_COLORS = {Severity.ERROR: RED, Severity.WARNING: YELLOW, Severity.INFO: CYAN}
+
+
+def use_color(stream: TextIO | None = None) -> bool:
+    """Whether to colour output written to ``stream`` (default: standard output).
+
+    ``NO_COLOR`` set to anything but the empty string wins (https://no-color.org), then
+    ``FORCE_COLOR`` likewise (https://force-color.org), then ``TERM=dumb`` means no
+    colour; otherwise colour only when ``stream`` is a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    stream = sys.stdout if stream is None else stream
+    try:
+        if not stream.isatty():
+            return False
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        return _enable_windows_ansi(stream)
+    return True
+
+
+def _enable_windows_ansi(stream: TextIO) -> bool:  # pragma: no cover - Windows only
+    """Turn on ANSI escape processing for a Windows console; False when that fails."""
+    try:
+        import ctypes
+        import msvcrt
+        from ctypes import wintypes
+
+        handle = msvcrt.get_osfhandle(stream.fileno())
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        mode = wintypes.DWORD()
+        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            return False
+        enable_vt = 0x0004  # ENABLE_VIRTUAL_TERMINAL_PROCESSING
+        return bool(mode.value & enable_vt or kernel32.SetConsoleMode(handle, mode.value | enable_vt))
+    except Exception:  # noqa: BLE001 - no console, no ctypes: just no colour
+        return False
+
+
+def _paint(text: str, *styles: str, color: bool) -> str:
+    return f"{''.join(styles)}{text}{RESET}" if color and text else text
+
+
+def render_diagnostic(d: Diagnostic, index: LineIndex | None, color: bool | None = None) -> str:
     """``path:line:col: CODE message``, the source line with a caret, the hint.
 
     ``index`` is the grammar's text; diagnostics in another file (a samples file) show
-    their own snippet (the sample input with a caret) instead."""
-    lines = [f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"]
+    their own snippet (the sample input with a caret) instead. ``color``: ANSI colours
+    (None: :func:`use_color` on standard output)."""
+    if color is None:
+        color = use_color()
+    tint = SEVERITY_COLORS.get(d.severity, "")
+    location = _paint(f"{d.path}:{d.line}:{d.column}:", BOLD, color=color)
+    lines = [f"{location} {_paint(d.code, BOLD, tint, color=color)} {d.message}"]
     extra = d.extra.get("snippet") if d.extra else None
     if extra:
-        lines.extend(f"  input | {row}" for row in extra.split("\n"))
+        rows = extra.split("\n")
+        gutter = _paint("  input |", BLUE, color=color)
+        for i, row in enumerate(rows):
+            if color and i == len(rows) - 1 and i and row.strip() and set(row.strip()) <= {"^"}:
+                row = row.replace(row.strip(), _paint(row.strip(), BOLD, tint, color=True), 1)
+            lines.append(f"{gutter} {row}")
     elif index is not None:
-        lines.extend(_snippet(d, index))
+        lines.extend(_snippet(d, index, color, tint))
     if d.hint:
-        lines.append(f"  = hint: {d.hint}")
+        lines.append(f"  {_paint('= hint:', BOLD, GREEN, color=color)} {_paint(d.hint, GREEN, color=color)}")
     return "\n".join(lines)
 
 
-def _snippet(d: Diagnostic, index: LineIndex) -> list[str]:
+def _snippet(d: Diagnostic, index: LineIndex, color: bool = False, tint: str = "") -> list[str]:
     if d.line < 1 or d.line > index.line_count:
         return []
     source = index.line_text(d.line).replace("\t", " ")
@@ -46,22 +120,33 @@ def _snippet(d: Diagnostic, index: LineIndex) -> list[str]:
         width = min(width, MAX_SHOWN_LINE)
     gutter = str(d.line)
     pad = " " * len(gutter)
+    if not color:
+        return [
+            f" {gutter} | {source}",
+            f" {pad} | {' ' * (col - 1)}{'^' * width}",
+        ]
     return [
-        f" {gutter} | {source}",
-        f" {pad} | {' ' * (col - 1)}{'^' * width}",
+        f"{_paint(f' {gutter} |', BLUE, color=True)} {source}",
+        f"{_paint(f' {pad} |', BLUE, color=True)} {' ' * (col - 1)}{_paint('^' * width, BOLD, tint, color=True)}",
     ]
 
 
-def render_results(results: Iterable[LintResult]) -> str:
+def render_results(results: Iterable[LintResult], color: bool | None = None) -> str:
+    """Every diagnostic of ``results``, in order (``color`` as in :func:`render_diagnostic`)."""
+    if color is None:
+        color = use_color()
     out = []
     for result in results:
         index = LineIndex(result.text) if result.text else None
         for d in result.diagnostics:
-            out.append(render_diagnostic(d, index if d.path == result.path else None))
+            out.append(render_diagnostic(d, index if d.path == result.path else None, color=color))
     return "\n".join(out)
 
 
-def summary_line(results: list[LintResult]) -> str:
+def summary_line(results: list[LintResult], color: bool | None = None) -> str:
+    """``Found 2 errors and 1 warning (1 grammar, 3 samples).`` or ``All checks passed (...).``"""
+    if color is None:
+        color = use_color()
     errors = sum(len(r.errors) for r in results)
     warnings = sum(len(r.warnings) for r in results)
     files = len(results)
@@ -70,12 +155,12 @@ def summary_line(results: list[LintResult]) -> str:
     if samples:
         checked += f", {samples} sample{'s' if samples != 1 else ''}"
     if not errors and not warnings:
-        return f"All checks passed ({checked})."
+        return f"{_paint('All checks passed', BOLD, GREEN, color=color)} ({checked})."
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        parts.append(_paint(f"{errors} error{'s' if errors != 1 else ''}", BOLD, RED, color=color))
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        parts.append(_paint(f"{warnings} warning{'s' if warnings != 1 else ''}", BOLD, YELLOW, color=color))
     return f"Found {' and '.join(parts)} ({checked})."
 
 
