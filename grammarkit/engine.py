@@ -233,26 +233,24 @@ def _child_main() -> None:
     sys.stdout.flush()
 
 
-def _validate_in_child(syntax: Syntax, text: str, timeout: float | None) -> tuple[bool, list[str]]:
-    """Run :func:`_validate` in a child process, so crashes and runaways can be contained.
+def run_in_child(child_code: str, request: dict, timeout: float | None) -> dict:
+    """Run ``python -c child_code`` with ``request`` as JSON on stdin; return its JSON reply.
 
-    Raises :class:`_Timeout`, :class:`_Crash` or :class:`_LibraryError`.
+    Crashes and runaways stay in the child. Raises :class:`_Timeout`, :class:`_Crash`
+    (non-zero exit or no JSON) or :class:`_LibraryError` (the reply holds an exception).
     """
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (package_root, env.get("PYTHONPATH", "")) if p
-    )
-    request = json.dumps({"syntax": syntax, "text": text}).encode("ascii")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD_CODE],
+        [sys.executable, "-c", child_code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
     )
     try:
-        out, err = proc.communicate(request, timeout=timeout)
+        out, err = proc.communicate(json.dumps(request).encode("utf-8", "surrogatepass"), timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
@@ -265,6 +263,12 @@ def _validate_in_child(syntax: Syntax, text: str, timeout: float | None) -> tupl
         raise _Crash(proc.returncode, err.decode("utf-8", "replace")) from None
     if "exception" in reply:
         raise _LibraryError(str(reply["exception"]))
+    return reply
+
+
+def _validate_in_child(syntax: Syntax, text: str, timeout: float | None) -> tuple[bool, list[str]]:
+    """Run :func:`_validate` in a child process (see :func:`run_in_child`)."""
+    reply = run_in_child(_CHILD_CODE, {"syntax": syntax, "text": text}, timeout)
     return bool(reply["is_error"]), [str(m) for m in reply["messages"]]
 
 

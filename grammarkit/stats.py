@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -606,33 +604,12 @@ def _child_main() -> None:
 
 
 def _measure_in_child(request: dict[str, Any], timeout: float) -> dict[str, Any]:
-    from .engine import _Crash, _Timeout
+    from .engine import _LibraryError, run_in_child
 
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD_CODE],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
     try:
-        out, err = proc.communicate(json.dumps(request).encode("utf-8", "surrogatepass"), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise _Timeout from None
-    if proc.returncode != 0:
-        raise _Crash(proc.returncode, err.decode("utf-8", "replace"))
-    try:
-        reply = json.loads(out)
-    except ValueError:
-        raise _Crash(proc.returncode, err.decode("utf-8", "replace")) from None
-    if "exception" in reply:
-        raise RuntimeError(reply["exception"])
-    return reply
+        return run_in_child(_CHILD_CODE, request, timeout)
+    except _LibraryError as exc:
+        raise RuntimeError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- entry point
