@@ -116,6 +116,15 @@ class LintContext:
                 sites.append(RegexSite(node.pattern, node.flags, node.pattern_offset, self.index, node))
         return sites
 
+    def regex_nodes(self):
+        """``(site, node)`` for every node of every regex that parses, in pattern order."""
+        from .regex_syntax import iter_nodes
+
+        for site in self.regex_sites:
+            if site.ast is not None:
+                for node in iter_nodes(site.ast):
+                    yield site, node
+
     @cached_property
     def engine(self) -> "EngineReport":
         """llguidance's verdict on the whole grammar."""

@@ -607,7 +607,9 @@ def test_no_practice_rule_fires_on_real_world_grammars(path):
 @pytest.mark.parametrize("text", [UNIT_CONVERTER, MEMO, SHELL_COMMANDS], ids=["units", "memo", "shell"])
 def test_no_practice_rule_fires_on_inline_real_world_grammars(text):
     assert compile_report("lark", text).ok
-    assert found(text) == []
+    # Only GK217's info note may remain: these use llguidance's recommended `x{m,n}`,
+    # which the application's own Lark could not load.
+    assert [f for f in found(text) if f[0] != "GK217"] == []
 
 
 def test_no_practice_rule_fires_on_the_regex_grammar():

@@ -35,27 +35,23 @@ SYNTAXES = ("lark", "regex")
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Group, Repeat, SetFlags, iter_nodes
+    from ..regex_syntax import Group, Repeat, SetFlags
 
-    for site in ctx.regex_sites:
-        ast = site.ast
-        if ast is None:
-            continue
-        for node in iter_nodes(ast):
-            if isinstance(node, Repeat) and node.lazy_suffix:
-                quant = site.pattern[node.op_start : node.op_end]
-                yield Finding(
-                    site.span(node.op_start, node.op_end),
-                    f"lazy quantifier `{quant}` is not supported",
-                    f"use the greedy `{quant[:-1]}` on a terminal that cannot run past its "
-                    "delimiter (e.g. /[^<]{1,200}/ instead of /.+?/)",
-                )
-            elif isinstance(node, (SetFlags, Group)) and _turns_on_swap_greed(node):
-                yield Finding(
-                    site.span(node.start, _flags_end(site.pattern, node)),
-                    "the `U` flag makes quantifiers lazy, which is not supported",
-                    "remove the U flag and bound the terminal so it stops at its delimiter",
-                )
+    for site, node in ctx.regex_nodes():
+        if isinstance(node, Repeat) and node.lazy_suffix:
+            quant = site.pattern[node.op_start : node.op_end]
+            yield Finding(
+                site.span(node.op_start, node.op_end),
+                f"lazy quantifier `{quant}` is not supported",
+                f"use the greedy `{quant[:-1]}` on a terminal that cannot run past its "
+                "delimiter (e.g. /[^<]{1,200}/ instead of /.+?/)",
+            )
+        elif isinstance(node, (SetFlags, Group)) and _turns_on_swap_greed(node):
+            yield Finding(
+                site.span(node.start, _flags_end(site.pattern, node)),
+                "the `U` flag makes quantifiers lazy, which is not supported",
+                "remove the U flag and bound the terminal so it stops at its delimiter",
+            )
 
 
 def _turns_on_swap_greed(node) -> bool:

@@ -51,26 +51,22 @@ _BOUNDARIES = {
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Anchor, Group, iter_nodes
+    from ..regex_syntax import Anchor, Group
 
-    for site in ctx.regex_sites:
-        ast = site.ast
-        if ast is None:
-            continue
-        for node in iter_nodes(ast):
-            if isinstance(node, Group) and node.kind in _KINDS:
-                opener, label = _KINDS[node.kind]
-                yield Finding(
-                    site.span(node.start, node.start + len(opener)),
-                    f"{label} `{opener}` is not supported (Rust regex has no lookarounds)",
-                    "match the context as part of the grammar instead of looking at it, "
-                    "e.g. a rule `\"$\" AMOUNT` rather than /(?<=\\$)[0-9]+/",
-                )
-            elif isinstance(node, Anchor) and node.kind in _BOUNDARIES:
-                written = site.pattern[node.start : node.end]
-                yield Finding(
-                    site.span(node.start, node.end),
-                    f"word-boundary assertion `{written}` is a lookaround to llguidance and is not supported",
-                    "remove it and delimit the word in the grammar (e.g. require a space or "
-                    "punctuation literal next to it)",
-                )
+    for site, node in ctx.regex_nodes():
+        if isinstance(node, Group) and node.kind in _KINDS:
+            opener, label = _KINDS[node.kind]
+            yield Finding(
+                site.span(node.start, node.start + len(opener)),
+                f"{label} `{opener}` is not supported (Rust regex has no lookarounds)",
+                "match the context as part of the grammar instead of looking at it, "
+                "e.g. a rule `\"$\" AMOUNT` rather than /(?<=\\$)[0-9]+/",
+            )
+        elif isinstance(node, Anchor) and node.kind in _BOUNDARIES:
+            written = site.pattern[node.start : node.end]
+            yield Finding(
+                site.span(node.start, node.end),
+                f"word-boundary assertion `{written}` is a lookaround to llguidance and is not supported",
+                "remove it and delimit the word in the grammar (e.g. require a space or "
+                "punctuation literal next to it)",
+            )

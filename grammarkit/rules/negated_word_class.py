@@ -47,27 +47,23 @@ _VOWELS = frozenset("aeiou")
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Class, iter_nodes
+    from ..regex_syntax import Class
 
-    for site in ctx.regex_sites:
-        ast = site.ast
-        if ast is None:
-            continue
-        for node in iter_nodes(ast):
-            if isinstance(node, Class) and node.negated:
-                word = spelled_word(node)
-                if word is not None:
-                    written = site.pattern[node.start : node.end]
-                    shown = [f"`{c}`" for c in dict.fromkeys(word)]
-                    letters = ", ".join(shown[:-1]) + " and " + shown[-1]
-                    yield Finding(
-                        site.span(node.start, node.end),
-                        f"`{written}` excludes the single letters {letters}, not the word `{word}`",
-                        f"to keep `{word}` out, exclude the word with llguidance's terminal "
-                        f"operators (e.g. `/[a-z ]{{1,200}}/ & ~/.*{word}.*/`) or make it the "
-                        "delimiter in the grammar; if you mean the letters, sort them "
-                        f"(`[^{''.join(sorted(set(word), key=str.lower))}]`)",
-                    )
+    for site, node in ctx.regex_nodes():
+        if isinstance(node, Class) and node.negated:
+            word = spelled_word(node)
+            if word is not None:
+                written = site.pattern[node.start : node.end]
+                shown = [f"`{c}`" for c in dict.fromkeys(word)]
+                letters = ", ".join(shown[:-1]) + " and " + shown[-1]
+                yield Finding(
+                    site.span(node.start, node.end),
+                    f"`{written}` excludes the single letters {letters}, not the word `{word}`",
+                    f"to keep `{word}` out, exclude the word with llguidance's terminal "
+                    f"operators (e.g. `/[a-z ]{{1,200}}/ & ~/.*{word}.*/`) or make it the "
+                    "delimiter in the grammar; if you mean the letters, sort them "
+                    f"(`[^{''.join(sorted(set(word), key=str.lower))}]`)",
+                )
 
 
 def spelled_word(cls) -> str | None:

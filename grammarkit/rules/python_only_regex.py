@@ -39,19 +39,14 @@ SYNTAXES = ("lark", "regex")
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import iter_nodes
 
-    for site in ctx.regex_sites:
-        ast = site.ast
-        if ast is None:
+    for site, node in ctx.regex_nodes():
+        if not node.unsupported:
             continue
-        for node in iter_nodes(ast):
-            if not node.unsupported:
-                continue
-            found = _describe(site.pattern, node)
-            if found is not None:
-                start, end, message, hint = found
-                yield Finding(site.span(start, end), message, hint)
+        found = _describe(site.pattern, node)
+        if found is not None:
+            start, end, message, hint = found
+            yield Finding(site.span(start, end), message, hint)
 
 
 def _describe(pattern: str, node) -> tuple[int, int, str, str] | None:
