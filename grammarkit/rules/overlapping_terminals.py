@@ -18,7 +18,7 @@ after each prefix of the input (lazy terminals, ``[lazy]``/``stop=``/``suffix=``
 out). Whether two terminals share a string, and the shortest one, comes from a product
 of Brzozowski derivatives of the two terminals built on grammarkit's own Rust-regex
 parser; ``interegular`` (Lark's ``strict`` mode) is not used because it reads Python
-``re`` syntax, whose classes, ``\d``/``\w`` and escapes differ from Rust's, and it is not a
+``re`` syntax, whose classes, ``\\d``/``\\w`` and escapes differ from Rust's, and it is not a
 dependency. Terminals using llguidance's ``&``/``~`` or script classes such as
 ``\p{Greek}`` are skipped.
 
