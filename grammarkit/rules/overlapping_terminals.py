@@ -20,7 +20,7 @@ of Brzozowski derivatives of the two terminals built on grammarkit's own Rust-re
 parser; ``interegular`` (Lark's ``strict`` mode) is not used because it reads Python
 ``re`` syntax, whose classes, ``\\d``/``\\w`` and escapes differ from Rust's, and it is not a
 dependency. Terminals using llguidance's ``&``/``~`` or script classes such as
-``\p{Greek}`` are skipped.
+``\\p{Greek}`` are skipped.
 
 **Why.** llguidance's lexer only considers the terminals the Earley parser allows at the
 current point, reads the longest match among them, and then hands *every* allowed
