@@ -87,14 +87,20 @@ def lint_text(
         for finding in rule.check(ctx):
             ctx.found.append((rule.code, finding))
             produced.append((rule, finding))
-    from .suppressions import apply as suppressed
-
+    suppressions = ctx.suppressions
+    if suppressions:
+        from .suppressions import apply as suppressed
     overrides = severity or {}
     diagnostics = []
     for rule, finding in produced:
         if not _selected(rule.code, rule.name, select, ignore):
             continue
-        if finding.path is None and rule.code != "GK290" and suppressed(ctx.suppressions, rule.code, rule.name, finding.span.line):
+        if (
+            suppressions
+            and finding.path is None
+            and rule.code != "GK290"
+            and suppressed(suppressions, rule.code, rule.name, finding.span.line)
+        ):
             continue
         d = Diagnostic.at(
             finding.span,

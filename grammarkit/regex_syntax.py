@@ -105,9 +105,10 @@ class RegexSyntaxError(ValueError):
 # ---------------------------------------------------------------------------
 
 
-# Only __init__ (and frozen's setattr guards) are generated per class; repr, eq and
-# hash are written once on Node: generating them for every class costs start-up time.
-_NODE = {"frozen": True, "slots": True, "repr": False, "eq": False}
+# Only __init__ is generated per class; repr, eq and hash are written once on Node:
+# generating methods for every class (frozen's guards included) costs start-up time.
+# Nodes are not modified after parsing.
+_NODE = {"slots": True, "repr": False, "eq": False}
 
 
 @dataclass(**_NODE)

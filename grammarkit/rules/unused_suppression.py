@@ -31,13 +31,13 @@ AFTER_OTHERS = True  # needs every other rule's findings
 
 
 def check(ctx) -> Iterator[Finding]:
+    suppressions = ctx.suppressions
+    if not suppressions:
+        return
     from ..config import is_known_code
     from ..rules import get_rule
     from ..suppressions import apply
 
-    suppressions = ctx.suppressions
-    if not suppressions:
-        return
     # Work on copies: lint.py applies the real ones to the final diagnostics.
     import copy
 
