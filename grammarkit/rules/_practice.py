@@ -360,6 +360,8 @@ class Lang:
 
     MAX_STATES = 4000
 
+    _variant_masks: dict[str, int] | None = None
+
     def __init__(self, extra_chars: Iterable[str] = ()) -> None:
         chars: list[str] = []
         seen: set[str] = set()
@@ -489,6 +491,19 @@ class Lang:
         return sum(1 << i for i, ch in enumerate(self.chars) if lo <= ch <= hi)
 
     def leaf_mask(self, node: rx.Node, flags: Flags) -> int:
+        if isinstance(node, rx.Literal):
+            # Fast path (long alternations of words are mostly literals), exactly what
+            # char_member gives: alphabet characters c with the literal among c's variants.
+            if not flags.i:
+                i = self._index.get(node.char)
+                return 0 if i is None else 1 << i
+            if self._variant_masks is None:
+                masks: dict[str, int] = {}
+                for i, ch in enumerate(self.chars):
+                    for v in _case_variants(ch):
+                        masks[v] = masks.get(v, 0) | 1 << i
+                self._variant_masks = masks
+            return self._variant_masks.get(node.char, 0)
         key = (node, flags)
         found = self._leaf_masks.get(key)
         if found is None:
