@@ -69,6 +69,26 @@ class Config:
         base = list(self.ignore) if override is None else list(override)
         return base + self.per_file_ignores_for(path)
 
+    def lint_options(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        engine: str | None = None,
+        sidecars: bool = True,
+    ) -> dict:
+        """Keyword arguments for :func:`grammarkit.lint.lint_file` on ``path`` under this
+        configuration; ``select``/``ignore``/``engine`` (from the command line) replace
+        the configured ones, per-file ignores still apply."""
+        return {
+            "select": select if select is not None else self.select,
+            "ignore": self.ignores_for(path, override=ignore),
+            "severity": self.severity,
+            "engine": engine or self.engine,
+            "sample_files": self.sample_files(path) if sidecars else (),
+        }
+
     def excluded(self, path: str | os.PathLike[str]) -> bool:
         rel = self._relative(path)
         return any(_glob_match(rel, pattern) for pattern in self.exclude)

@@ -158,6 +158,17 @@ def read_grammar_file(path: str | os.PathLike[str]) -> str:
     return decode_grammar_bytes(data, shown)
 
 
+def read_grammar_stdin(limit: int = MAX_GRAMMAR_BYTES) -> str:
+    """Grammar text from standard input, reading at most ``limit`` bytes (one more tells
+    it is too large), decoded like a file."""
+    import sys
+
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError("<stdin>", f"input is too large (more than {limit} bytes)")
+    return decode_grammar_bytes(data, "<stdin>")
+
+
 def decode_grammar_bytes(data: bytes, shown: str) -> str:
     if b"\x00" in data:
         pos = data.index(b"\x00")

@@ -45,11 +45,34 @@ def enabled(config: pytest.Config) -> bool:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix.lower() not in SUFFIXES or not enabled(parent.config):
         return None
-    from .samples import find_sidecars
+    from .config import ConfigError
 
-    if not find_sidecars(file_path):
+    try:
+        config = _config_for(file_path.parent)
+    except ConfigError:
+        return GrammarFile.from_parent(parent, path=file_path)  # the item reports the error
+    if config.excluded(file_path) or not config.sample_files(file_path):
         return None
     return GrammarFile.from_parent(parent, path=file_path)
+
+
+def _config_for(folder: Path):
+    """[tool.grammarkit] for grammars in ``folder`` (cached per folder for a session)."""
+    from .config import load_config
+
+    key = str(folder)
+    if key not in _CONFIGS:
+        try:
+            _CONFIGS[key] = load_config(start=folder)
+        except Exception as exc:  # ConfigError: remembered, raised for every grammar there
+            _CONFIGS[key] = exc
+    found = _CONFIGS[key]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+_CONFIGS: dict[str, object] = {}
 
 
 class GrammarFile(pytest.File):
@@ -71,15 +94,22 @@ class GrammarItem(pytest.Item):
     """Lint one grammar with its sidecar samples; fail on any error-severity diagnostic."""
 
     def runtest(self) -> None:
+        from .config import ConfigError
         from .lint import InputError, lint_file
         from .output.text import render_results, summary_line
-        from .samples import find_sidecars
 
+        # The same configuration `grammarkit check` uses ([tool.grammarkit] of the nearest
+        # pyproject.toml, looked up from the grammar's directory).
+        try:
+            config = _config_for(self.path.parent)
+        except ConfigError as err:
+            raise GrammarCheckFailed(f"grammarkit: error: {err}") from None
+        options = config.lint_options(self.path)
         # Lint by absolute path (the working directory may have changed), but show the
         # paths as pytest does: relative to where pytest was started.
-        shown = {str(p): self._shown(p) for p in (self.path, *find_sidecars(self.path))}
+        shown = {str(p): self._shown(p) for p in (self.path, *options["sample_files"])}
         try:
-            result = lint_file(self.path, sidecars=True)
+            result = lint_file(self.path, **options)
         except InputError as err:
             raise GrammarCheckFailed(f"grammarkit: error: {shown.get(err.path, err.path)}: {err.message}") from None
         result.path = shown[str(self.path)]

@@ -82,3 +82,38 @@ def test_hostile_regex_grammars(tmp_path, capsys, pattern):
     p.write_text(pattern)
     code, out, _ = check(p, capsys)
     assert code in (0, 1) and out.strip()
+
+
+def test_standard_input_is_read_with_a_bound(capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/" * (MAX_GRAMMAR_BYTES + 10))))
+    code = main(["check", "-"])
+    err = capsys.readouterr().err
+    assert code == 2 and "<stdin>: input is too large" in err
+
+
+def test_interrupted_sample_exits_130_without_crashing(tmp_path):
+    # Ctrl-C while llguidance works on a helper thread: a clean exit status and message
+    # (finalising llguidance's native state at that point used to crash the process).
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    grammar = Path(__file__).resolve().parent.parent / "grammars" / "arithmetic.lark"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grammarkit", "sample", str(grammar), "-n", "100000000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    # Wait until it is generating (it prints nothing before the end), then interrupt.
+    import time
+
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()[-500:]
+    assert b"grammarkit: interrupted" in err

@@ -322,3 +322,17 @@ def test_deep_trees_render_without_recursion():
         doc = doc["children"][0]
         depth += 1
     assert depth == 5001 and doc == {"token": "N", "value": "1", "line": None, "column": None}
+
+
+def test_json_tree_of_a_long_input_is_not_too_deep(tmp_path, capsys):
+    # A 3,000-term sum is a tree 3,000 levels deep: the JSON encoder must not give up.
+    import grammarkit.cli.parse_cmd  # noqa: F401  (registers the command)
+    from grammarkit.cli import main as cli_main
+
+    p = tmp_path / "sum.txt"
+    p.write_text("+".join(["1"] * 3000), encoding="utf-8")
+    code = cli_main(["parse", str(GRAMMARS / "arithmetic.lark"), "--input-file", str(p), "--format", "json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith('{\n  "accepted": true,')
+    assert out.count('"rule": "add"') == 2999  # one node per "+": complete, not cut off

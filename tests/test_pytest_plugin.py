@@ -117,3 +117,21 @@ def test_entry_point_is_registered(project, monkeypatch):
     monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     result = project.runpytest_subprocess("--grammarkit", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=1)
+
+
+def test_configuration_applies_like_check(project):
+    # [tool.grammarkit] reaches the plugin: ignoring GK300 makes the bad grammar pass,
+    # a stricter severity makes a warning fail, and `exclude` skips a grammar.
+    (project.path / "pyproject.toml").write_text(
+        '[tool.grammarkit]\nignore = ["GK300"]\nexclude = ["grammars/digits.regex"]\n'
+        '[tool.grammarkit.severity]\nGK107 = "error"\n',
+        encoding="utf-8",
+    )
+    (project.path / "grammars" / "ws.lark").write_text(
+        '%import common.WS\n%ignore WS\nstart: "a" "b"\n', encoding="utf-8"
+    )
+    (project.path / "grammars" / "ws.samples.toml").write_text('valid = ["a b"]\n', encoding="utf-8")
+    result = project.runpytest_subprocess(*PLUGIN, "--grammarkit", "-q", "-rf")
+    result.assert_outcomes(passed=2, failed=1)  # good, bad (GK300 ignored) pass; ws fails
+    result.stdout.fnmatch_lines(["*ws.lark:2:9: GK107*"])
+    result.stdout.no_fnmatch_line("*digits.regex*")

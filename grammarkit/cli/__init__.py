@@ -22,20 +22,40 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=args, prog_name="grammarkit", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
     except KeyboardInterrupt:
-        print("grammarkit: interrupted", file=sys.stderr)
         code = 130
     except BrokenPipeError:
         _silence_stdout()
         code = EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - classified below, never shown as a traceback
         code = _report(exc)
+    if code == 130:
+        print("grammarkit: interrupted", file=sys.stderr)
     if argv is None:
         try:
             sys.stdout.flush()
         except BrokenPipeError:
             _silence_stdout()
+        except OSError as exc:  # e.g. > /dev/full
+            print(f"grammarkit: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+            code = EXIT_USAGE
+        _exit_now_if_llguidance_is_busy(code)
         raise SystemExit(code)
     return code
+
+
+def _exit_now_if_llguidance_is_busy(code: int) -> None:
+    """Leave without interpreter finalisation after an interrupt, or while a worker thread
+    is still inside llguidance (a timeout): finalising llguidance's native state at that
+    point crashes the process (seen as a segmentation fault after Ctrl-C)."""
+    import threading
+
+    busy = any(t.name == "grammarkit-llguidance" and t.is_alive() for t in threading.enumerate())
+    if code == 130 or busy:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
 
 
 def _report(exc: Exception) -> int:

@@ -74,7 +74,7 @@ def check(
 
     Samples (--sample, --samples, and sidecar files) are checked with llguidance and the
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
-    from ..lint import InputError, collect_grammar_files, decode_grammar_bytes, lint_file, lint_text
+    from ..lint import InputError, collect_grammar_files, lint_file, lint_text, read_grammar_stdin
 
     from ..config import ConfigError, load_config
 
@@ -87,9 +87,7 @@ def check(
     except ConfigError as err:
         print(f"grammarkit: error: {err}", file=sys.stderr)
         return 2
-    if sel is None:
-        sel = config.select
-    engine_name = engine.value if engine is not None else config.engine
+    engine_name = engine.value if engine is not None else None
     results = []
     input_errors: list[dict] = []
 
@@ -108,13 +106,13 @@ def check(
                 extra_samples.extend(load_samples(sample_path))
             except InputError as err:
                 fail(err)
-    options = {"select": sel, "samples": extra_samples, "engine": engine_name, "severity": config.severity}
-
-    def ignores(path: str) -> list[str]:
-        # --ignore replaces the configuration's `ignore`; per-file ignores still apply.
+    def options(path: str) -> dict:
+        # --select/--ignore/--engine replace the configuration's; per-file ignores apply.
+        opts = config.lint_options(path, select=sel, ignore=ign, engine=engine_name, sidecars=sidecars)
         if path == "<stdin>":
-            return ign if ign is not None else list(config.ignore)
-        return config.ignores_for(path, override=ign)
+            opts["ignore"] = ign if ign is not None else list(config.ignore)
+            del opts["sample_files"]
+        return {**opts, "samples": extra_samples}
 
     targets: list[str] = []
     for raw in paths:
@@ -129,19 +127,10 @@ def check(
     for target in targets:
         try:
             if target == "-":
-                data = sys.stdin.buffer.read()
-                text = decode_grammar_bytes(data, "<stdin>")
-                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", ignore=ignores("<stdin>"), **options))
+                text = read_grammar_stdin()
+                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options("<stdin>")))
             else:
-                results.append(
-                    lint_file(
-                        target,
-                        syntax=chosen,
-                        sample_files=config.sample_files(target) if sidecars else (),
-                        ignore=ignores(target),
-                        **options,
-                    )
-                )
+                results.append(lint_file(target, syntax=chosen, **options(target)))
         except InputError as err:
             fail(err)
 

@@ -43,12 +43,12 @@ def load_grammar(path: str, syntax: str | None) -> tuple[str, str, str]:
     regex grammar's pattern is the text minus one trailing newline, as for ``check``.
     Raises :class:`UsageProblem`.
     """
-    from ..lint import InputError, decode_grammar_bytes, detect_syntax, read_grammar_file
+    from ..lint import InputError, detect_syntax, read_grammar_file, read_grammar_stdin
 
     try:
         if path == "-":
             shown = "<stdin>"
-            text = decode_grammar_bytes(sys.stdin.buffer.read(), shown)
+            text = read_grammar_stdin()
             chosen = syntax or "lark"
         else:
             shown = path
@@ -98,7 +98,7 @@ def _read_input(
             raise UsageProblem("input: not valid UTF-8") from None
     elif source == "-":
         label = "<stdin>"
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(DEFAULT_MAX_INPUT_BYTES + 1)
     else:
         label = source
         try:
@@ -421,7 +421,9 @@ def parse(
             "(use --strip-newline, printf instead of echo, or remove it from the file)"
         )
     if output_format is TextOrJson.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        from ..output.json_format import dumps_deep
+
+        print(dumps_deep(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render_text(report, label))
         sys.stdout.flush()

@@ -31,13 +31,13 @@ def stats(
 ) -> int:
     """Count rules, terminals, alternatives and literals, and measure the size llguidance
     compiles the grammar to against its limits (exit 0 whenever the grammar was read)."""
-    from ..lint import InputError, decode_grammar_bytes, detect_syntax, read_grammar_file
+    from ..lint import InputError, detect_syntax, read_grammar_file, read_grammar_stdin
     from ..stats import grammar_stats
 
     try:
         if path == "-":
             shown = "<stdin>"
-            text = decode_grammar_bytes(sys.stdin.buffer.read(), shown)
+            text = read_grammar_stdin()
         else:
             shown = path
             text = read_grammar_file(path)

@@ -38,3 +38,30 @@ def results_to_dict(results: list[LintResult], input_errors: list[dict] | None =
 
 def render_json(results: list[LintResult], input_errors: list[dict] | None = None) -> str:
     return json.dumps(results_to_dict(results, input_errors), indent=2, ensure_ascii=False)
+
+
+DEEP_RECURSION_LIMIT = 1_000_000
+
+
+def dumps_deep(data, **options) -> str:
+    """``json.dumps`` for data nested deeper than Python's recursion limit (parse trees
+    of long inputs: a 1,000-character sum is a tree 500 levels deep). The encoder
+    recurses once per level, so it runs on a thread with a large stack and a raised limit."""
+    import sys
+
+    from ..engine import _call_with_big_stack
+
+    try:
+        return json.dumps(data, **options)
+    except RecursionError:
+        pass
+
+    def encode() -> str:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous, DEEP_RECURSION_LIMIT))
+        try:
+            return json.dumps(data, **options)
+        finally:
+            sys.setrecursionlimit(previous)
+
+    return _call_with_big_stack(encode, None)
