@@ -109,10 +109,19 @@ def test_interrupted_sample_exits_130_without_crashing(tmp_path):
         stderr=subprocess.PIPE,
         cwd=tmp_path,
     )
-    # Wait until it is generating (it prints nothing before the end), then interrupt.
+    # Interrupt once it is generating, i.e. once its llguidance worker thread exists
+    # (it prints nothing before the end).
+    import os
     import time
 
-    time.sleep(2.0)
+    tasks = f"/proc/{proc.pid}/task"
+    if not os.path.isdir(tasks):
+        proc.kill()
+        pytest.skip("needs /proc to see the worker thread")
+    deadline = time.monotonic() + 60
+    while len(os.listdir(tasks)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()[-500:]
