@@ -71,8 +71,10 @@ class EngineMatcher:
         return self._matcher
 
     def check(self, data: str | bytes) -> EngineVerdict:
-        """llguidance's verdict on one input."""
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        """llguidance's verdict on one input. A ``str`` is fed as UTF-8; a lone surrogate
+        (which has no UTF-8 form) goes in as its 3-byte encoding, which no grammar matches,
+        so the input is rejected there instead of raising ``UnicodeEncodeError``."""
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
         n = len(raw)
         if n > self.max_input_bytes:
             return EngineVerdict(False, 0, n, too_long=True)

@@ -28,10 +28,23 @@ Reports (:class:`StreamReport`), at most two per call:
 * ``accepted`` / ``incomplete``: when the input is done (``...input.done`` or
   ``output_item.done``), whether the grammar accepts the whole input or needs more.
 * ``unknown_tool``: a custom tool call to a tool the checker does not know (once).
+
+Size: a call's input is rejected as too long (``rejected``, "input is too long") as soon as
+it has more than the tool's ``max_input_chars`` characters, counted the way the router
+counts them (``len()`` of the decoded text: one per UTF-8 character, whatever its byte
+length), at the byte offset of the first character past the limit; so a stream never
+reports ``accepted`` for an input :meth:`CustomTool.parse` rejects as too long. Deltas that
+arrive before the call's tool is known are held back, up to the largest ``max_input_chars``
+of the checker's tools (beyond it the call is rejected the same way).
+
+Memory: once a call is finished or rejected, its matcher and input bytes are dropped; a
+small marker remains so that later events for it are ignored. The markers of the most
+recent calls are kept (``StreamChecker.MAX_FINISHED``), older ones are forgotten.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -80,7 +93,7 @@ class StreamReport:
         return f"{who}{where}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Call:
     key: str
     item_id: str | None = None
@@ -91,11 +104,17 @@ class _Call:
     matcher: Any = None
     data: bytearray = field(default_factory=bytearray)
     consumed: int = 0
+    chars: int = 0  # characters in data (UTF-8 lead bytes)
     held: str = ""  # a high surrogate waiting for its other half
     pending: bytearray = field(default_factory=bytearray)  # bytes seen before the tool was known
+    pending_chars: int = 0
     rejected: bool = False
     finished: bool = False
     unknown_reported: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.rejected or self.finished
 
 
 class StreamChecker:
@@ -108,12 +127,19 @@ class StreamChecker:
     tool call events are ignored.
     """
 
+    MAX_FINISHED = 4096
+    """How many finished or rejected calls are remembered (as small markers, so that late
+    events for them are ignored); older ones are forgotten."""
+
     def __init__(self, tools: Any, *, on_report: Callable[[StreamReport], None] | None = None) -> None:
         self.tools: dict[str, CustomTool] = _tool_map(tools)
         self.on_report = on_report
         self.reports: list[StreamReport] = []
         self._calls: dict[str, _Call] = {}
         self._by_index: dict[int, str] = {}
+        self._retired: deque[_Call] = deque()
+        # deltas held back before a call's tool is known: at most this many characters
+        self._pending_limit = max((t.max_input_chars for t in self.tools.values()), default=0)
 
     @property
     def rejected(self) -> list[StreamReport]:
@@ -182,10 +208,24 @@ class StreamChecker:
             name = _get(item, "name")
             call.name = name if isinstance(name, str) else None
         if call.call_id is None:
-            call.call_id = _get(item, "call_id")
-        if call.tool is None and call.name is not None:
+            call_id = _get(item, "call_id")
+            call.call_id = call_id if isinstance(call_id, str) else None
+        if call.tool is None and call.name is not None and not call.done:
             return self._attach(call)
         return None
+
+    def _retire(self, call: _Call) -> None:
+        """Drop what a finished or rejected call holds; remember it as a small marker (the
+        oldest markers beyond MAX_FINISHED are forgotten)."""
+        call.matcher = None
+        call.data = bytearray()
+        call.pending = bytearray()
+        call.held = ""
+        self._retired.append(call)
+        while len(self._retired) > self.MAX_FINISHED:
+            old = self._retired.popleft()
+            if self._calls.get(old.key) is old:
+                del self._calls[old.key]
 
     def _attach(self, call: _Call) -> StreamReport | None:
         tool = self.tools.get(call.name or "")
@@ -194,16 +234,18 @@ class StreamChecker:
                 return None
             call.unknown_reported = True
             call.rejected = True
-            return self._report(call, "unknown_tool", message=f"unknown tool {call.name!r}")
+            report = self._report(call, "unknown_tool", message=f"unknown tool {call.name!r}")
+            self._retire(call)
+            return report
         call.tool = tool
         call.matcher = tool._fresh_matcher()
         if call.pending:
-            pending, call.pending = bytes(call.pending), bytearray()
+            pending, call.pending, call.pending_chars = bytes(call.pending), bytearray(), 0
             return self._consume(call, pending)
         return None
 
     def _feed_delta(self, call: _Call, delta: Any) -> StreamReport | None:
-        if call.rejected or call.finished:
+        if call.done:
             return None
         if isinstance(delta, (bytes, bytearray, memoryview)):
             chunk = bytes(delta)
@@ -211,8 +253,25 @@ class StreamChecker:
             chunk = self._encode(call, delta)
         else:
             return None
-        if call.tool is None:  # the tool's name is not known yet
+        if call.tool is None:  # the tool's name is not known yet: hold the bytes back
+            if not self.tools:  # whatever its name, the call goes to an unknown tool
+                return None
+            cut = _cut_after_chars(chunk, self._pending_limit - call.pending_chars)
+            if cut is not None:
+                offset = len(call.pending) + cut
+                received = len(call.pending) + len(chunk)
+                call.rejected = True
+                report = self._report(
+                    call,
+                    "rejected",
+                    received=received,
+                    byte_offset=offset,
+                    message=f"input is too long (over {self._pending_limit} characters)",
+                )
+                self._retire(call)
+                return report
             call.pending += chunk
+            call.pending_chars += _count_chars(chunk)
             return None
         return self._consume(call, chunk)
 
@@ -225,28 +284,38 @@ class StreamChecker:
         return _utf8(text)
 
     def _consume(self, call: _Call, chunk: bytes) -> StreamReport | None:
+        """Feed ``chunk`` to the call's matcher; a report (and the call retired) when the
+        input can no longer match or has grown past the tool's ``max_input_chars``."""
         if not chunk:
             return None
         assert call.tool is not None
-        limit = 4 * call.tool.max_input_chars
+        limit = call.tool.max_input_chars
+        cut = _cut_after_chars(chunk, limit - call.chars)  # where the first character past the limit starts
+        start = len(call.data)
         call.data += chunk
-        if len(call.data) > limit:
-            call.rejected = True
-            return self._report(
-                call, "rejected", byte_offset=limit, message=f"input is too long (over {limit} bytes)"
-            )
-        n = call.matcher.try_consume_tokens(list(chunk))
+        fed = chunk if cut is None else chunk[:cut]
+        n = call.matcher.try_consume_tokens(list(fed)) if fed else 0
         call.consumed += n
-        if n < len(chunk):
+        report = None
+        if n < len(fed):  # a bad byte before the limit is the better answer
+            report = self._rejection(call, call.consumed)
+        elif cut is not None:
+            report = self._report(
+                call,
+                "rejected",
+                byte_offset=start + cut,
+                message=f"input is too long (over {limit} characters)",
+            )
+        if report is not None:
             call.rejected = True
-            return self._rejection(call, call.consumed)
+            self._retire(call)
+            return report
+        call.chars += _count_chars(chunk)
         return None
 
     def _finish(self, call: _Call, full_input: Any) -> StreamReport | None:
-        if call.finished or call.tool is None:  # unknown tool, or its name not known yet
-            return None
-        if call.rejected:
-            call.finished = True
+        if call.done or call.tool is None:  # done, unknown tool, or its name not known yet
+            call.finished = call.finished or call.rejected
             return None
         if call.held:  # a lone high surrogate at the very end
             held, call.held = call.held, ""
@@ -256,8 +325,8 @@ class StreamChecker:
                 return report
         if isinstance(full_input, str):
             full = _utf8(full_input)
-            if full != bytes(call.data):  # deltas were missed: judge the whole input
-                call.data, call.consumed = bytearray(), 0
+            if full != call.data:  # deltas were missed: judge the whole input
+                call.data, call.consumed, call.chars = bytearray(), 0, 0
                 call.matcher = call.tool._fresh_matcher()
                 report = self._consume(call, full)
                 if report is not None:
@@ -265,8 +334,11 @@ class StreamChecker:
                     return report
         call.finished = True
         if call.matcher.is_accepting():
-            return self._report(call, "accepted", message="accepted")
-        return self._rejection(call, len(call.data), incomplete=True)
+            report = self._report(call, "accepted", message="accepted")
+        else:
+            report = self._rejection(call, len(call.data), incomplete=True)
+        self._retire(call)
+        return report
 
     def _rejection(self, call: _Call, offset: int, *, incomplete: bool = False) -> StreamReport:
         data = bytes(call.data)
@@ -281,14 +353,14 @@ class StreamChecker:
             status = "rejected"
         return self._report(call, status, byte_offset=offset, line=line, column=column, found=found, message=message)
 
-    def _report(self, call: _Call, status: Status, **fields: Any) -> StreamReport:
+    def _report(self, call: _Call, status: Status, *, received: int | None = None, **fields: Any) -> StreamReport:
         return StreamReport(
             status=status,
             item_id=call.item_id,
             output_index=call.output_index,
             name=call.name,
             call_id=call.call_id,
-            received=len(call.data),
+            received=len(call.data) if received is None else received,
             **fields,
         )
 
@@ -338,6 +410,29 @@ def _utf8(text: str) -> bytes:
     except UnicodeEncodeError:
         joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
         return joined.encode("utf-8", "surrogatepass")
+
+
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+def _count_chars(data: bytes) -> int:
+    """The number of characters that start in ``data`` (its UTF-8 lead bytes): for the
+    UTF-8 form of a ``str`` this is its ``len()``."""
+    return len(data.translate(None, _CONTINUATION_BYTES))
+
+
+def _cut_after_chars(data: bytes, room: int) -> int | None:
+    """The offset in ``data`` where the character after the first ``room`` characters
+    starts, or ``None`` when ``data`` starts no more than ``room`` characters."""
+    if _count_chars(data) <= room:
+        return None
+    seen = 0
+    for i, byte in enumerate(data):
+        if not 0x80 <= byte < 0xC0:
+            if seen == max(room, 0):
+                return i
+            seen += 1
+    return len(data)  # pragma: no cover - unreachable: there are more than room lead bytes
 
 
 def _char_start(data: bytes, offset: int) -> int:

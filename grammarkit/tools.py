@@ -44,9 +44,12 @@ __all__ = [
 API = Literal["responses", "chat"]
 APIS = ("responses", "chat")
 
-DEFAULT_MAX_INPUT_CHARS = 64_000
-"""Default bound on a tool input's length. Earley parsing takes roughly 0.3 ms per
-character on the bundled grammars, so this caps one parse at a few seconds."""
+DEFAULT_MAX_INPUT_CHARS = 16_000
+"""Default bound on a tool input's length, in characters. The local Earley parse costs
+roughly 0.3 ms and 7-8 KB of memory per character of input (measured on the bundled
+``arithmetic.lark`` with a long ``1+1+...`` chain: 16,000 characters took about 5 s and
+110 MB; 64,000 took 17.6 s and 504 MB), so this caps one parse at about 5 seconds. Raise it
+per tool (``max_input_chars=``) only for grammars whose inputs are known to parse faster."""
 
 _TOOL_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -189,14 +192,13 @@ class ToolInputError(ValueError):
         cls, tool: str, text: str, verdict: EngineVerdict, expected: Sequence[str] = ()
     ) -> ToolInputError:
         from .local_parser import caret_snippet
-        from .matcher import byte_offset_to_position
 
         if verdict.too_long:
             return cls(
                 f"input is too long ({verdict.length} bytes)", tool=tool, kind="too_long", source="limit"
             )
         byte_offset = verdict.length if verdict.ended_early else verdict.stopped_at or 0
-        line, column, offset = byte_offset_to_position(text, byte_offset)
+        line, column, offset = _position_of_byte(text, byte_offset)
         at_end = offset >= len(text)
         found = "" if at_end else text[offset]
         message = "the input ends too early" if at_end else f"unexpected {found!r}"
@@ -213,7 +215,7 @@ class ToolInputError(ValueError):
             byte_offset=byte_offset,
             found=found,
             at_end=at_end,
-            snippet=caret_snippet(text, line, column),
+            snippet=caret_snippet(_printable_text(text), line, column),
         )
 
 
@@ -394,7 +396,10 @@ class CustomTool:
         return self._parser_error
 
     def check(self, text: str | bytes) -> EngineVerdict:
-        """llguidance's verdict on ``text``: could the model have produced it?"""
+        """llguidance's verdict on ``text``: could the model have produced it? (A ``str``
+        is fed as its UTF-8 bytes; a lone surrogate, which has no UTF-8 form, goes in as
+        its 3-byte encoding, which no grammar matches, so the verdict is a rejection
+        there.)"""
         with self._lock:
             return self.matcher.check(text)
 
@@ -405,7 +410,10 @@ class CustomTool:
         regex tools and Lark grammars the local parser cannot read (e.g. ``%json``), the
         text itself once llguidance accepts it; then the transformer's result, if the tool
         has one. Raises :class:`ToolInputError` for input the grammar rejects, input longer
-        than ``max_input_chars`` and input nested too deeply to process.
+        than ``max_input_chars``, input that is not valid Unicode (a lone surrogate, which
+        the SDK makes of a JSON ``"\\ud800"``; the model cannot emit it, so it is rejected
+        at its position whatever the local parser would say) and input nested too deeply
+        to process. Threads may parse at the same time.
         """
         if not isinstance(text, str):
             raise TypeError(f"a tool input must be a string, not {type(text).__name__}")
@@ -416,6 +424,9 @@ class CustomTool:
                 kind="too_long",
                 source="limit",
             )
+        bad = _LONE_SURROGATE.search(text)
+        if bad is not None:  # not UTF-8: the model cannot emit it, whatever Lark would say
+            raise _not_utf8(self.name, text, bad.start())
         parser = self.local_parser
         if parser is None:
             verdict = self.check(text)
@@ -427,8 +438,9 @@ class CustomTool:
             from .local_parser import InputRejected
 
             try:
-                with self._lock:
-                    value = parser.parse(text)
+                # no lock: Lark's Earley parse keeps all its state in the call (the Lark
+                # object is only read), so threads parse at the same time
+                value = parser.parse(text)
             except InputRejected as exc:
                 raise ToolInputError._from_rejection(self.name, exc) from None
         if self._transform is None:
@@ -453,7 +465,7 @@ class CustomTool:
         try:
             from .matcher import describe_bytes
 
-            raw = text.encode("utf-8")
+            raw = text.encode("utf-8", "surrogatepass")
             end = verdict.length if verdict.ended_early else verdict.stopped_at or 0
             with self._lock:
                 allowed, can_end = allowed_after(raw[:end])
@@ -467,6 +479,56 @@ class CustomTool:
             m = self.matcher.raw.deep_copy()
         m.reset()
         return m
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _position_of_byte(text: str, byte_offset: int) -> tuple[int, int, int]:
+    """(line, column, character offset) of the character holding UTF-8 byte ``byte_offset``
+    of ``text`` (lone surrogates count as their 3-byte form, as llguidance was fed them)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    byte_offset = max(0, min(byte_offset, len(raw)))
+    offset = _count_chars(raw[:byte_offset])
+    if 0 < byte_offset < len(raw) and 0x80 <= raw[byte_offset] < 0xC0:
+        offset -= 1  # inside a character: locate that character
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column, offset
+
+
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+def _count_chars(raw: bytes) -> int:
+    """The number of characters whose first byte is in ``raw`` (its non-continuation bytes)."""
+    return len(raw.translate(None, _CONTINUATION_BYTES))
+
+
+def _not_utf8(tool: str, text: str, offset: int) -> ToolInputError:
+    from .local_parser import caret_snippet
+
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    found = text[offset]
+    return ToolInputError(
+        f"unexpected {found!r} (a lone surrogate, which has no UTF-8 form: the model cannot emit it)",
+        tool=tool,
+        source="llguidance",
+        line=line,
+        column=column,
+        offset=offset,
+        byte_offset=len(text[:offset].encode("utf-8")),
+        found=found,
+        snippet=caret_snippet(_printable_text(text), line, column),
+    )
+
+
+def _printable_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (one character for one, so
+    columns stay), so that it can be written out as UTF-8."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _too_deep(tool: str) -> ToolInputError:
@@ -536,26 +598,82 @@ def custom_tool_calls(response: Any) -> list[CustomToolCall]:
     messages and function calls are skipped) or a Chat Completions result (a
     ``ChatCompletion`` or dict with ``choices``: ``choices[0].message.tool_calls`` of type
     ``custom``; a message object with ``tool_calls`` works too). Raises ``TypeError`` for
-    anything else and ``ValueError`` for a call without an id or name.
+    anything else and ``ValueError`` for a malformed call: no id, no name, or an input
+    that is not a string.
     """
+    calls = []
+    for raw in _raw_calls(response):
+        problem = raw.problem()
+        if problem is not None:
+            raise ValueError(f"malformed custom tool call at {raw.where}: {problem[1]}")
+        calls.append(raw.to_call())
+    return calls
+
+
+@dataclass(frozen=True, slots=True)
+class _RawCall:
+    """One custom tool call item as found, before it is checked."""
+
+    where: str  # e.g. "output[2]" or "tool_calls[0]"
+    api: API
+    index: int
+    call_id: Any
+    name: Any
+    input: Any
+    id: Any = None
+    namespace: Any = None
+    has_custom: bool = True  # Chat: the "custom" object is there
+
+    def problem(self) -> tuple[Literal["call_id", "name", "input"], str] | None:
+        """What makes the call malformed, as (field, description), or ``None``."""
+        id_key = "call_id" if self.api == "responses" else "id"
+        if not _nonempty_str(self.call_id):
+            return "call_id", f"no {id_key!r}"
+        if not self.has_custom:
+            return "name", "no 'custom' object"
+        if not _nonempty_str(self.name):
+            return "name", "no 'name'" if self.name is None or self.name == "" else (
+                f"'name' is {type(self.name).__name__}, not a string"
+            )
+        if not isinstance(self.input, str):
+            return "input", "no 'input'" if self.input is None else (
+                f"'input' is {type(self.input).__name__}, not a string"
+            )
+        return None
+
+    def to_call(self) -> CustomToolCall:
+        """The call, with an empty name or input where those are malformed (the call id
+        must be good)."""
+        return CustomToolCall(
+            call_id=self.call_id,
+            name=self.name if _nonempty_str(self.name) and self.has_custom else "",
+            input=self.input if isinstance(self.input, str) else "",
+            api=self.api,
+            id=self.id if isinstance(self.id, str) else None,
+            namespace=self.namespace if isinstance(self.namespace, str) else None,
+            index=self.index,
+        )
+
+
+def _raw_calls(response: Any) -> list[_RawCall]:
+    """Every custom tool call item in ``response``, well-formed or not (``TypeError`` for
+    something that is not a model result)."""
     output = _get(response, "output")
     if isinstance(output, (list, tuple)):
-        calls = []
-        for i, item in enumerate(output):
-            if _get(item, "type") != "custom_tool_call":
-                continue
-            calls.append(
-                CustomToolCall(
-                    call_id=_required(item, "call_id", f"output[{i}]"),
-                    name=_required(item, "name", f"output[{i}]"),
-                    input=_text(_get(item, "input")),
-                    api="responses",
-                    id=_get(item, "id"),
-                    namespace=_get(item, "namespace"),
-                    index=i,
-                )
+        return [
+            _RawCall(
+                where=f"output[{i}]",
+                api="responses",
+                index=i,
+                call_id=_get(item, "call_id"),
+                name=_get(item, "name"),
+                input=_get(item, "input"),
+                id=_get(item, "id"),
+                namespace=_get(item, "namespace"),
             )
-        return calls
+            for i, item in enumerate(output)
+            if _get(item, "type") == "custom_tool_call"
+        ]
     choices = _get(response, "choices")
     if isinstance(choices, (list, tuple)):
         message = _get(choices[0], "message") if choices else None
@@ -567,24 +685,39 @@ def custom_tool_calls(response: Any) -> list[CustomToolCall]:
             f"not {type(response).__name__}"
         )
     tool_calls = (_get(message, "tool_calls") if message is not None else None) or []
-    calls = []
+    raws = []
     for i, item in enumerate(tool_calls):
         if _get(item, "type") != "custom":
             continue
         custom = _get(item, "custom")
-        where = f"tool_calls[{i}]"
-        if custom is None:
-            raise ValueError(f"malformed custom tool call at {where}: no 'custom' object")
-        calls.append(
-            CustomToolCall(
-                call_id=_required(item, "id", where),
-                name=_required(custom, "name", where),
-                input=_text(_get(custom, "input")),
+        raws.append(
+            _RawCall(
+                where=f"tool_calls[{i}]",
                 api="chat",
                 index=i,
+                call_id=_get(item, "id"),
+                name=_get(custom, "name") if custom is not None else None,
+                input=_get(custom, "input") if custom is not None else None,
+                has_custom=custom is not None,
             )
         )
-    return calls
+    return raws
+
+
+def _lenient_calls(response: Any) -> tuple[list[tuple[CustomToolCall, tuple[str, str] | None]], list[str]]:
+    """For :class:`~grammarkit.ToolRouter`: the calls that can be answered (they have a call
+    id), each with its problem (``("name" | "input", description)``, or ``None`` when it is
+    well-formed), and a description of each call skipped because no output can be paired
+    with it (no call id)."""
+    answerable: list[tuple[CustomToolCall, tuple[str, str] | None]] = []
+    skipped: list[str] = []
+    for raw in _raw_calls(response):
+        problem = raw.problem()
+        if problem is not None and problem[0] == "call_id":
+            skipped.append(f"{raw.where}: {problem[1]}")
+            continue
+        answerable.append((raw.to_call(), problem))
+    return answerable, skipped
 
 
 def _keys(obj: Any) -> set[str]:
@@ -593,12 +726,5 @@ def _keys(obj: Any) -> set[str]:
     return {k for k in ("tool_calls",) if hasattr(obj, k)}
 
 
-def _required(item: Any, key: str, where: str) -> str:
-    value = _get(item, key)
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"malformed custom tool call at {where}: no {key!r}")
-    return value
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else "" if value is None else str(value)
+def _nonempty_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)

@@ -558,3 +558,234 @@ def test_readme_example_runs(fake_openai, monkeypatch, tmp_path, capsys):
     first, second = fake_openai.bodies("/responses")
     assert first["tools"][0]["name"] == "sql_select"
     assert second["input"][-1] == {"type": "custom_tool_call_output", "call_id": "call_1", "output": '[["ada"], ["cy"]]'}
+
+
+# --------------------------------------------------------------------------- never raises for one call
+
+
+def test_a_result_nested_too_deeply_becomes_an_error_output(calc_tool):
+    def deep(value):
+        nested: list = []
+        for _ in range(100_000):
+            nested = [nested]
+        return nested
+
+    router = ToolRouter()
+    router.add(calc_tool, lambda value: deep(value) if value == 1 else "fine")
+    response = response_body([custom_call("c1", "calc", "1"), custom_call("c2", "calc", "2")])
+    for results in (router.dispatch(response), asyncio.run(router.adispatch(response))):
+        assert [(r.error, r.output) for r in results] == [
+            ("bad_output", "error: tool 'calc' returned a value that is nested too deeply to send as JSON (list)"),
+            (None, "fine"),
+        ]
+        assert isinstance(results[0].exception, RecursionError)
+
+
+def test_an_exception_that_cannot_be_shown_becomes_an_error_output(calc_tool):
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no text for you")
+
+    class NotText(Exception):
+        def __str__(self):
+            return 42  # type: ignore[return-value]
+
+    errors = iter([Unprintable(), NotText()])
+
+    def fail(value):
+        raise next(errors)
+
+    router = ToolRouter()
+    router.add(calc_tool, fail)
+    outputs = router.run(response_body([custom_call("c1", "calc", "1"), custom_call("c2", "calc", "2")]))
+    assert [o["output"] for o in outputs] == [
+        "error: tool 'calc' failed: Unprintable",
+        "error: tool 'calc' failed: NotText",
+    ]
+
+
+def test_a_handlers_own_cancelled_error_is_a_failure_not_an_escape(calc_tool):
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    async def calc(value):
+        if value == 1:
+            raise asyncio.CancelledError()
+        return "ok"
+
+    response = response_body([custom_call("c1", "calc", "1"), custom_call("c2", "calc", "2")])
+    expected = ["error: tool 'calc' failed: CancelledError", "ok"]
+    assert [o["output"] for o in router.run(response)] == expected
+    assert [o["output"] for o in asyncio.run(router.arun(response))] == expected
+
+
+def test_cancelling_arun_itself_still_cancels(calc_tool):
+    router = ToolRouter()
+    started = asyncio.Event
+
+    @router.tool(calc_tool)
+    async def calc(value):
+        state["started"].set()
+        await asyncio.Event().wait()  # forever
+
+    state: dict = {}
+
+    async def main():
+        state["started"] = started()
+        task = asyncio.create_task(router.arun(response_body([custom_call("c1", "calc", "1")])))
+        await state["started"].wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+
+
+# --------------------------------------------------------------------------- malformed calls
+
+
+def test_a_call_without_call_id_is_skipped_and_the_others_answered(calc_tool, caplog):
+    router = ToolRouter()
+    router.add(calc_tool, lambda value: value)
+    response = response_body(
+        [
+            custom_call("c1", "calc", "1"),
+            {"type": "custom_tool_call", "id": "ctc_x", "name": "calc", "input": "2"},  # no call_id
+            custom_call("c3", "calc", "3"),
+        ]
+    )
+    expected = [
+        {"type": "custom_tool_call_output", "call_id": "c1", "output": "1.0"},
+        {"type": "custom_tool_call_output", "call_id": "c3", "output": "3.0"},
+    ]
+    assert router.run(response) == expected
+    assert asyncio.run(router.arun(response)) == expected
+    assert "skipped the custom tool call at output[1]: no 'call_id'" in caplog.text
+
+    chat = chat_body(tool_calls=[{"type": "custom", "custom": {"name": "calc", "input": "4"}}, chat_custom_call("t2", "calc", "5")])
+    assert router.run(chat) == [{"role": "tool", "tool_call_id": "t2", "content": "5.0"}]
+
+
+def test_a_call_without_a_usable_name_gets_an_unknown_tool_output(calc_tool):
+    router = ToolRouter()
+    router.add(calc_tool, lambda value: value)
+    response = response_body(
+        [
+            {"type": "custom_tool_call", "call_id": "c1", "input": "1"},
+            {"type": "custom_tool_call", "call_id": "c2", "name": 7, "input": "1"},
+            custom_call("c3", "calc", "3"),
+        ]
+    )
+    results = router.dispatch(response)
+    assert [(r.call.call_id, r.error, r.output) for r in results] == [
+        ("c1", "unknown_tool", "error: unknown tool (malformed call: no 'name'); available tools: calc"),
+        ("c2", "unknown_tool", "error: unknown tool (malformed call: 'name' is int, not a string); available tools: calc"),
+        ("c3", None, "3.0"),
+    ]
+    chat = chat_body(tool_calls=[{"id": "t1", "type": "custom"}])
+    assert router.run(chat) == [
+        {"role": "tool", "tool_call_id": "t1", "content": "error: unknown tool (malformed call: no 'custom' object); available tools: calc"}
+    ]
+
+
+def test_an_input_that_is_not_a_string_is_malformed_not_coerced(calc_tool):
+    ran = []
+    router = ToolRouter()
+    router.add(calc_tool, lambda value: ran.append(value) or "ran")
+    response = response_body(
+        [
+            {"type": "custom_tool_call", "call_id": "c1", "name": "calc", "input": 12},
+            {"type": "custom_tool_call", "call_id": "c2", "name": "calc", "input": ["1"]},
+            {"type": "custom_tool_call", "call_id": "c3", "name": "calc"},
+        ]
+    )
+    for results in (router.dispatch(response), asyncio.run(router.adispatch(response))):
+        assert [(r.error, r.output) for r in results] == [
+            ("input_rejected", "error: input rejected: malformed call: 'input' is int, not a string"),
+            ("input_rejected", "error: input rejected: malformed call: 'input' is list, not a string"),
+            ("input_rejected", "error: input rejected: malformed call: no 'input'"),
+        ]
+    assert ran == []
+
+
+def test_a_lone_surrogate_input_is_a_rejected_input(fake_openai):
+    # JSON "\ud800" in the API's answer: the SDK makes a str with a lone surrogate of it
+    email = CustomTool.from_file(ROOT / "grammars" / "email.regex")
+    router = ToolRouter()
+    router.add(email, lambda text: "sent")
+    fake_openai.reply(response_body([custom_call("c1", "email", "a\ud800@b.com"), custom_call("c2", "email", "a@b.com")]))
+    response = fake_openai.client().responses.create(model="gpt-5", input="x")
+    results = router.dispatch(response)
+    assert [r.error for r in results] == ["input_rejected", None]
+    assert results[0].output.startswith("error: input rejected at 1:2: unexpected '\\ud800'")
+    assert results[0].exception.byte_offset == 1
+
+
+# --------------------------------------------------------------------------- one event loop per run
+
+
+def test_async_handlers_of_one_run_share_one_event_loop(fake_openai, calc_tool):
+    """A client created once and reused by an async handler works for every call of a run
+    (with an event loop per call, the second call failed: "Event loop is closed")."""
+    client = fake_openai.async_client()
+    router = ToolRouter()
+    loops = []
+
+    @router.tool(calc_tool)
+    async def calc(value):
+        loops.append(asyncio.get_running_loop())
+        completion = await client.chat.completions.create(model="gpt-5", messages=[{"role": "user", "content": "x"}])
+        return completion.choices[0].message.content
+
+    for text in ("first", "second", "third"):
+        fake_openai.reply(chat_body(content=text))
+    outputs = router.run(response_body([custom_call(f"c{i}", "calc", str(i)) for i in range(3)]))
+    assert [o["output"] for o in outputs] == ["first", "second", "third"]
+    assert len(set(map(id, loops))) == 1 and loops[0].is_closed()  # one private loop, closed at the end
+
+
+@pytest.mark.parametrize("where", ["plain", "under a running loop", "thread pool"])
+def test_loop_bound_objects_survive_across_calls(calc_tool, where):
+    shared: dict = {}
+    loops = []
+
+    async def calc(value):
+        loops.append(asyncio.get_running_loop())
+        event = shared.setdefault("event", asyncio.Event())
+        event.clear()
+        asyncio.get_running_loop().call_soon(event.set)
+        await event.wait()  # binds the event to the loop it first waits on
+        return value
+
+    async def confirm(call):
+        loops.append(asyncio.get_running_loop())
+        return True
+
+    workers = 4 if where == "thread pool" else None
+    router, confirming = ToolRouter(max_workers=workers), ToolRouter(max_workers=workers)
+    router.add(calc_tool, calc)
+    confirming.add(calc_tool, calc, confirm=True)
+    response = response_body([custom_call(f"c{i}", "calc", str(i)) for i in range(4)])
+
+    def go():
+        first = router.run(response)
+        shared.clear()
+        return first, confirming.run(response, confirm=confirm)
+
+    if where == "under a running loop":
+
+        async def inside():
+            result = go()
+            assert asyncio.get_running_loop() not in loops
+            return result
+
+        first, second = asyncio.run(inside())
+    else:
+        first, second = go()
+    assert [o["output"] for o in first] == ["0.0", "1.0", "2.0", "3.0"]
+    assert [o["output"] for o in second] == ["0.0", "1.0", "2.0", "3.0"]
+    # one loop per run() call: the first run's calls share one, the second run's calls
+    # and confirmations another; both closed when their run returned
+    assert len(loops) == 12
+    assert len(set(map(id, loops[:4]))) == 1 and len(set(map(id, loops[4:]))) == 1
+    assert all(loop.is_closed() for loop in loops)

@@ -193,7 +193,75 @@ def test_one_checker_for_several_responses(calc):
 def test_input_size_is_bounded():
     tool = CustomTool("letters", "start: /[a-z]{0,100}/\n", max_input_chars=3)
     (r,) = check_stream([added("i", "letters"), delta("i", "a" * 8), delta("i", "a" * 8)], tool)
-    assert (r.status, r.byte_offset) == ("rejected", 12) and "too long" in r.message
+    assert (r.status, r.byte_offset) == ("rejected", 3) and r.message == "input is too long (over 3 characters)"
+
+
+def test_the_size_limit_is_the_routers_limit_in_characters():
+    """A stream must not report ``accepted`` for an input the router rejects as too long:
+    both count the characters of the input against ``max_input_chars``."""
+    tool = CustomTool("letters", "start: /[a-zé]{0,100}/\n", max_input_chars=3)
+    router = ToolRouter()
+    router.add(tool, lambda text: "ok")
+
+    def stream(*deltas):
+        text = b"".join(d if isinstance(d, bytes) else d.encode() for d in deltas).decode()
+        reports = list(check_stream([added("i", "letters"), *(delta("i", d) for d in deltas), done("i", text)], tool))
+        (routed,) = router.dispatch({"output": [{"type": "custom_tool_call", "call_id": "c", "name": "letters", "input": text}]})
+        return reports[0], routed
+
+    report, routed = stream("aa", "aa")  # 4 characters: too long for both
+    assert (report.status, report.byte_offset) == ("rejected", 3) and "too long" in report.message
+    assert routed.exception.kind == "too_long"
+    report, routed = stream("ééé")  # 3 characters in 6 bytes: fine for both
+    assert report.status == "accepted" and routed.ok
+    report, routed = stream(b"\xc3\xa9\xc3", b"\xa9\xc3\xa9", b"a")  # split characters, 4th char too many
+    assert (report.status, report.byte_offset) == ("rejected", 6) and routed.exception.kind == "too_long"
+
+
+def test_a_bad_byte_before_the_limit_is_reported_rather_than_the_length():
+    tool = CustomTool("letters", "start: /[a-z]{0,100}/\n", max_input_chars=3)
+    (r,) = check_stream([added("i", "letters"), delta("i", "a1aaaa")], tool)
+    assert (r.status, r.byte_offset, r.found) == ("rejected", 1, "1")
+
+
+def test_deltas_before_the_name_are_bounded():
+    tool = CustomTool("letters", "start: /[a-z]{0,100}/\n", max_input_chars=5)
+    checker = StreamChecker(tool)
+    assert checker.feed(delta("i", "abc")) is None
+    r = checker.feed(delta("i", "defgh"))  # 8 characters held back: more than any tool takes
+    assert (r.status, r.byte_offset, r.received, r.name) == ("rejected", 5, 8, None)
+    assert r.message == "input is too long (over 5 characters)"
+    call = checker._calls["i"]
+    assert not call.pending and call.matcher is None
+    assert checker.feed(delta("i", "x" * 1000)) is None and not call.pending  # ignored from now on
+    assert checker.feed(added("i", "letters")) is None and call.matcher is None
+    assert checker.feed(done("i", "abcdefgh")) is None
+    assert checker.reports == [r]
+
+
+def test_finished_and_rejected_calls_drop_their_matcher_and_bytes(calc):
+    checker = StreamChecker(calc)
+    for item_id, text in [("ok", "1+2"), ("bad", "1+x"), ("short", "1+")]:
+        for event in [added(item_id, "calc"), delta(item_id, text), done(item_id, text)]:
+            checker.feed(event)
+    checker.feed(added("other", "nope"))
+    assert [r.status for r in checker.reports] == ["accepted", "rejected", "incomplete", "unknown_tool"]
+    for call in checker._calls.values():
+        assert call.matcher is None and not call.data and not call.pending
+    # late events for finished calls are still ignored
+    assert checker.feed(done("ok", "1+2")) is None and checker.feed(delta("bad", "3")) is None
+
+
+def test_finished_calls_are_forgotten_beyond_a_bound(calc, monkeypatch):
+    monkeypatch.setattr(StreamChecker, "MAX_FINISHED", 10)
+    checker = StreamChecker(calc)
+    for n in range(50):
+        checker.feed({"type": "response.created"})
+        item_id = f"ctc_{n}"
+        for event in [added(item_id, "calc"), delta(item_id, "1+2"), done(item_id, "1+2")]:
+            checker.feed(event)
+    assert len(checker._calls) == 10 and len(checker.reports) == 50
+    assert all(r.status == "accepted" for r in checker.reports)
 
 
 def test_on_report_callback_and_other_events_ignored(calc):

@@ -437,6 +437,107 @@ def test_parse_from_many_threads(calc):
     assert results == {i: "add" for i in range(len(inputs))}
 
 
+def test_parses_run_at_the_same_time_in_threads(monkeypatch):
+    # Lark's Earley parse keeps its state in the call, so CustomTool.parse takes no lock
+    # around it: a parse blocked inside Lark must not hold up another thread's parse.
+    tool = CustomTool.from_file(ARITH, name="calc")
+    lark = tool.local_parser._lark
+    real_parse = lark.parse
+    inside, other_done = threading.Event(), threading.Event()
+
+    def parse(text, *args, **kwargs):
+        if text == "1":  # the first thread: wait inside the parse for the second one
+            inside.set()
+            waited.append(other_done.wait(30))
+        return real_parse(text, *args, **kwargs)
+
+    waited: list[bool] = []
+    monkeypatch.setattr(lark, "parse", parse)
+    first = threading.Thread(target=tool.parse, args=("1",))
+    first.start()
+    try:
+        assert inside.wait(30)
+        assert tool.parse("2*3").children[0].data == "mul"  # while the first parse is under way
+        other_done.set()
+    finally:
+        other_done.set()
+        first.join(30)
+    assert waited == [True]
+
+
+def test_threads_get_the_same_trees_as_one_thread():
+    tool = CustomTool.from_file(ARITH, name="calc")
+    inputs = [f"{i} + {i}*({i} - 2) / 7" + " + 1" * (i % 13) for i in range(32)]
+    expected = [tool.parse(text) for text in inputs]
+    got: dict[int, object] = {}
+    barrier = threading.Barrier(8)
+
+    def work(k):
+        barrier.wait(30)
+        for i in range(k, len(inputs), 8):
+            got[i] = tool.parse(inputs[i])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [got.get(i) for i in range(len(inputs))] == expected
+
+
+def test_default_input_bound():
+    from grammarkit.tools import DEFAULT_MAX_INPUT_CHARS
+
+    assert DEFAULT_MAX_INPUT_CHARS == 16_000
+    tool = CustomTool("digits", "start: D+\nD: /[0-9]/\n")
+    assert tool.max_input_chars == 16_000
+    with pytest.raises(ToolInputError) as info:
+        tool.parse("1" * 16_001)
+    assert info.value.kind == "too_long"
+
+
+# --------------------------------------------------------------------------- lone surrogates
+# The SDK turns a JSON "\ud800" into a lone surrogate: a str with no UTF-8 form, which the
+# model (emitting UTF-8 bytes under the grammar) can never have produced.
+
+
+def test_lone_surrogate_is_a_located_rejection_for_regex_tools():
+    tool = CustomTool.from_file(GRAMMARS / "email.regex")
+    for text, column in [("a\ud800@b.com", 2), ("a@b.com\udc00", 8)]:
+        with pytest.raises(ToolInputError) as info:
+            tool.parse(text)
+        err = info.value
+        assert (err.line, err.column, err.offset, err.found) == (1, column, column - 1, text[column - 1])
+        assert err.byte_offset == column - 1 and err.kind == "syntax"
+        assert str(err).startswith(f"input rejected at 1:{column}: unexpected {text[column - 1]!r}")
+        assert "lone surrogate" in str(err)
+        str(err).encode("utf-8")  # the message itself is sendable
+
+
+def test_lone_surrogate_is_rejected_for_lark_tools_even_where_lark_would_accept():
+    # Lark's regex matches a lone surrogate inside [^"]; llguidance (and the model) cannot
+    tool = CustomTool("conf", 'start: "host = " STRING\nSTRING: /"[^"\\n]{0,50}"/\n')
+    assert tool.parse('host = "ab"').children[0] == '"ab"'
+    text = 'host = "a\ud800b"'
+    with pytest.raises(ToolInputError) as info:
+        tool.parse(text)
+    err = info.value
+    assert (err.line, err.column, err.offset, err.byte_offset) == (1, 10, 9, 9)
+    assert err.snippet == 'host = "a\ufffdb"\n         ^'  # printable: U+FFFD in the surrogate's place
+    with pytest.raises(ToolInputError) as info:
+        tool.parse('host = "éé\udfff"')
+    assert (info.value.column, info.value.byte_offset) == (11, 12)  # "é" is 2 bytes
+
+
+def test_check_rejects_a_lone_surrogate_instead_of_raising():
+    tool = CustomTool.from_file(GRAMMARS / "email.regex")
+    verdict = tool.check("a\ud800@b.com")
+    assert not verdict.accepted and verdict.stopped_at in (1, 2)  # at the surrogate's bytes
+    assert tool.matcher.check("ab\udc00").accepted is False
+    err = ToolInputError._from_verdict(tool.name, "a\ud800@b.com", verdict)
+    assert (err.line, err.column, err.offset, err.found) == (1, 2, 1, "\ud800")
+
+
 def test_check_is_llguidance(calc):
     assert calc.check("1+2").accepted
     verdict = calc.check("1+")
@@ -489,6 +590,21 @@ def test_custom_tool_calls_rejects_other_things():
         custom_tool_calls("not a response")
     with pytest.raises(ValueError, match=r"output\[0\]: no 'call_id'"):
         custom_tool_calls({"output": [{"type": "custom_tool_call", "name": "x", "input": ""}]})
+
+
+def test_custom_tool_calls_rejects_inputs_that_are_not_strings():
+    def call(value):
+        return {"output": [{"type": "custom_tool_call", "call_id": "c", "name": "x", "input": value}]}
+
+    with pytest.raises(ValueError, match=r"output\[0\]: 'input' is int, not a string"):
+        custom_tool_calls(call(12))
+    with pytest.raises(ValueError, match=r"output\[0\]: no 'input'"):
+        custom_tool_calls(call(None))
+    with pytest.raises(ValueError, match=r"tool_calls\[0\]: 'input' is list, not a string"):
+        custom_tool_calls(chat_body(tool_calls=[{"id": "t", "type": "custom", "custom": {"name": "x", "input": ["1"]}}]))
+    with pytest.raises(ValueError, match=r"tool_calls\[0\]: no 'custom' object"):
+        custom_tool_calls(chat_body(tool_calls=[{"id": "t", "type": "custom"}]))
+    assert custom_tool_calls(call(""))[0].input == ""
 
 
 # --------------------------------------------------------------------------- the package

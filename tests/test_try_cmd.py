@@ -178,3 +178,68 @@ def test_big_trees_are_cut_short(env, capsys):
     tree_lines = out.split("lark: accepted\n", 1)[1].splitlines()
     assert len(tree_lines) == 81 and tree_lines[-1] == "  ... (the tree goes on)"
     assert tree_lines[0] == "  start" and tree_lines[1] == "    add"  # left recursion: 200 levels of add
+
+
+def test_lone_surrogate_input_is_rejected_not_an_internal_error(env, capsys):
+    # the fake API sends JSON "\ud800"; the SDK makes a str with a lone surrogate of it
+    env.reply(response_body([custom_call("call_1", "email", "a\ud800@b.com")]))
+    code, out, err = run([GRAMMARS / "email.regex", "--prompt", "p"], capsys)
+    assert code == 1, out + err
+    assert "input (8 characters, 10 bytes):\n  | a\\ud800@b.com\n" in out
+    assert "llguidance: rejected at byte 1 (line 1, column 2): unexpected '\\ud800'" in out
+    assert err == ""
+
+    env.reply(response_body([custom_call("call_1", "arithmetic", "1+\udfff")]))
+    code, out, err = run([ARITH, "--prompt", "p"], capsys)
+    assert code == 1 and err == ""
+    assert "llguidance: rejected at byte 2 (line 1, column 3)" in out
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            response_body([{"type": "custom_tool_call", "name": "arithmetic", "input": "1"}]),
+            "the API's answer is malformed: malformed custom tool call at output[0]: no 'call_id'",
+        ),
+        (
+            response_body([{"type": "custom_tool_call", "call_id": "c", "name": "arithmetic", "input": 12}]),
+            "the API's answer is malformed: malformed custom tool call at output[0]: 'input' is int, not a string",
+        ),
+        (
+            {"error": "x"},  # a 200 answer without "output"
+            "the API's answer is malformed: expected a Responses result (with 'output') or a Chat Completions result (with 'choices'), not Response",
+        ),
+    ],
+)
+def test_malformed_answers_exit_2_with_one_line(env, capsys, body, message):
+    env.reply(body)
+    code, out, err = run([ARITH, "--prompt", "p"], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"grammarkit: error: {message}\n"
+
+
+def test_malformed_base_url_exits_2_with_one_line(env, capsys, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://[::1")
+    code, out, err = run([ARITH, "--prompt", "p"], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("grammarkit: error: invalid API address http://[::1: ") and err.count("\n") == 1
+    assert env.requests == []
+
+
+def test_value_error_from_the_client_exits_2(env, capsys, monkeypatch):
+    import openai
+
+    def broken(*args, **kwargs):
+        raise ValueError("the client cannot use this address")
+
+    monkeypatch.setattr(openai, "OpenAI", broken)
+    code, out, err = run([ARITH, "--prompt", "p"], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"grammarkit: error: the API request to {env.base_url} failed: the client cannot use this address\n"
+
+
+def test_empty_base_url_is_shown_as_such(env, capsys, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "")
+    code, _, err = run([ARITH, "--prompt", "p", "--timeout", "5"], capsys)
+    assert code == 2 and "OPENAI_BASE_URL=''" in err and err.count("\n") == 1

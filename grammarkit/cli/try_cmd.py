@@ -4,10 +4,12 @@ Send one real Responses request with the grammar as a forced custom tool, print 
 the model produced and the local verdicts on it (llguidance, and the local Lark parser for
 Lark grammars).
 
-Exit status: 0 both verdicts accept the input, 1 a local verdict rejects it, 2 usage or
-input problems (unreadable grammar, grammar with errors, no ``OPENAI_API_KEY``, a network
-or API error, no tool call in the answer) with a one-line message on standard error.
-``openai`` is imported only when the command runs.
+Exit status: 0 both verdicts accept the input, 1 a local verdict rejects it (also an input
+that is not valid Unicode, such as a lone surrogate, which the model cannot emit), 2 usage
+or input problems (unreadable grammar, grammar with errors, no ``OPENAI_API_KEY``, an
+invalid ``OPENAI_BASE_URL``, a network or API error, a malformed answer, no tool call in
+the answer) with a one-line message on standard error. ``openai`` is imported only when
+the command runs.
 """
 
 from __future__ import annotations
@@ -71,7 +73,10 @@ def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -
 
     from ..tools import custom_tool_calls
 
-    calls = [c for c in custom_tool_calls(response) if c.name == tool.name]
+    try:
+        calls = [c for c in custom_tool_calls(response) if c.name == tool.name]
+    except (TypeError, ValueError) as exc:  # no call_id, no output, ...
+        raise _Fail(f"the API's answer is malformed: {_one_line(str(exc))}") from None
     status = getattr(response, "status", None)
     if not calls:
         detail = f" (response status: {status})" if status and status != "completed" else ""
@@ -80,7 +85,7 @@ def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -
     print(f"model: {getattr(response, 'model', None) or model} (response {getattr(response, 'id', '?')})")
     if status and status != "completed":
         print(f"status: {status}")
-    print(f"input ({len(text)} characters, {len(text.encode('utf-8'))} bytes):")
+    print(f"input ({len(text)} characters, {len(text.encode('utf-8', 'surrogatepass'))} bytes):")
     for row in _printable(text).split("\n"):
         print(f"  | {row}")
     ok = _report_engine(tool, text)
@@ -114,6 +119,16 @@ def _request(tool, prompt: str, model: str, timeout: float):
         raise _Fail(f"cannot connect to the API at {_base_url()}{detail}") from None
     except openai.OpenAIError as exc:
         raise _Fail(f"the API request failed: {_one_line(str(exc))}") from None
+    except Exception as exc:
+        # httpx's InvalidURL (matched by name: the SDK's HTTP library may be httpx or a
+        # renamed copy) for a malformed OPENAI_BASE_URL; ValueError, e.g. a URL the client
+        # cannot use. Anything else is a bug (exit 3).
+        if any(cls.__name__ == "InvalidURL" for cls in type(exc).__mro__):
+            raise _Fail(f"invalid API address {_base_url()}: {_one_line(str(exc))}") from None
+        if isinstance(exc, ValueError):
+            detail = _one_line(str(exc)) or type(exc).__name__
+            raise _Fail(f"the API request to {_base_url()} failed: {detail}") from None
+        raise
 
 
 def _report_engine(tool, text: str) -> bool:
@@ -196,4 +211,7 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def _base_url() -> str:
-    return os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    url = os.environ.get("OPENAI_BASE_URL")
+    if url is None:
+        return "https://api.openai.com/v1"
+    return _one_line(url) if url.strip() else f"OPENAI_BASE_URL={url!r}"
