@@ -114,8 +114,39 @@ def lint_text(
         if finding.snippet:
             d.extra["snippet"] = finding.snippet
         diagnostics.append(d)
+    if not ctx.engine.ok and ctx.engine.error is not None:
+        _keep_engine_rejection(ctx, diagnostics, path, select, ignore)
     diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
     return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
+
+
+def _keep_engine_rejection(ctx, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
+    """llguidance rejects the grammar: if the errors that explained it were suppressed or
+    deselected, report GK109 after all (unless GK109 itself is), so it cannot pass."""
+    if any(d.is_error and d.path == path for d in diagnostics):
+        return
+    from .rules import engine_rejected
+
+    code, name = engine_rejected.CODE, engine_rejected.NAME
+    if not _selected(code, name, select, ignore):
+        return
+    finding = engine_rejected.finding(ctx)
+    if ctx.suppressions:
+        from .suppressions import apply
+
+        if apply(ctx.suppressions, code, name, finding.span.line):
+            return
+    diagnostics.append(
+        Diagnostic.at(
+            finding.span,
+            code=code,
+            name=name,
+            severity=engine_rejected.SEVERITY,
+            message=finding.message,
+            hint=finding.hint,
+            path=path,
+        )
+    )
 
 
 def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:

@@ -115,7 +115,11 @@ def test_unknown_rule_code_exit_2(capsys):
 def test_select_and_ignore(bad_grammar, capsys):
     code, out, _ = run(["check", "--select", "GK103", str(bad_grammar)], capsys)
     assert code == 1 and "GK103" in out and "GK101" not in out
+    # llguidance rejects this grammar: ignoring the rules that explain it brings out GK109,
+    # so the grammar cannot pass unless GK109 is ignored too.
     code, out, _ = run(["check", "--ignore", "GK101,priority", str(bad_grammar)], capsys)
+    assert code == 1 and out.startswith(f"{bad_grammar}:3:2: GK109 llguidance rejects the grammar: priority")
+    code, out, _ = run(["check", "--ignore", "GK101,priority,GK109", str(bad_grammar)], capsys)
     assert code == 0 and "All checks passed" in out
 
 
@@ -159,3 +163,18 @@ def test_console_script_runs_without_importing_openai(tmp_path):
     ) % str(GRAMMARS / "arithmetic.lark")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
     assert proc.stdout.strip().splitlines()[-1] == "NO-OPENAI 0", proc.stdout + proc.stderr
+
+
+def test_empty_select_is_a_usage_error(bad_grammar, capsys):
+    code, out, err = run(["check", "--select", "", str(bad_grammar)], capsys)
+    assert code == 2 and "needs at least one rule code" in err and out == ""
+
+
+def test_broken_samples_file_does_not_hide_the_grammars_diagnostics(tmp_path, capsys):
+    (tmp_path / "g.lark").write_text("start: A\nA: /(?=a)b/\n")
+    (tmp_path / "g.samples.toml").write_text('valid = ["a"\n')
+    code, out, err = run(["check", "--format", "json", str(tmp_path / "g.lark")], capsys)
+    assert code == 2 and "g.samples.toml: invalid TOML" in err
+    data = json.loads(out)
+    assert [d["code"] for d in data["files"][0]["diagnostics"]] == ["GK101"]
+    assert data["summary"]["input_errors"] == 1

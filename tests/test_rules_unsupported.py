@@ -286,3 +286,41 @@ def test_engine_warning_is_reported_as_warning():
     assert [(code, severity) for code, severity, _ in warnings] == [("GK203", "warning")]
     assert "Unknown format" in warnings[0][2]
     assert result.ok
+
+
+# ------------------------------------------------------------------ review regressions
+
+
+def test_suppressing_the_explaining_rule_brings_out_gk109():
+    text = 'start: "a" B\nB: /(?=x)y/  // grammarkit: ignore[GK101]\n'
+    result = lint_text(text)
+    assert [(d.code, d.line) for d in result.errors] == [("GK109", 2)]
+
+
+def test_a_gk100_explains_the_engine_error_only_at_its_place():
+    # llguidance stops at the same ")" on line 2: explained, one error.
+    text = 'start: a B C\na: "x" )\nB: /\\p{Foo}/\nC: "c"\n'
+    assert [(d.code, d.line) for d in lint_text(text).errors] == [("GK100", 2)]
+    # An invalid regex on line 3 that llguidance reports first is not explained by a
+    # reader error elsewhere (the suppressed lookahead on line 2 explains nothing there).
+    text = 'start: A B\nA: /(?=a)b/ // grammarkit: ignore[GK101]\nB: /\\p{Foo}/\n'
+    assert [(d.code, d.line) for d in lint_text(text).errors] == [("GK109", 2)]
+
+
+def test_build_error_keeps_the_rest_of_the_model():
+    text = 'start: "a"{0} B\nB: /(?=x)y/\nC: /a+?/\n'
+    codes = [(d.code, d.line) for d in lint_text(text).diagnostics if d.code in ("GK100", "GK101", "GK102")]
+    assert codes == [("GK100", 1), ("GK101", 2), ("GK102", 3)]
+
+
+def test_any_llguidance_attribute_value_reads():
+    text = 'start: a\na[stop="x".."z"]: /[a-z]{1,5}/\n'
+    assert [d.code for d in lint_text(text).diagnostics if d.code in ("GK100", "GK200")] == []
+
+
+def test_escaped_backslash_before_x_hex_is_not_a_hex_escape():
+    from grammarkit.reader import read_grammar
+    from grammarkit.reader.model import Literal
+
+    g = read_grammar('start: "\\\\x41" "\\x41"\n').grammar
+    assert [n.value for n in g.nodes() if isinstance(n, Literal)] == ["\\x41", "A"]

@@ -95,10 +95,10 @@ def check(
         input_errors.append({"path": err.path, "message": err.message})
         print(f"grammarkit: error: {err}", file=sys.stderr)
 
+    from ..samples import Sample, load_samples
+
     extra_samples = []
     if sample or samples_files:
-        from ..samples import Sample, load_samples
-
         for i, text in enumerate(sample or [], 1):
             extra_samples.append(Sample(text, True, "", "<sample>", i, 1))
         for sample_path in samples_files or []:
@@ -130,7 +130,16 @@ def check(
                 text = read_grammar_stdin()
                 results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options("<stdin>")))
             else:
-                results.append(lint_file(target, syntax=chosen, **options(target)))
+                opts = options(target)
+                # Load the sample files here: a broken one is an input error of its own
+                # and must not hide the grammar's diagnostics.
+                file_samples = list(opts.pop("samples"))
+                for sample_file in opts.pop("sample_files", ()):
+                    try:
+                        file_samples.extend(load_samples(sample_file))
+                    except InputError as err:
+                        fail(err)
+                results.append(lint_file(target, syntax=chosen, samples=file_samples, **opts))
         except InputError as err:
             fail(err)
 
@@ -164,7 +173,11 @@ def check(
 def _split(value: str | None) -> list[str] | None:
     if value is None:
         return None
-    return [v.strip() for v in value.split(",") if v.strip()]
+    codes = [v.strip() for v in value.split(",") if v.strip()]
+    if not codes:
+        # An empty --select would silently select nothing (an unset CI variable, say).
+        raise typer.BadParameter("needs at least one rule code, prefix or name", param_hint="--select/--ignore")
+    return codes
 
 
 def _validate_codes(*lists: list[str] | None) -> None:

@@ -84,35 +84,36 @@ def _cache_path() -> str | bool:
 
 
 def read_grammar(text: str) -> ReadResult:
-    """Read ``text``; return the model of everything readable and every syntax problem."""
+    """Read ``text``; return the model of everything readable and every syntax problem.
+
+    A problem (a parse error, or a value found invalid while building the model, such as
+    ``x{0}``) blanks the item that holds it, and the text is read again."""
     index = LineIndex(text)
     errors: list[SyntaxProblem] = []
     work = text
     while True:
         try:
             tree = _parser().parse(work)
+            items = _Builder(index).transform(tree)
             break
         except (UnexpectedInput, LexError) as exc:
             problem, offset = _problem(exc, work, index)
-            errors.append(problem)
-            blanked = _blank_item(work, offset)
-            if blanked == work or len(errors) >= MAX_SYNTAX_ERRORS:
+        except VisitError as exc:
+            orig = exc.orig_exc
+            if isinstance(orig, RecursionError):
+                errors.append(SyntaxProblem("grammar is nested too deeply to read", index.span(0, 0)))
                 return ReadResult(m.Grammar(text, [], index), errors)
-            work = blanked
+            if not isinstance(orig, _BuildError):
+                raise
+            problem, offset = SyntaxProblem(orig.message, orig.span, orig.hint), orig.span.start
         except RecursionError:
             errors.append(SyntaxProblem("grammar is nested too deeply to read", index.span(0, 0)))
             return ReadResult(m.Grammar(text, [], index), errors)
-    try:
-        items = _Builder(index).transform(tree)
-    except VisitError as exc:
-        orig = exc.orig_exc
-        if isinstance(orig, _BuildError):
-            errors.append(SyntaxProblem(orig.message, orig.span, orig.hint))
-            return ReadResult(m.Grammar(text, [], index), errors)
-        raise
-    except RecursionError:
-        errors.append(SyntaxProblem("grammar is nested too deeply to read", index.span(0, 0)))
-        return ReadResult(m.Grammar(text, [], index), errors)
+        errors.append(problem)
+        blanked = _blank_item(work, offset)
+        if blanked == work or len(errors) >= MAX_SYNTAX_ERRORS:
+            return ReadResult(m.Grammar(text, [], index), sorted(errors, key=lambda p: p.span.start))
+        work = blanked
     errors.sort(key=lambda p: p.span.start)
     return ReadResult(m.Grammar(text, items, index), errors)
 
@@ -225,12 +226,16 @@ class _BuildError(Exception):
 # ---------------------------------------------------------------- tree → model
 
 
+_HEX_ESCAPE = re.compile(r"(\\\\)|\\x([0-9a-fA-F]{2})")
+
+
 def _decode_string(raw: str) -> tuple[str, str]:
     flags = ""
     body = raw
     if body.endswith("i") and not body.endswith('"'):
         flags, body = "i", body[:-1]
-    body = re.sub(r"\\x([0-9a-fA-F]{2})", r"\\u00\1", body)
+    # JSON has no \xHH: rewrite it as \u00HH, but not the "x41" after an escaped backslash.
+    body = _HEX_ESCAPE.sub(lambda m: m.group(1) or "\\u00" + m.group(2), body)
     return json.loads(body), flags
 
 
@@ -315,12 +320,14 @@ class _Builder(Transformer):
     def attribute(self, children):
         key = children[0]
         value = children[2] if len(children) > 2 else None
-        return m.Attribute(
-            span=self._span(children),
-            key=str(key),
-            value=str(value) if value is not None else None,
-            value_span=self._tok_span(value) if isinstance(value, Token) else None,
-        )
+        value_span = None
+        text = None
+        if isinstance(value, Token):
+            value_span, text = self._tok_span(value), str(value)
+        elif isinstance(value, m.Node):  # a literal, regex, name, %regex {...}, range, ...
+            value_span = value.span
+            text = self.index.text[value.span.start : value.span.end]
+        return m.Attribute(span=self._span(children), key=str(key), value=text, value_span=value_span)
 
     def ignore(self, children):
         return m.Ignore(span=self._span(children), body=children[1])

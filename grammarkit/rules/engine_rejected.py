@@ -34,9 +34,8 @@ SYNTAXES = ("lark", "regex")
 AFTER_OTHERS = True  # needs every other rule's findings to know what is explained
 
 # llguidance error categories (see grammarkit.engine) and the rule that reports them.
+# Syntax and regex errors are explained only by an error at llguidance's location.
 CATEGORY_RULES = {
-    "syntax": "GK100",
-    "regex": "GK100",
     "lookaround": "GK101",
     "lazy": "GK102",
     "priority": "GK103",
@@ -52,9 +51,17 @@ def check(ctx) -> Iterator[Finding]:
     report = ctx.engine
     if report.ok or report.error is None:
         return
-    err = report.error
-    if _explained(ctx, err):
+    if _explained(ctx, report.error):
         return
+    yield finding(ctx)
+
+
+def finding(ctx) -> Finding:
+    """llguidance's error as a finding at its location (``ctx.engine`` must have one).
+
+    Also used by :func:`grammarkit.lint.lint_text` when the diagnostics that explained
+    the error were suppressed or deselected: a grammar llguidance rejects never passes."""
+    err = ctx.engine.error
     if err.line is not None:
         column = err.column or 1
         start = ctx.index.offset(err.line, column)
@@ -62,7 +69,7 @@ def check(ctx) -> Iterator[Finding]:
         span = ctx.index.span(start, max(end, start))
     else:
         span = ctx.index.span(0, 0)
-    yield Finding(span, f"llguidance rejects the grammar: {err.message}", _hint(err))
+    return Finding(span, f"llguidance rejects the grammar: {err.message}", _hint(err))
 
 
 def _explained(ctx, err) -> bool:
