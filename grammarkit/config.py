@@ -120,6 +120,8 @@ def _glob_match(rel: str, pattern: str) -> bool:
     pattern = pattern.removeprefix("./")
     if fnmatch.fnmatchcase(rel, pattern):
         return True
+    if pattern.startswith("**/") and _glob_match(rel, pattern[3:]):
+        return True  # like .gitignore: **/x matches x at the top too
     if pattern.endswith("/**") and (rel + "/").startswith(pattern[:-2]):
         return True
     # A pattern without a directory matches the file name anywhere (like .gitignore).

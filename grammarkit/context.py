@@ -130,7 +130,8 @@ class LintContext:
         """llguidance's verdict on the whole grammar."""
         from .engine import compile_report
 
-        return compile_report(self.syntax, self.text)
+        # A regex grammar's pattern is its text minus one trailing newline.
+        return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text)
 
     @cached_property
     def suppressions(self) -> list:

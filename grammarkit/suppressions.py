@@ -39,6 +39,8 @@ class Suppression:
 
 def _code_matches(pattern: str, code: str, name: str) -> bool:
     p = pattern.strip()
+    if p.upper() == "ALL":
+        return True
     return bool(p) and (code.startswith(p.upper()) and p.upper().startswith("GK") or p.lower() == name)
 
 

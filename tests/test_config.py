@@ -138,3 +138,11 @@ def test_config_option_with_a_plain_toml_file(tmp_path, monkeypatch, capsys):
     assert code == 0 and "All checks passed" in out
     code, _, err = run(["check", "--config", "missing.toml", "g.lark"], capsys)
     assert code == 2 and "missing.toml: no such file" in err
+
+
+def test_double_star_prefix_matches_at_the_root_too(tmp_path):
+    from grammarkit.config import Config
+
+    config = Config(per_file_ignores={"**/top.lark": ["GK220"]}, root=tmp_path)
+    assert config.per_file_ignores_for(tmp_path / "top.lark") == ["GK220"]
+    assert config.per_file_ignores_for(tmp_path / "a" / "top.lark") == ["GK220"]

@@ -176,3 +176,14 @@ def test_deep_nesting_does_not_crash():
 def test_hostile_input_does_not_raise():
     for text in ["\x00\x01\x02", "%" * 1000, "{" * 1000, '"' * 1001, "/" * 999, "start:" + " |" * 5000]:
         read_grammar(text)
+
+
+def test_backslash_newline_does_not_continue_a_regex_literal():
+    # llguidance's lexer: `\` escapes any character but a newline inside /.../.
+    result = read_grammar("start: /a\\\nb/\n")
+    assert result.errors and result.errors[0].span.line == 1
+
+
+def test_top_level_hint_does_not_offer_a_closing_brace():
+    result = read_grammar('start: "a" )\n')
+    assert "'}'" not in result.errors[0].hint

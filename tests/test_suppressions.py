@@ -68,3 +68,14 @@ def test_errors_can_be_suppressed_and_then_exit_0():
     text = "start: A\nA: /(?=a)a/ // grammarkit: ignore[GK101, GK109]\n"
     result = lint_text(text)
     assert result.ok and [d.code for d in result.diagnostics if d.code in ("GK101", "GK109")] == []
+
+
+def test_suppressions_after_a_lexer_error_still_count():
+    # Line 2 has a string llguidance cannot lex; the suppression on line 3 still applies.
+    text = 'start: "a" B C\nC: "\\d"\nB: /[a-z]+/   # grammarkit: ignore[GK220]\n'
+    assert [c for c in codes(text) if c[0] == "GK220"] == []
+
+
+def test_ignore_all():
+    text = '%import common.WS\n%ignore WS  // grammarkit: ignore[ALL]\nstart: "a" "b"\n'
+    assert [c for c in codes(text) if c[1] == 2] == []

@@ -70,7 +70,7 @@ _REGEXES: list[tuple[str, str]] = [
         "STRING",
         r'"(?:\\(?:["\\/bfnrt]|u[a-fA-F0-9]{4}|x[a-fA-F0-9]{2})|[^"\\\x00-\x1f\x7f])*"i?',
     ),
-    ("REGEXP", r"/(?:\\.|[^/\\])+/[imslux]*"),
+    ("REGEXP", r"/(?:\\[^\n]|[^/\\])+/[imslux]*"),
     ("NUMBER", r"[+-]?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"),
     ("HEXNUMBER", r"0[xX][0-9a-fA-F]+"),
     ("_NL", r"(?:\r?\n)+[ \t]*"),
@@ -79,7 +79,7 @@ _REGEXES: list[tuple[str, str]] = [
 ]
 
 _SKIP = re.compile(r"(?:#|//)[^\n]*|[ \t]+")
-_DOTALL_REGEX = re.compile(r"/(?:\\.|[^/\\])+/[imslux]*", re.DOTALL)
+_REGEX_LITERAL = re.compile(r"/(?:\\[^\n]|[^/\\])+/[imslux]*")  # `\` escapes anything but a newline
 _WS = re.compile(r"[ \t\r\n]*")
 _REPEAT_AFTER_BRACE = re.compile(r"[ \t]*(?:,|[+-]?[0-9])")
 _NUMBER_AFTER_TILDE = re.compile(r"[ \t]*[+-]?[0-9]")
@@ -107,7 +107,7 @@ def _build_dispatch() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     for name, lit in _LITERALS:
         table.setdefault(lit[0], []).append((name, re.compile(re.escape(lit))))
     for name, pattern in _REGEXES:
-        compiled = _DOTALL_REGEX if name == "REGEXP" else re.compile(pattern)
+        compiled = _REGEX_LITERAL if name == "REGEXP" else re.compile(pattern)
         for ch in _STARTS[name]:
             table.setdefault(ch, []).append((name, compiled))
     return table
@@ -155,11 +155,21 @@ def _json_prefix(text: str, start: int) -> int:
 def comments(text: str) -> list[tuple[int, str]]:
     """``(offset, text)`` of every ``#``/``//`` comment, in order (up to a lexer error)."""
     found: list[tuple[int, str]] = []
-    try:
-        for _ in tokenize(text, comments=found):
-            pass
-    except LexError:
-        pass
+    start = 0
+    while start < len(text):
+        part: list[tuple[int, str]] = []
+        try:
+            for _ in tokenize(text[start:], comments=part):
+                pass
+            found.extend((start + offset, body) for offset, body in part)
+            break
+        except LexError as exc:
+            found.extend((start + offset, body) for offset, body in part)
+            # Go on from the next line: suppressions further down still count.
+            nl = text.find("\n", start + exc.offset)
+            if nl == -1:
+                break
+            start = nl + 1
     return found
 
 

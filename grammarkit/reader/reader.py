@@ -170,6 +170,8 @@ def _problem(exc: Exception, text: str, index: LineIndex) -> tuple[SyntaxProblem
         if tok.type == "_NL" and tok.value:
             end = start + 1 if text[start : start + 1] == "\n" else start + 2
         expected = sorted({_describe(t) for t in exc.expected if not t.startswith("__")})
+        if "%lark" not in text:
+            expected = [e for e in expected if e != "'}'"]  # only a %lark block closes with }
         message = f"unexpected {_describe_found(tok)}"
         hint = _hint_for(tok, expected, text, start)
         return SyntaxProblem(message, index.span(start, max(end, start)), hint, expected), start
