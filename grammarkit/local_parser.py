@@ -193,10 +193,15 @@ class LocalParser:
         return tree
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def caret_snippet(text: str, line: int, column: int) -> str:
-    """The input's line with a caret under ``column`` (both 1-based)."""
+    """The input's line with a caret under ``column`` (both 1-based). A lone surrogate
+    (which cannot be written out as UTF-8) shows as U+FFFD, one character for one."""
     lines = text.split("\n")
     source = lines[line - 1] if 0 < line <= len(lines) else ""
+    source = _LONE_SURROGATE.sub("\ufffd", source)
     if len(source) > 160:
         start = max(0, column - 80)
         source = source[start : start + 160]

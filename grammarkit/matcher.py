@@ -174,10 +174,19 @@ def _show_byte(b: int) -> str:
 
 
 def byte_offset_to_position(text: str, byte_offset: int) -> tuple[int, int, int]:
-    """(line, column, character offset) in ``text`` of a UTF-8 byte offset (1-based)."""
-    raw = text.encode("utf-8")
-    prefix = raw[:byte_offset].decode("utf-8", errors="ignore")
-    offset = len(prefix)
-    line = prefix.count("\n") + 1
-    column = offset - (prefix.rfind("\n") + 1) + 1
+    """(line, column, character offset) in ``text`` of the character holding UTF-8 byte
+    ``byte_offset`` (line and column 1-based). ``text`` is measured as llguidance was fed
+    it: a lone surrogate counts as its 3-byte ``surrogatepass`` form. A byte inside a
+    character locates that character; an offset at or past the end locates the end."""
+    raw = text.encode("utf-8", "surrogatepass")
+    byte_offset = max(0, min(byte_offset, len(raw)))
+    offset = len(raw[:byte_offset].translate(None, _CONTINUATION_BYTES))  # characters begun before it
+    if 0 < byte_offset < len(raw) and 0x80 <= raw[byte_offset] < 0xC0:
+        offset -= 1  # inside a character: that character
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column, offset
+
+
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))

@@ -12,10 +12,18 @@ located model back as Lark text, rewriting where the two differ:
   "Rules defined twice"): the optional parts of that rule move into helper rules
   (inlined in the tree, so trees keep their shape);
 * **``{m,n}`` repetition** becomes Lark's ``~ m..n`` (``{m,}`` becomes ``~m`` then ``*``);
-* **names with ``-``** are renamed (and renamed back in parse trees);
+* **names with ``-``** (of definitions, imports and ``-> aliases``) are renamed (and
+  renamed back in parse trees);
+* **``%ignore`` of something that can match the empty string** ignores its non-empty
+  strings (ignoring "" changes nothing; Lark cannot ignore a zero-width terminal);
+* a repeated item that prints as more than one operand or ends with an operator
+  (``/a?/`` prints as ``/a/?``) is parenthesized before ``*``/``~n``;
 * **``#`` comments** are dropped;
-* **``%import common.X``** becomes a definition of X with llguidance's own regex for it
-  (Lark's ``common`` differs);
+* **``%import common.X``** stays a Lark import where Lark's ``common.lark`` defines X with
+  the same strings as llguidance (:data:`LARK_COMMON_AGREES`); otherwise (``ESCAPED_STRING``)
+  it becomes a definition of X with llguidance's own regex (llguidance's regexes are
+  not ordered for Python's first-match alternation: ``NUMBER`` = ``[0-9]+|<float>``
+  would read ``1.5`` as ``1``, which is why Lark's own definitions are preferred);
 * Rust-only regex spellings Python's ``regex`` module reads differently (``\\z``) are
   translated.
 
@@ -38,6 +46,20 @@ from .reader import read_grammar
 _LAZY_ATTRIBUTES = {"lazy", "stop", "suffix", "max_tokens", "temperature", "stop_capture"}
 _LARK_RULE = re.compile(r"[_?]?[a-z][_a-z0-9]*")
 _LARK_TOKEN = re.compile(r"_?[A-Z][_A-Z0-9]*")
+
+LARK_COMMON_AGREES: frozenset[str] = frozenset(
+    {
+        "DIGIT", "HEXDIGIT", "INT", "SIGNED_INT", "DECIMAL", "FLOAT", "SIGNED_FLOAT", "NUMBER", "SIGNED_NUMBER",
+        "LCASE_LETTER", "UCASE_LETTER", "LETTER", "WORD", "CNAME",
+        "WS_INLINE", "WS", "CR", "LF", "NEWLINE",
+        "SH_COMMENT", "CPP_COMMENT", "C_COMMENT", "SQL_COMMENT",
+    }
+)
+"""``common`` names whose definition in Python Lark's own ``common.lark`` accepts exactly
+the strings llguidance's does (checked by a differential test in
+``tests/test_local_parser.py``); ``%import common.X`` of these is left to Lark. The others
+are defined with llguidance's regex: ``ESCAPED_STRING`` (Lark's allows no line break
+inside the quotes, llguidance's does) and the internal ``_EXP``."""
 
 
 @dataclass
@@ -94,7 +116,8 @@ class _Printer:
 
     # ------------------------------------------------------------ names
     def _name_all(self) -> None:
-        taken = set(self.defs) | set(self.imports)
+        aliases = {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
+        taken = set(self.defs) | set(self.imports) | aliases
         for name in sorted(taken):
             legal = _LARK_TOKEN if m.is_terminal_name(name) else _LARK_RULE
             if legal.fullmatch(name):
@@ -125,7 +148,9 @@ class _Printer:
             elif isinstance(item, m.Import):
                 out.extend(self.import_(item))
             elif isinstance(item, m.Ignore):
-                out.append("%ignore " + self.expansions(item.body, in_terminal=True))
+                line = self.ignore(item)
+                if line:
+                    out.append(line)
             elif isinstance(item, m.LLGuidanceOptions):
                 if isinstance(item.value, dict) and item.value.get("ignore_once"):
                     if any(isinstance(i, m.Ignore) for i in self.grammar.items):
@@ -150,15 +175,35 @@ class _Printer:
             if pattern is None:
                 self.note(f"common.{n.name}", n.span)
                 continue
-            local = n.alias or n.name
-            body = self.regex_text(pattern, "", n.span)
+            local = self.name(n.alias or n.name)
+            if n.name in LARK_COMMON_AGREES:
+                # Lark's own common.lark: same strings, and its alternatives are ordered
+                # so Python's first-match regex takes the longest (FLOAT before INT).
+                lines.append(f"%import common.{n.name}" + (f" -> {local}" if local != n.name else ""))
+                self._rewrite_once("kept %import common (Lark's common.lark accepts the same strings as llguidance's)")
+                continue
             if _regex_nullable(pattern):
                 self.note(f"common.{n.name} can match the empty string", n.span)
                 continue
-            lines.append(f"{self.name(local)}: {body}")
-        if "replaced %import common with llguidance's definitions" not in self.rewrites:
-            self.rewrites.append("replaced %import common with llguidance's definitions")
+            lines.append(f"{local}: {self.regex_text(pattern, '', n.span)}")
+            self._rewrite_once(f"replaced common.{n.name} with llguidance's definition (Lark's differs)")
         return lines
+
+    def _rewrite_once(self, what: str) -> None:
+        if what not in self.rewrites:
+            self.rewrites.append(what)
+
+    def ignore(self, item: m.Ignore) -> str:
+        """``%ignore`` of what can match the empty string ignores its non-empty strings
+        (ignoring "" changes nothing, and Lark cannot ignore a zero-width terminal)."""
+        if not self.nullable(item.body):
+            return "%ignore " + self.expansions(item.body, in_terminal=True)
+        body = self.nonempty_expansions(item.body)
+        if body is None:
+            self.rewrites.append("dropped an %ignore that matches only the empty string")
+            return ""
+        self.rewrites.append("an %ignore can match the empty string: it ignores its non-empty strings")
+        return f"%ignore {body}"
 
     def definition(self, d: m.Definition) -> str:
         if d.params is not None:
@@ -258,9 +303,7 @@ class _Printer:
         inner = self.item(node.item, in_terminal=in_terminal)
         if not inner:
             return ""
-        if not inner.startswith("(") or not inner.endswith(")"):
-            if " " in inner or inner.endswith("?"):
-                inner = f"({inner})"
+        inner = _atom(inner)
         if node.form == "op":
             return f"{inner}{node.op}"
         lo, hi = node.min, node.max
@@ -368,19 +411,53 @@ class _Printer:
             inner = self.nonempty_expansions(node.body)
             return None if inner is None else f"({inner})"
         if isinstance(node, m.Repeat):
-            head = self.nonempty_item(node.item)
-            if head is None:
-                return None
-            whole = self.item(node.item, in_terminal=True)
-            if " " in whole and not whole.startswith("("):
-                whole = f"({whole})"
             hi = node.max
+            head = self.nonempty_item(node.item)
+            if head is None or hi == 0:
+                return None
+            whole = _atom(self.item(node.item, in_terminal=True))
             if hi is None:
                 return f"{head} {whole}*"
             if hi <= 1:
                 return head
             return f"{head} {whole}~0..{hi - 1}"
         raise _Unsupported
+
+
+_NAME_OR_LITERAL = re.compile(
+    r"""[_?]?[A-Za-z][_A-Za-z0-9]*|"(?:[^"\\]|\\.)*"[a-z]*|/(?:[^/\\]|\\.)*/[a-z]*""", re.DOTALL
+)
+
+
+def _atom(text: str) -> str:
+    """``text`` (printed Lark) as one operand for a postfix operator (``*``, ``~2``):
+    parenthesized unless it is one name, one literal or one bracketed group. A sequence
+    (``a b``) or an item that already ends with an operator (``/a/?``, ``A?``) would
+    otherwise read wrongly or not at all (``/a/?~2``)."""
+    if _NAME_OR_LITERAL.fullmatch(text) or (text[:1] in "([" and _group_end(text) == len(text)):
+        return text
+    return f"({text})"
+
+
+def _group_end(text: str) -> int:
+    """Where the bracketed group opening ``text`` closes (-1 if it does not)."""
+    depth, i = 0, 0
+    while i < len(text):
+        c = text[i]
+        if c in "\"/":
+            quoted = _NAME_OR_LITERAL.match(text, i)
+            if quoted is None:
+                return -1
+            i = quoted.end()
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
 
 
 def _is_optional(node: m.Node) -> bool:

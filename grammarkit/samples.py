@@ -18,6 +18,7 @@ and ``x.samples.toml``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,10 +46,19 @@ class Sample:
     @property
     def label(self) -> str:
         shown = self.input if len(self.input) <= 40 else self.input[:37] + "..."
-        text = f"sample {self.index} {json.dumps(shown, ensure_ascii=False)}"
+        text = f"sample {self.index} {_quoted(shown)}"
         if self.description:
             text += f" ({self.description})"
         return text
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a JSON string, non-ASCII kept, each lone surrogate (which cannot be
+    written out as UTF-8) as its ``\\uXXXX`` escape."""
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 @dataclass(slots=True)
@@ -265,8 +275,10 @@ class SampleChecker:
     """Checks samples against one grammar with llguidance and/or the local Lark parser.
 
     ``engine``: "llguidance", "lark", "both", or "auto" (both for up to
-    :data:`AUTO_LARK_LIMIT` samples, llguidance alone beyond). One llguidance matcher
-    and one Lark parser are built once and reused for every sample.
+    :data:`AUTO_LARK_LIMIT` samples, llguidance alone beyond). With "lark", a grammar the
+    local parser cannot read (a regex grammar, or one with no Lark equivalent) is judged
+    by llguidance instead. One llguidance matcher and one Lark parser are built once and
+    reused for every sample.
     """
 
     def __init__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto") -> None:
@@ -320,17 +332,22 @@ class SampleChecker:
         return [self.check(s, use_lark=use_lark) for s in samples]
 
     def check(self, sample: Sample, *, use_lark: bool = True) -> SampleResult:
+        """Both engines' verdicts on ``sample``. With engine "lark", llguidance runs only
+        when the local parser cannot (a regex grammar, or one with no Lark equivalent),
+        so that every verdict comes from an engine that ran. Raises
+        :class:`NoEngineAvailable` when neither engine can check the grammar."""
         text = sample.input
+        lark_runs = use_lark and self.parser is not None
         llg: bool | None = None
         explain = None
-        if self.engine != "lark" and self.matcher is not None:
+        if (self.engine != "lark" or not lark_runs) and self.matcher is not None:
             verdict = self.matcher.check(text)
             llg = verdict.accepted
             if not llg:
                 explain = lambda: self._llguidance_rejection(text, verdict)  # noqa: E731
         lark_ok: bool | None = None
         lark_rejection = None
-        if use_lark and self.parser is not None:
+        if lark_runs:
             from .local_parser import InputRejected
 
             try:
@@ -342,32 +359,119 @@ class SampleChecker:
                     "lark", exc.message, exc.line, exc.column, exc.offset, None, exc.found, exc.expected,
                     exc.at_end, exc.snippet,
                 )
-        accepted = llg if llg is not None else bool(lark_ok)
+        if llg is None and lark_ok is None:
+            reasons = [f"llguidance: {self.engine_unavailable or 'not run'}"]
+            reasons.append(f"Lark: {self.lark_unavailable or 'not run'}")
+            raise NoEngineAvailable("no engine can check samples against this grammar (" + "; ".join(reasons) + ")")
+        accepted = llg if llg is not None else lark_ok
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
 
     def _llguidance_rejection(self, text: str, verdict) -> Rejection:
         from .local_parser import caret_snippet
-        from .matcher import byte_offset_to_position, describe_bytes
+        from .matcher import byte_offset_to_position
 
-        data = text.encode("utf-8")
+        # As llguidance was fed it (matcher.check): a lone surrogate as its 3-byte form.
+        data = text.encode("utf-8", "surrogatepass")
         if verdict.too_long:
             return Rejection("llguidance", verdict.describe(), 1, 1, 0, 0)
         at = len(data) if verdict.ended_early else verdict.stopped_at or 0
+        at = _character_start(data, at)  # llguidance may stop inside a character: report all of it
         line, column, offset = byte_offset_to_position(text, at)
-        allowed, can_end = self.matcher.allowed_after(data[:at])
-        expected = describe_bytes(allowed, can_end and not verdict.ended_early)
+        expected = self._allowed_after(data[:at], can_end_counts=not verdict.ended_early)
         if verdict.ended_early:
             message = "the input ends too early"
             found = ""
         else:
-            found = data[at:].decode("utf-8", errors="replace")[:1]
-            message = f"cannot match {found!r} at byte {at}"
+            found = text[offset] if offset < len(text) else ""
+            message = f"cannot match {found!r} at byte {at}"  # repr escapes a lone surrogate
         if expected:
             message += "; allowed here: " + ", ".join(expected)
         return Rejection(
             "llguidance", message, line, column, offset, at, found, expected, verdict.ended_early,
             caret_snippet(text, line, column),
         )
+
+    def _allowed_after(self, prefix: bytes, *, can_end_counts: bool) -> list[str]:
+        """What llguidance allows after ``prefix`` (which ends on a character boundary),
+        for people: ASCII as :func:`~grammarkit.matcher.describe_bytes` names it, and
+        non-ASCII as whole characters (``"é"``, not ``byte 0xc3``)."""
+        from .matcher import describe_bytes
+
+        allowed, can_end = self.matcher.allowed_after(prefix)
+        leads = [b for b in allowed if b >= 0xC0]
+        items = describe_bytes([b for b in allowed if b < 0xC0])
+        if leads:
+            chars = _allowed_characters(self.matcher, prefix, leads)
+            if chars is None:
+                items.append("non-ASCII characters")
+            else:
+                items.extend(_show_character(c) for c in chars)
+        if can_end and can_end_counts:
+            items.append("end of input")
+        return items
+
+
+class NoEngineAvailable(Exception):
+    """Neither llguidance nor the local parser can check samples against the grammar."""
+
+
+_MAX_CHARACTER_PROBES = 64  # llguidance masks computed to name allowed non-ASCII characters
+_MAX_CHARACTERS_SHOWN = 10
+
+
+def _character_start(data: bytes, at: int) -> int:
+    """``at`` moved back to the first byte of the UTF-8 character it is inside (at most
+    3 bytes back; ``data`` is UTF-8, lone surrogates in their 3-byte form)."""
+    start = at
+    while 0 < start < len(data) and at - start < 3 and 0x80 <= data[start] < 0xC0:
+        start -= 1
+    return start
+
+
+def _utf8_length(lead: int) -> int:
+    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _allowed_characters(matcher, prefix: bytes, leads: list[int]) -> list[str] | None:
+    """The non-ASCII characters llguidance allows after ``prefix``, given the lead bytes
+    it allows there: each lead byte is extended by the continuation bytes the mask allows
+    until a character completes. None when there are more than
+    :data:`_MAX_CHARACTERS_SHOWN` of them or naming them would take more than
+    :data:`_MAX_CHARACTER_PROBES` masks (``/[^"]/`` allows ~1.1 million)."""
+    raw = matcher.raw
+    raw.reset()
+    base = raw.deep_copy()
+    if prefix and base.try_consume_tokens(list(prefix)) < len(prefix):
+        return None
+    found: list[str] = []
+    probes = 0
+
+    def extend(seq: bytes) -> bool:  # False: give up
+        nonlocal probes
+        if len(seq) == _utf8_length(seq[0]):
+            try:
+                found.append(seq.decode("utf-8"))
+            except UnicodeDecodeError:
+                pass  # not a character (llguidance only builds valid UTF-8; be safe)
+            return len(found) <= _MAX_CHARACTERS_SHOWN
+        probes += 1
+        if probes > _MAX_CHARACTER_PROBES:
+            return False
+        probe = base.deep_copy()  # a mask where nothing follows puts a matcher in error
+        if probe.try_consume_tokens(list(seq)) < len(seq):
+            return True
+        mask = probe.compute_bitmask()
+        if probe.is_error():
+            return True
+        return all(extend(seq + bytes([b])) for b in range(0x80, 0xC0) if mask[b >> 3] >> (b & 7) & 1)
+
+    if not all(extend(bytes([lead])) for lead in leads if lead < 0xF8):
+        return None
+    return found
+
+
+def _show_character(ch: str) -> str:
+    return json.dumps(ch, ensure_ascii=not ch.isprintable())
 
 
 def check_samples(

@@ -10,7 +10,16 @@ import pytest
 
 from grammarkit.cli import main
 from grammarkit.lint import InputError, lint_file, lint_text
-from grammarkit.samples import Sample, check_samples, find_sidecars, load_samples, parse_json_samples, parse_toml_samples
+from grammarkit.matcher import byte_offset_to_position
+from grammarkit.samples import (
+    NoEngineAvailable,
+    Sample,
+    check_samples,
+    find_sidecars,
+    load_samples,
+    parse_json_samples,
+    parse_toml_samples,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARITH = ROOT / "grammars" / "arithmetic.lark"
@@ -213,3 +222,95 @@ def test_check_malformed_sidecar_exit_2(tmp_path, capsys):
     (tmp_path / "g.samples.toml").write_text("valid = 3\n")
     code, _, err = run(["check", str(tmp_path / "g.lark")], capsys)
     assert code == 2 and "g.samples.toml: 'valid' must be an array" in err
+
+
+# ---------------------------------------------------------------- regressions
+
+JSON_INTEGER = 'start: %json {"type": "integer"}\n'
+
+
+def test_engine_lark_without_a_local_parser_falls_back_to_llguidance():
+    results, checker = check_samples(JSON_INTEGER, [Sample("5"), Sample("x", False)], engine="lark")
+    assert [(r.accepted, r.llguidance, r.lark, r.as_expected) for r in results] == [
+        (True, True, None, True),
+        (False, False, None, True),
+    ]
+    assert "%json" in checker.lark_unavailable
+
+
+def test_engine_lark_on_a_regex_grammar_uses_llguidance():
+    results, _ = check_samples("[0-9]{1,3}", [Sample("12"), Sample("x", False)], syntax="regex", engine="lark")
+    assert [(r.accepted, r.llguidance, r.lark) for r in results] == [(True, True, None), (False, False, None)]
+
+
+def test_check_engine_lark_without_a_local_parser(tmp_path, capsys):
+    grammar = tmp_path / "js.lark"
+    grammar.write_text(JSON_INTEGER)
+    code, out, _ = run(["check", "--no-sidecars", str(grammar), "--engine", "lark", "--sample", "5"], capsys)
+    assert code == 0 and "GK300" not in out
+    assert "GK303 samples are checked by llguidance only" in out
+
+
+def test_no_verdict_without_an_engine():
+    # llguidance rejects the grammar and Lark cannot load it: no engine ran, so no verdict.
+    with pytest.raises(NoEngineAvailable, match="no engine can check"):
+        check_samples("start: nope\n", [Sample("x")], engine="lark")
+
+
+def test_lone_surrogate_in_a_sample_is_reported(tmp_path, capsys):
+    (tmp_path / "g.lark").write_text('start: "a"\n')
+    (tmp_path / "g.samples.json").write_text('[{"input": "a\\ud800", "should_parse": true}]')
+    for engine in ("llguidance", "both"):
+        code, out, _ = run(["check", str(tmp_path / "g.lark"), "--engine", engine], capsys)
+        assert code == 1
+        assert 'GK300 sample 1 "a\\ud800" should be accepted, but llguidance rejects it at 1:2' in out
+        assert "cannot match '\\ud800' at byte 1; allowed here: end of input" in out
+        assert "  input | a\ufffd\n  input |  ^" in out
+        out.encode("utf-8")  # printable
+
+
+def test_position_after_a_lone_surrogate_counts_it_as_llguidance_saw_it():
+    # "\ud800" went to llguidance as 3 bytes (surrogatepass): byte 4 is the "b".
+    assert byte_offset_to_position("\ud800ab", 4) == (1, 3, 2)
+    assert byte_offset_to_position("x\ud800\ny", 5) == (2, 1, 3)
+    (result,), _ = check_samples('start: "ab"\n', [Sample("\ud800b")], engine="llguidance")
+    err = result.rejection
+    assert (err.byte, err.column, err.found) == (0, 1, "\ud800")
+
+
+def test_rejection_inside_a_character_names_the_whole_character():
+    (result,), _ = check_samples('start: "xé"\n', [Sample("xè")], engine="llguidance")
+    err = result.rejection
+    assert err.message == "cannot match 'è' at byte 1; allowed here: \"é\""
+    assert (err.byte, err.line, err.column, err.offset, err.found, err.expected) == (1, 1, 2, 1, "è", ['"é"'])
+    assert err.snippet == "xè\n ^"
+
+
+def test_allowed_non_ascii_characters_are_whole_characters():
+    grammar = 'start: "a" ("é" | "b" | "😀" | "\\u0085")\n'
+    (early, wrong), _ = check_samples(grammar, [Sample("a"), Sample("a😃")], engine="llguidance")
+    assert early.rejection.expected == ['"b"', '"\\u0085"', '"é"', '"😀"']
+    assert wrong.rejection.message.startswith("cannot match '😃' at byte 1; allowed here:")
+    (wide,), _ = check_samples('start: "a" /[^"]/\n', [Sample("a")], engine="llguidance")
+    assert wide.rejection.expected[-1] == "non-ASCII characters"
+
+
+def test_common_numbers_make_no_false_disagreement():
+    grammar = 'start: NUMBER | "s" SIGNED_NUMBER\n%import common.NUMBER\n%import common.SIGNED_NUMBER\n'
+    inputs = ["1.5", "1e5", ".5", "12", "s-2.5e-3", "s+1.5", "s7"]
+    result = lint_text(grammar, samples=[Sample(i) for i in inputs], engine="both")
+    assert [(r.sample.input, r.llguidance, r.lark) for r in result.samples] == [(i, True, True) for i in inputs]
+    assert sample_codes(result) == []
+
+
+def test_lone_surrogate_sample_prints_escaped_in_every_format(tmp_path, capsys):
+    (tmp_path / "g.lark").write_text('start: "a"\n')
+    (tmp_path / "g.samples.json").write_text('[{"input": "a\\ud800", "should_parse": true}]')
+    for fmt in ("text", "json", "sarif", "github"):
+        code = main(["check", "--format", fmt, str(tmp_path / "g.lark")])
+        out, err = capsys.readouterr()
+        assert code == 1, (fmt, err)
+        assert "Traceback" not in err and "internal error" not in err
+    code = main(["check", "--format", "json", str(tmp_path / "g.lark")])
+    data = json.loads(capsys.readouterr().out)
+    assert data["files"][0]["samples"][0]["input"] == "a\ud800"

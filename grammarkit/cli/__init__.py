@@ -18,6 +18,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI. With ``argv`` given, return the exit status; as a script, exit with it."""
     args = sys.argv[1:] if argv is None else list(argv)
+    _tolerant_streams()
     try:
         result = app(args=args, prog_name="grammarkit", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
@@ -41,6 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         _exit_now_if_llguidance_is_busy(code)
         raise SystemExit(code)
     return code
+
+
+def _tolerant_streams() -> None:
+    """Inputs may hold text no encoding can print (a lone surrogate from a tool call):
+    print it escaped (``\\ud800``, also a valid JSON escape) instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
 
 
 def _exit_now_if_llguidance_is_busy(code: int) -> None:

@@ -242,7 +242,7 @@ def _llguidance_rejection(text: str, verdict, matcher) -> Located:
 
     if verdict.too_long:
         return Located(verdict.describe(), 1, 1, 0, 0)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "surrogatepass")
     at = len(data) if verdict.ended_early else (verdict.stopped_at or 0)
     line, column, offset = byte_offset_to_position(text, at)
     allowed, can_end = allowed_after(matcher, data[:at])
