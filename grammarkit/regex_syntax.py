@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+
+from .records import ValueRecord
 
 __all__ = [
     "ANCHOR_KINDS",
@@ -105,31 +107,18 @@ class RegexSyntaxError(ValueError):
 # ---------------------------------------------------------------------------
 
 
-# Only __init__ is generated per class; repr, eq and hash are written once on Node:
+# Only __init__ is generated per class; repr, eq and hash come from ValueRecord:
 # generating methods for every class (frozen's guards included) costs start-up time.
 # Nodes are not modified after parsing.
 _NODE = {"slots": True, "repr": False, "eq": False}
 
 
 @dataclass(**_NODE)
-class Node:
+class Node(ValueRecord):
     """Base of all nodes: ``start``/``end`` are character offsets, end exclusive."""
 
     start: int
     end: int
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(self))
-
-    def __repr__(self) -> str:
-        parts = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
-        return f"{type(self).__name__}({parts})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._values() == other._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._values()))
 
     @property
     def unsupported(self) -> bool:

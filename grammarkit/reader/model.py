@@ -17,17 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, Union
 
+from ..records import ValueRecord
 from ..span import LineIndex, Span
 
 
-# Only __init__ is generated for the node classes (repr and eq are written once here):
+# Only __init__ is generated for the node classes (repr and eq come from ValueRecord):
 # generating methods for every class costs measurable start-up time.
 _NODE = {"slots": True, "repr": False, "eq": False}
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(**_NODE)
-class Node:
+class Node(ValueRecord):
     span: Span
 
     def children(self) -> Iterator["Node"]:
@@ -44,17 +45,7 @@ class Node:
                     if isinstance(v, Node):
                         yield v
 
-    def _values(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(self))
-
-    def __repr__(self) -> str:
-        parts = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
-        return f"{type(self).__name__}({parts})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._values() == other._values()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # model nodes hold lists: not hashable
 
 
 def walk(node: Node) -> Iterator[Node]:
