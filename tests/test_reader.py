@@ -187,3 +187,16 @@ def test_backslash_newline_does_not_continue_a_regex_literal():
 def test_top_level_hint_does_not_offer_a_closing_brace():
     result = read_grammar('start: "a" )\n')
     assert "'}'" not in result.errors[0].hint
+
+
+def test_recovery_treats_a_multiline_json_value_as_one_item():
+    text = 'start: "a" ) %json {\n"type": "string",\n"maxLength": 5\n}\nb: "x"\n'
+    result = read_grammar(text)
+    assert [(e.span.line, e.span.column) for e in result.errors] == [(1, 12)]
+    assert [d.name for d in result.grammar.definitions] == ["b"]
+
+
+def test_recovery_treats_a_lark_block_as_one_item():
+    text = 'start: "a" sub\n\n\nsub: %lark {\n  start: "x" )\n}\n'
+    result = read_grammar(text)
+    assert [(e.span.line, e.span.column) for e in result.errors] == [(5, 14)]

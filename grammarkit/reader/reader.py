@@ -193,20 +193,48 @@ def _hint_for(tok: Token, expected: list[str], text: str, start: int) -> str:
     return ""
 
 
-_ITEM_START = re.compile(r"^(?=[^\s|#/])", re.MULTILINE)
+_LINE_START = re.compile(r"^(?=[^\s|#/])", re.MULTILINE)
+
+
+def _item_starts(text: str) -> list[int]:
+    """Offsets where top-level items start: the first token after each newline that ends
+    an item, so a multi-line ``%json {...}`` value or ``%lark {...}`` block is one item.
+    Past a lexer error (no tokens there) lines starting in column 1 stand in."""
+    starts: list[int] = []
+    covered = len(text)
+    after_newline = True
+    depth = 0  # inside %lark { ... }
+    previous = ""
+    try:
+        for tok in tokenize(text):
+            kind = tok.type
+            if kind == "_NL":
+                after_newline = after_newline or depth == 0
+            else:
+                if after_newline and depth == 0:
+                    starts.append(tok.start_pos)
+                after_newline = False
+                if depth and kind == "LBRACE" or kind == "LBRACE" and previous == "KW_LARK":
+                    depth += 1
+                elif depth and kind == "RBRACE":
+                    depth -= 1
+            previous = kind
+    except LexError as exc:
+        covered = exc.offset
+    starts.extend(m.start() for m in _LINE_START.finditer(text) if m.start() > covered)
+    return starts
 
 
 def _blank_item(text: str, offset: int) -> str:
     """Replace the item holding ``offset`` with spaces (newlines kept)."""
     offset = min(max(offset, 0), len(text))
-    starts = [mm.start() for mm in _ITEM_START.finditer(text)]
     begin = 0
     end = len(text)
-    for s in starts:
-        if s <= offset:
-            begin = s
-        elif s > offset:
-            end = s
+    for start in _item_starts(text):
+        if start <= offset:
+            begin = start
+        else:
+            end = start
             break
     if begin == end:
         return text
