@@ -180,7 +180,7 @@ def byte_offset_to_position(text: str, byte_offset: int) -> tuple[int, int, int]
     character locates that character; an offset at or past the end locates the end."""
     raw = text.encode("utf-8", "surrogatepass")
     byte_offset = max(0, min(byte_offset, len(raw)))
-    offset = len(raw[:byte_offset].translate(None, _CONTINUATION_BYTES))  # characters begun before it
+    offset = count_characters(raw[:byte_offset])  # characters begun before it
     if 0 < byte_offset < len(raw) and 0x80 <= raw[byte_offset] < 0xC0:
         offset -= 1  # inside a character: that character
     offset = max(0, min(offset, len(text)))
@@ -190,3 +190,9 @@ def byte_offset_to_position(text: str, byte_offset: int) -> tuple[int, int, int]
 
 
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+def count_characters(data: bytes) -> int:
+    """The number of characters whose first byte is in UTF-8 ``data`` (its non-continuation
+    bytes; a character cut at either end counts where its first byte is)."""
+    return len(data.translate(None, _CONTINUATION_BYTES))

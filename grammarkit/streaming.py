@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .matcher import count_characters
 from .tools import CustomTool
 
 __all__ = ["StreamChecker", "StreamReport", "check_stream"]
@@ -271,7 +272,7 @@ class StreamChecker:
                 self._retire(call)
                 return report
             call.pending += chunk
-            call.pending_chars += _count_chars(chunk)
+            call.pending_chars += count_characters(chunk)
             return None
         return self._consume(call, chunk)
 
@@ -310,7 +311,7 @@ class StreamChecker:
             call.rejected = True
             self._retire(call)
             return report
-        call.chars += _count_chars(chunk)
+        call.chars += count_characters(chunk)
         return None
 
     def _finish(self, call: _Call, full_input: Any) -> StreamReport | None:
@@ -412,19 +413,10 @@ def _utf8(text: str) -> bytes:
         return joined.encode("utf-8", "surrogatepass")
 
 
-_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
-
-
-def _count_chars(data: bytes) -> int:
-    """The number of characters that start in ``data`` (its UTF-8 lead bytes): for the
-    UTF-8 form of a ``str`` this is its ``len()``."""
-    return len(data.translate(None, _CONTINUATION_BYTES))
-
-
 def _cut_after_chars(data: bytes, room: int) -> int | None:
     """The offset in ``data`` where the character after the first ``room`` characters
     starts, or ``None`` when ``data`` starts no more than ``room`` characters."""
-    if _count_chars(data) <= room:
+    if count_characters(data) <= room:
         return None
     seen = 0
     for i, byte in enumerate(data):

@@ -198,7 +198,9 @@ class ToolInputError(ValueError):
                 f"input is too long ({verdict.length} bytes)", tool=tool, kind="too_long", source="limit"
             )
         byte_offset = verdict.length if verdict.ended_early else verdict.stopped_at or 0
-        line, column, offset = _position_of_byte(text, byte_offset)
+        from .matcher import byte_offset_to_position
+
+        line, column, offset = byte_offset_to_position(text, byte_offset)
         at_end = offset >= len(text)
         found = "" if at_end else text[offset]
         message = "the input ends too early" if at_end else f"unexpected {found!r}"
@@ -482,28 +484,6 @@ class CustomTool:
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _position_of_byte(text: str, byte_offset: int) -> tuple[int, int, int]:
-    """(line, column, character offset) of the character holding UTF-8 byte ``byte_offset``
-    of ``text`` (lone surrogates count as their 3-byte form, as llguidance was fed them)."""
-    raw = text.encode("utf-8", "surrogatepass")
-    byte_offset = max(0, min(byte_offset, len(raw)))
-    offset = _count_chars(raw[:byte_offset])
-    if 0 < byte_offset < len(raw) and 0x80 <= raw[byte_offset] < 0xC0:
-        offset -= 1  # inside a character: locate that character
-    offset = max(0, min(offset, len(text)))
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column, offset
-
-
-_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
-
-
-def _count_chars(raw: bytes) -> int:
-    """The number of characters whose first byte is in ``raw`` (its non-continuation bytes)."""
-    return len(raw.translate(None, _CONTINUATION_BYTES))
 
 
 def _not_utf8(tool: str, text: str, offset: int) -> ToolInputError:

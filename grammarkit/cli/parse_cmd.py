@@ -245,17 +245,12 @@ def _llguidance_rejection(text: str, verdict, matcher) -> Located:
     data = text.encode("utf-8", "surrogatepass")
     at = len(data) if verdict.ended_early else (verdict.stopped_at or 0)
     line, column, offset = byte_offset_to_position(text, at)
-    allowed, can_end = allowed_after(matcher, data[:at])
+    allowed, can_end = matcher.allowed_after(data[:at])
     expected = describe_bytes(allowed, can_end and not verdict.ended_early)
     if verdict.ended_early:
         return Located("the input ends too early", line, column, offset, at, "", expected, True)
     found = text[offset] if offset < len(text) else ""
     return Located(f"unexpected {found!r}", line, column, offset, at, found, expected, False)
-
-
-def allowed_after(matcher, prefix: bytes) -> tuple[list[int], bool]:
-    """The bytes llguidance allows after ``prefix`` and whether the input may end there."""
-    return matcher.allowed_after(prefix)
 
 
 def _first_line(exc: BaseException) -> str:
