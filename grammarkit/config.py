@@ -232,12 +232,6 @@ def _codes(value, shown: str, key: str) -> list[str]:
 
 def is_known_code(item: str) -> bool:
     """A rule code, a code prefix (``GK1``), a rule name, or ``ALL``."""
-    from .rules import all_rules
+    from .rules import all_rules, matches
 
-    key = item.strip()
-    if key.upper() == "ALL":
-        return True
-    for rule in all_rules():
-        if rule.code.startswith(key.upper()) and key.upper().startswith("GK") or key.lower() == rule.name:
-            return True
-    return False
+    return any(matches(item, rule.code, rule.name) for rule in all_rules())

@@ -150,13 +150,9 @@ def _keep_engine_rejection(ctx, diagnostics: list[Diagnostic], path: str, select
 
 
 def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:
-    for p in patterns:
-        p = p.strip()
-        if not p:
-            continue
-        if p.upper() == "ALL" or code.startswith(p.upper()) or p.lower() == name:
-            return True
-    return False
+    from .rules import matches
+
+    return any(matches(p, code, name) for p in patterns)
 
 
 def _selected(code: str, name: str, select, ignore) -> bool:

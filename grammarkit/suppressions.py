@@ -34,14 +34,9 @@ class Suppression:
             return False
         if self.codes is None:
             return True
-        return any(_code_matches(c, code, name) for c in self.codes)
+        from .rules import matches
 
-
-def _code_matches(pattern: str, code: str, name: str) -> bool:
-    p = pattern.strip()
-    if p.upper() == "ALL":
-        return True
-    return bool(p) and (code.startswith(p.upper()) and p.upper().startswith("GK") or p.lower() == name)
+        return any(matches(c, code, name) for c in self.codes)
 
 
 def find_suppressions(text: str, index: LineIndex | None = None) -> list[Suppression]:

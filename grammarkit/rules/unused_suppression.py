@@ -68,7 +68,7 @@ def check(ctx) -> Iterator[Finding]:
 
 def _matches_used(pattern: str, code: str) -> bool:
     from ..rules import get_rule
-    from ..suppressions import _code_matches
+    from . import matches
 
     rule = get_rule(code)
-    return _code_matches(pattern, code, rule.name if rule else "")
+    return matches(pattern, code, rule.name if rule else "")
