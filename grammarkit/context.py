@@ -151,7 +151,7 @@ class LintContext:
         from .samples import SampleChecker
 
         grammar = self.regex_pattern if self.syntax == "regex" else self.text
-        return SampleChecker(grammar, syntax=self.syntax, engine=self.engine_choice)
+        return SampleChecker(grammar, syntax=self.syntax, engine=self.engine_choice, engine_report=self.engine)
 
     @cached_property
     def sample_results(self) -> list:

@@ -53,10 +53,20 @@ class EngineVerdict:
 class EngineMatcher:
     """llguidance matcher for one grammar, reused across inputs."""
 
-    def __init__(self, grammar: str, *, syntax: str = "lark", max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> None:
-        from .engine import compile_report
+    def __init__(
+        self,
+        grammar: str,
+        *,
+        syntax: str = "lark",
+        max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+        report=None,
+    ) -> None:
+        """``report`` is llguidance's verdict on ``grammar`` when the caller has it already
+        (:func:`grammarkit.engine.compile_report`); otherwise it is worked out here."""
+        if report is None:
+            from .engine import compile_report
 
-        report = compile_report(syntax, grammar)  # on a big-stack thread, never crashes
+            report = compile_report(syntax, grammar)  # on a big-stack thread, never crashes
         if not report.ok:
             reason = report.error.message if report.error else "llguidance rejects the grammar"
             raise MatcherUnavailable(reason)

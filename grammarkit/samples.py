@@ -274,6 +274,9 @@ class _Locator:
 class SampleChecker:
     """Checks samples against one grammar with llguidance and/or the local Lark parser.
 
+    ``engine_report`` is llguidance's compile verdict when the caller has it (the lint
+    context does), so the grammar is not compiled twice.
+
     ``engine``: "llguidance", "lark", "both", or "auto" (both for up to
     :data:`AUTO_LARK_LIMIT` samples, llguidance alone beyond). With "lark", a grammar the
     local parser cannot read (a regex grammar, or one with no Lark equivalent) is judged
@@ -281,7 +284,7 @@ class SampleChecker:
     reused for every sample.
     """
 
-    def __init__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto") -> None:
+    def __init__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto", engine_report=None) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
         self.grammar = grammar
@@ -290,6 +293,7 @@ class SampleChecker:
         self.lark_unavailable: str | None = None
         self.engine_unavailable: str | None = None
         self._matcher = None
+        self._engine_report = engine_report  # llguidance's verdict on the grammar, if known
         self._parser = None
         self._parser_built = False
 
@@ -300,7 +304,7 @@ class SampleChecker:
             from .matcher import EngineMatcher, MatcherUnavailable
 
             try:
-                self._matcher = EngineMatcher(self.grammar, syntax=self.syntax)
+                self._matcher = EngineMatcher(self.grammar, syntax=self.syntax, report=self._engine_report)
             except MatcherUnavailable as exc:
                 self.engine_unavailable = exc.reason
         return self._matcher
