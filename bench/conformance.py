@@ -30,7 +30,7 @@ def main() -> int:
         print(f"conformance: {args.cases} not found; nothing to measure")
         return 0
 
-    from grammarkit.lint import lint_text
+    from grammarkit.lint.runner import lint_text
     from grammarkit.reader import read_grammar
 
     cases = json.loads(args.cases.read_text(encoding="utf-8"))

@@ -38,10 +38,11 @@ def main() -> int:
 
     import llguidance
 
-    from grammarkit.engine import _grammar_for, byte_tokenizer
-    from grammarkit.generate import generate_samples
-    from grammarkit.local_parser import InputRejected, LocalParser
-    from grammarkit.samples import Sample, SampleChecker
+    from grammarkit.llg.compile import grammar_for, byte_tokenizer
+    from grammarkit.samples.generate import generate_samples
+    from grammarkit.local.parser import InputRejected, LocalParser
+    from grammarkit.samples.files import Sample
+    from grammarkit.samples.checker import SampleChecker
 
     grammar = Path(args.grammar).read_text(encoding="utf-8")
     distinct = generate_samples(grammar, n=500, seed=args.seed, max_bytes=120)
@@ -51,7 +52,7 @@ def main() -> int:
         texts.append(text + " ;;" if i % 4 == 3 else text)
     samples = [Sample(t, None) for t in texts]
     tok = byte_tokenizer()
-    compiled = _grammar_for("lark", grammar)
+    compiled = grammar_for("lark", grammar)
 
     checker = SampleChecker(grammar, engine="llguidance")
     checker.matcher  # build outside the timing, as the baseline does

@@ -12,24 +12,47 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CustomTool": "grammarkit.tools",
-    "CustomToolCall": "grammarkit.tools",
-    "GrammarError": "grammarkit.tools",
-    "ToolInputError": "grammarkit.tools",
-    "custom_tool_calls": "grammarkit.tools",
-    "ToolRouter": "grammarkit.router",
-    "ToolResult": "grammarkit.router",
-    "StreamChecker": "grammarkit.streaming",
-    "StreamReport": "grammarkit.streaming",
-    "check_stream": "grammarkit.streaming",
+    # the OpenAI runtime
+    "CustomTool": "grammarkit.runtime.tool",
+    "CustomToolCall": "grammarkit.runtime.calls",
+    "custom_tool_calls": "grammarkit.runtime.calls",
+    "GrammarError": "grammarkit.runtime.errors",
+    "ToolInputError": "grammarkit.runtime.errors",
+    "ToolRouter": "grammarkit.runtime.router",
+    "ToolResult": "grammarkit.runtime.router",
+    "StreamChecker": "grammarkit.runtime.streaming",
+    "StreamReport": "grammarkit.runtime.streaming",
+    "check_stream": "grammarkit.runtime.streaming",
+    # linting
+    "lint_text": "grammarkit.lint.runner",
+    "lint_file": "grammarkit.lint.runner",
+    "LintResult": "grammarkit.lint.runner",
+    # the engines
+    "compile_report": "grammarkit.llg.compile",
+    "EngineMatcher": "grammarkit.llg.matcher",
+    "LocalParser": "grammarkit.local.parser",
+    "InputRejected": "grammarkit.local.parser",
+    "read_grammar": "grammarkit.reader",
+    "generate_samples": "grammarkit.samples.generate",
+    # errors
+    "GrammarkitError": "grammarkit.core.errors",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .router import ToolResult, ToolRouter
-    from .streaming import StreamChecker, StreamReport, check_stream
-    from .tools import CustomTool, CustomToolCall, GrammarError, ToolInputError, custom_tool_calls
+    from grammarkit.core.errors import GrammarkitError
+    from grammarkit.lint.runner import LintResult, lint_file, lint_text
+    from grammarkit.llg.compile import compile_report
+    from grammarkit.llg.matcher import EngineMatcher
+    from grammarkit.local.parser import InputRejected, LocalParser
+    from grammarkit.reader import read_grammar
+    from grammarkit.runtime.calls import CustomToolCall, custom_tool_calls
+    from grammarkit.runtime.errors import GrammarError, ToolInputError
+    from grammarkit.runtime.router import ToolResult, ToolRouter
+    from grammarkit.runtime.streaming import StreamChecker, StreamReport, check_stream
+    from grammarkit.runtime.tool import CustomTool
+    from grammarkit.samples.generate import generate_samples
 
 
 def __getattr__(name: str) -> Any:

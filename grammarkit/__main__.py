@@ -1,3 +1,3 @@
-from .cli import main
+from grammarkit.cli import main
 
 main()

@@ -45,7 +45,7 @@ def enabled(config: pytest.Config) -> bool:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix.lower() not in SUFFIXES or not enabled(parent.config):
         return None
-    from .config import ConfigError
+    from grammarkit.lint.config import ConfigError
 
     try:
         config = _config_for(file_path.parent)
@@ -58,7 +58,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 def _config_for(folder: Path):
     """[tool.grammarkit] for grammars in ``folder`` (cached per folder for a session)."""
-    from .config import load_config
+    from grammarkit.lint.config import load_config
 
     key = str(folder)
     if key not in _CONFIGS:
@@ -94,9 +94,10 @@ class GrammarItem(pytest.Item):
     """Lint one grammar with its sidecar samples; fail on any error-severity diagnostic."""
 
     def runtest(self) -> None:
-        from .config import ConfigError
-        from .lint import InputError, lint_file
-        from .output.text import render_results, summary_line
+        from grammarkit.lint.config import ConfigError
+        from grammarkit.core.errors import InputError
+        from grammarkit.lint.runner import lint_file
+        from grammarkit.output.text import render_results, summary_line
 
         # The same configuration `grammarkit check` uses ([tool.grammarkit] of the nearest
         # pyproject.toml, looked up from the grammar's directory).

@@ -41,7 +41,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .records import ValueRecord
+from grammarkit.core.records import ValueRecord
 
 __all__ = [
     "ANCHOR_KINDS",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grammarkit.lint import lint_text
+from grammarkit.lint.runner import lint_text
 
 
 def found(text: str, syntax: str = "lark", code: str | None = None) -> list[tuple[str, int, int]]:

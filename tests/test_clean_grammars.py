@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grammarkit.lint import lint_file
+from grammarkit.lint.runner import lint_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = sorted((ROOT / "tests" / "fixtures" / "clean").glob("*.lark"))

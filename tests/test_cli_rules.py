@@ -12,9 +12,9 @@ import pytest
 
 import grammarkit.cli.rules  # noqa: F401  (registers the command)
 import grammarkit.cli.stats  # noqa: F401  (registers the command)
-from grammarkit import docs
+from grammarkit.lint import docs
 from grammarkit.cli import main
-from grammarkit.rules import all_rules
+from grammarkit.lint.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -163,7 +163,7 @@ def test_stats_bad_precision_is_a_usage_error(capsys):
 def test_readme_rule_table_is_generated_from_the_docstrings():
     text = README.read_text(encoding="utf-8")
     assert docs.rules_table_section(text) == docs.rules_markdown_table(), (
-        "README.md's rule table is out of date: run `python -m grammarkit.docs --write README.md`"
+        "README.md's rule table is out of date: run `python -m grammarkit.lint.docs --write README.md`"
     )
 
 

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from grammarkit.cli import main
-from grammarkit.config import ConfigError, find_config, load_config
-from grammarkit.diagnostics import Severity
+from grammarkit.lint.config import ConfigError, find_config, load_config
+from grammarkit.core.diagnostics import Severity
 
 # GK107 fires on the unbounded %ignore, GK228 (any %ignore) on the bounded one.
 WS_GRAMMAR = '%import common.WS\n%ignore WS\n%ignore " "\nstart: "a" "b"\n'
@@ -141,7 +141,7 @@ def test_config_option_with_a_plain_toml_file(tmp_path, monkeypatch, capsys):
 
 
 def test_double_star_prefix_matches_at_the_root_too(tmp_path):
-    from grammarkit.config import Config
+    from grammarkit.lint.config import Config
 
     config = Config(per_file_ignores={"**/top.lark": ["GK220"]}, root=tmp_path)
     assert config.per_file_ignores_for(tmp_path / "top.lark") == ["GK220"]

@@ -1,4 +1,4 @@
-"""Tests for grammarkit.engine (llguidance verdicts as located messages) and grammarkit.common."""
+"""Tests for grammarkit.llg (llguidance verdicts as located messages) and grammarkit.reader.common_terminals."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 import llguidance
 import pytest
 
-from grammarkit import engine
-from grammarkit.common import COMMON_NAMES, COMMON_REGEXES, common_regex
-from grammarkit.engine import EngineMessage, EngineReport, byte_tokenizer, compile_report
-from grammarkit.span import LineIndex
+from grammarkit.llg import compile as engine
+from grammarkit.reader.common_terminals import COMMON_NAMES, COMMON_REGEXES, common_regex
+from grammarkit.llg.messages import EngineMessage
+from grammarkit.llg.compile import EngineReport, byte_tokenizer, compile_report
+from grammarkit.core.span import LineIndex
 
 
 def error_of(syntax: engine.Syntax, text: str, **kwargs: object) -> EngineMessage:
@@ -474,6 +475,6 @@ def test_common_regex_matches_like_the_import(name: str) -> None:
 def test_module_does_not_import_llguidance_eagerly() -> None:
     import subprocess
 
-    code = "import sys, grammarkit.engine; print('llguidance' in sys.modules)"
+    code = "import sys, grammarkit.llg; print('llguidance' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -1,4 +1,4 @@
-"""Random samples from llguidance's token mask (`grammarkit.generate`, `grammarkit sample`)."""
+"""Random samples from llguidance's token mask (`grammarkit.samples.generate`, `grammarkit sample`)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import regex
 import grammarkit.cli.sample_cmd  # noqa: F401  (registers the command)
 from grammarkit.cli import main
 from grammarkit.cli.sample_cmd import sample_line
-from grammarkit.engine import byte_tokenizer
-from grammarkit.generate import GenerationError, generate, generate_samples
-from grammarkit.local_parser import LocalParser
-from grammarkit.matcher import EngineMatcher, MatcherUnavailable
+from grammarkit.llg.compile import byte_tokenizer
+from grammarkit.samples.generate import GenerationError, generate, generate_samples
+from grammarkit.local.parser import LocalParser
+from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMARS = ROOT / "grammars"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import regex
 
-from grammarkit.lint import lint_file
-from grammarkit.samples import Sample, find_sidecars, load_samples
+from grammarkit.lint.runner import lint_file
+from grammarkit.samples.files import Sample, find_sidecars, load_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "grammars"

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from grammarkit.cli import main
-from grammarkit.lint import MAX_GRAMMAR_BYTES
+from grammarkit.core.source import MAX_GRAMMAR_BYTES
 
 
 def check(path, capsys, *extra):

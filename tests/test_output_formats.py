@@ -10,13 +10,15 @@ import pytest
 
 from grammarkit import __version__
 from grammarkit.cli import main
-from grammarkit.diagnostics import Diagnostic, Severity
-from grammarkit.lint import LintResult, lint_file, lint_text
-from grammarkit.output import github, sarif, text
+from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.lint.runner import LintResult, lint_file, lint_text
+from grammarkit.output import github
+from grammarkit.output import sarif
+from grammarkit.output import text
 from grammarkit.output.github import escape_data, escape_property, render_github
 from grammarkit.output.sarif import render_sarif, results_to_sarif
 from grammarkit.output.text import render_diagnostic, render_results, summary_line, use_color
-from grammarkit.rules import all_rules
+from grammarkit.lint.registry import all_rules
 
 BAD = "start: X\nX: /(?<=a)b/\n"  # GK101 error at 2:5-2:9
 INFO = 'start: A A A A\nA: "a"\n'  # GK225 info at 1:8-1:15

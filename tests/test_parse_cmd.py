@@ -13,8 +13,8 @@ from lark import Token, Tree
 import grammarkit.cli.parse_cmd  # noqa: F401  (registers the command)
 from grammarkit.cli import main
 from grammarkit.cli.parse_cmd import pretty_tree, tree_to_json
-from grammarkit.local_parser import InputRejected, LocalParser
-from grammarkit.matcher import EngineMatcher
+from grammarkit.local.parser import InputRejected, LocalParser
+from grammarkit.llg.matcher import EngineMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMARS = ROOT / "grammars"

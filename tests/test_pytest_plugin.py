@@ -37,7 +37,7 @@ def project(pytester, monkeypatch):
 
 def expected_report(pytester) -> str:
     """What ``grammarkit check grammars/bad.lark`` prints, from the project directory."""
-    from grammarkit.lint import lint_file
+    from grammarkit.lint.runner import lint_file
     from grammarkit.output.text import render_results, summary_line
 
     with pytest.MonkeyPatch.context() as mp:

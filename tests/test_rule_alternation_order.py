@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from lintutil import found
 
-from grammarkit.lint import lint_text
-from grammarkit.samples import Sample
+from grammarkit.lint.runner import lint_text
+from grammarkit.samples.files import Sample
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from grammarkit.diagnostics import Severity
-from grammarkit.rules import all_rules, get_rule
+from grammarkit.core.diagnostics import Severity
+from grammarkit.lint.registry import all_rules, get_rule
 
 FIXED = {
     "GK100": ("syntax-error", Severity.ERROR),

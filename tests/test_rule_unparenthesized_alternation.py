@@ -6,8 +6,8 @@ from pathlib import Path
 
 from lintutil import found
 
-from grammarkit.lint import lint_text
-from grammarkit.samples import Sample
+from grammarkit.lint.runner import lint_text
+from grammarkit.samples.files import Sample
 
 VERSION = 'start: V\nV: NUM "." NUM\nNUM: /0|[1-9][0-9]{0,2}/\n'
 

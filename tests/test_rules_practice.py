@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from grammarkit.engine import compile_report
-from grammarkit.lint import lint_text
-from grammarkit.rules import all_rules, get_rule
+from grammarkit.llg.compile import compile_report
+from grammarkit.lint.runner import lint_text
+from grammarkit.lint.registry import all_rules, get_rule
 
 from lintutil import found
 

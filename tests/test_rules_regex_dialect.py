@@ -12,7 +12,7 @@ import llguidance as llg
 import pytest
 import regex as regex_module
 
-from grammarkit.lint import lint_file, lint_text
+from grammarkit.lint.runner import lint_file, lint_text
 
 from lintutil import found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grammarkit.lint import lint_text
+from grammarkit.lint.runner import lint_text
 
 from lintutil import found
 

@@ -9,17 +9,11 @@ from pathlib import Path
 import pytest
 
 from grammarkit.cli import main
-from grammarkit.lint import InputError, lint_file, lint_text
-from grammarkit.matcher import byte_offset_to_position
-from grammarkit.samples import (
-    NoEngineAvailable,
-    Sample,
-    check_samples,
-    find_sidecars,
-    load_samples,
-    parse_json_samples,
-    parse_toml_samples,
-)
+from grammarkit.core.errors import InputError
+from grammarkit.lint.runner import lint_file, lint_text
+from grammarkit.core.span import byte_offset_to_position
+from grammarkit.samples.checker import NoEngineAvailable, check_samples
+from grammarkit.samples.files import Sample, find_sidecars, load_samples, parse_json_samples, parse_toml_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 ARITH = ROOT / "grammars" / "arithmetic.lark"

@@ -1,4 +1,4 @@
-"""grammarkit.stats: counts, the sizes llguidance compiles a grammar to, and GK240."""
+"""grammarkit.analysis.stats: counts, the sizes llguidance compiles a grammar to, and GK240."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import llguidance
 import pytest
 
 import grammarkit.rules.near_limits as near_limits
-import grammarkit.stats as stats
-from grammarkit.engine import byte_tokenizer
-from grammarkit.lint import lint_file, lint_text
-from grammarkit.stats import MEASURED, RUNTIME_ONLY, estimate_usage, grammar_stats
+import grammarkit.analysis.stats as stats
+import grammarkit.llg.limits as limits
+from grammarkit.llg.compile import byte_tokenizer
+from grammarkit.lint.runner import lint_file, lint_text
+from grammarkit.llg.limits import MEASURED, RUNTIME_ONLY, estimate_usage
+from grammarkit.analysis.stats import grammar_stats
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted(p for p in (ROOT / "grammars").iterdir() if p.suffix in (".lark", ".regex"))
@@ -119,7 +121,7 @@ def test_first_row_items_are_counted_exactly():
 def test_first_row_items_by_bisection_when_the_message_changes(monkeypatch):
     import re
 
-    monkeypatch.setattr(stats, "_ROW_ITEMS", re.compile(r"(?!)"))
+    monkeypatch.setattr(limits, "_ROW_ITEMS", re.compile(r"(?!)"))
     items = grammar_stats(_many_rule_alternatives(300), precision=0).usage("max_items_in_row")
     assert items.exact and items.value == 301
 
@@ -134,6 +136,7 @@ def test_grammar_that_does_not_compile():
 def test_grammar_over_a_limit_is_measured_beyond_it(monkeypatch):
     lowered = dict(stats.default_limits(), max_grammar_size=20)
     monkeypatch.setattr(stats, "default_limits", lambda: dict(lowered))
+    monkeypatch.setattr(limits, "default_limits", lambda: dict(lowered))
     s = grammar_stats(SMALL, precision=0)
     assert s.compiles is False and "too big" in s.error
     size = s.usage("max_grammar_size")
@@ -206,6 +209,7 @@ def test_gk240_on_grammar_size_at_the_largest_definition(monkeypatch):
     # 16 symbols; with the limit lowered to 24 that is 67% of it.
     lowered = dict(stats.default_limits(), max_grammar_size=24)
     monkeypatch.setattr(stats, "default_limits", lambda: dict(lowered))
+    monkeypatch.setattr(limits, "default_limits", lambda: dict(lowered))
     monkeypatch.setattr(near_limits, "default_limits", lambda: dict(lowered))
     text = 'start: item+\nitem: "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" x\nx: "y"\n'
     (d,) = _gk240(text)
@@ -219,6 +223,7 @@ def test_gk240_silent_and_cheap_on_ordinary_grammars(monkeypatch):
         raise AssertionError("ordinary grammars must not be measured")
 
     monkeypatch.setattr(stats, "measure_limits", forbidden)
+    monkeypatch.setattr(limits, "measure_limits", forbidden)
     for path in BUNDLED + CLEAN:
         result = lint_file(path)
         assert "GK240" not in result.codes(), path
@@ -230,11 +235,11 @@ def test_gk240_silent_when_llguidance_rejects_the_grammar():
 
 
 def test_large_texts_are_measured_in_a_child_process(monkeypatch):
-    import grammarkit.engine as engine
+    import grammarkit.llg.compile as engine
 
     in_process = grammar_stats(SMALL, precision=0)
     monkeypatch.setattr(engine, "IN_PROCESS_MAX_BYTES", 0)
-    monkeypatch.setattr(stats, "_measure", None)  # would fail if called in this process
+    monkeypatch.setattr(limits, "_measure", None)  # would fail if called in this process
     in_child = grammar_stats(SMALL, precision=0)
     assert in_child.compiles is True
     assert [(u.key, u.low, u.high) for u in in_child.limits] == [(u.key, u.low, u.high) for u in in_process.limits]

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 
 import grammarkit
 from grammarkit import CustomTool, CustomToolCall, GrammarError, ToolInputError, custom_tool_calls
-from grammarkit.lint import InputError
+from grammarkit.core.errors import InputError
 from openai_fake import chat_body, chat_custom_call, chat_function_call, custom_call, function_call, message, reasoning, response_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -404,7 +404,7 @@ def test_grammar_without_a_lark_equivalent_is_checked_by_llguidance():
 
 
 def test_local_parser_is_built_lazily_once(monkeypatch):
-    from grammarkit import local_parser
+    from grammarkit.local import parser as local_parser
 
     built = []
     original = local_parser.LocalParser.__init__
@@ -486,7 +486,7 @@ def test_threads_get_the_same_trees_as_one_thread():
 
 
 def test_default_input_bound():
-    from grammarkit.tools import DEFAULT_MAX_INPUT_CHARS
+    from grammarkit.runtime.tool import DEFAULT_MAX_INPUT_CHARS
 
     assert DEFAULT_MAX_INPUT_CHARS == 16_000
     tool = CustomTool("digits", "start: D+\nD: /[0-9]/\n")

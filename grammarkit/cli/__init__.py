@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .app import app
+from grammarkit.cli.app import app
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

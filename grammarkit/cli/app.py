@@ -1,10 +1,13 @@
-"""The typer application and its commands (each command in its own module)."""
+"""The typer application: every command is registered here, explicitly (each command
+lives in its own module and knows nothing of the application)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+
+from grammarkit.cli import check, parse_cmd, rules, sample_cmd, stats, try_cmd
 
 app = typer.Typer(
     name="grammarkit",
@@ -19,7 +22,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from grammarkit import __version__
 
         print(f"grammarkit {__version__}")
         raise typer.Exit(0)
@@ -34,9 +37,9 @@ def _root(
     """Lint, test and serve grammars for OpenAI custom tools (Lark and regex)."""
 
 
-from . import check as _check  # noqa: E402,F401  (registers the command)
-from . import parse_cmd as _parse_cmd  # noqa: E402,F401
-from . import sample_cmd as _sample_cmd  # noqa: E402,F401
-from . import try_cmd as _try_cmd  # noqa: E402,F401
-from . import rules as _rules  # noqa: E402,F401
-from . import stats as _stats  # noqa: E402,F401
+app.command("check")(check.check)
+app.command("parse")(parse_cmd.parse)
+app.command("rules")(rules.rules)
+app.command("sample")(sample_cmd.sample)
+app.command("stats")(stats.stats)
+app.command("try")(try_cmd.try_)

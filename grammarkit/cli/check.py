@@ -9,8 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import app
-from .options import SyntaxChoice
+from grammarkit.cli.options import SyntaxChoice
 
 
 class OutputFormat(str, Enum):
@@ -27,7 +26,6 @@ class EngineChoice(str, Enum):
     lark = "lark"
 
 
-@app.command()
 def check(
     paths: Annotated[list[str], typer.Argument(help="Grammar files or directories ('-' for standard input).")],
     syntax: Annotated[
@@ -74,9 +72,11 @@ def check(
 
     Samples (--sample, --samples, and sidecar files) are checked with llguidance and the
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
-    from ..lint import InputError, collect_grammar_files, lint_file, lint_text, read_grammar_stdin
+    from grammarkit.core.errors import InputError
+    from grammarkit.core.source import collect_grammar_files, read_grammar_stdin
+    from grammarkit.lint.runner import lint_file, lint_text
 
-    from ..config import ConfigError, load_config
+    from grammarkit.lint.config import ConfigError, load_config
 
     chosen = syntax.value if syntax else None
     sel = _split(select)
@@ -95,7 +95,7 @@ def check(
         input_errors.append({"path": err.path, "message": err.message})
         print(f"grammarkit: error: {err}", file=sys.stderr)
 
-    from ..samples import Sample, load_samples
+    from grammarkit.samples.files import Sample, load_samples
 
     extra_samples = []
     if sample or samples_files:
@@ -144,21 +144,21 @@ def check(
             fail(err)
 
     if output_format is OutputFormat.json:
-        from ..output.json_format import render_json
+        from grammarkit.output.json_format import render_json
 
         print(render_json(results, input_errors))
     elif output_format is OutputFormat.sarif:
-        from ..output.sarif import render_sarif
+        from grammarkit.output.sarif import render_sarif
 
         print(render_sarif(results, input_errors))
     elif output_format is OutputFormat.github:
-        from ..output.github import render_github
+        from grammarkit.output.github import render_github
 
         body = render_github(results, input_errors)
         if body:
             print(body)
     else:
-        from ..output.text import render_results, summary_line
+        from grammarkit.output.text import render_results, summary_line
 
         body = render_results(results, color=color)
         if body:
@@ -181,7 +181,7 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def _validate_codes(*lists: list[str] | None) -> None:
-    from ..config import is_known_code
+    from grammarkit.lint.config import is_known_code
 
     for items in lists:
         for item in items or []:

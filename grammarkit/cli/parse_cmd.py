@@ -1,7 +1,7 @@
 """``grammarkit parse GRAMMAR INPUT``: parse one tool input, with both engines.
 
 llguidance decides whether the input is accepted (it is what constrains the model); the
-local Lark parser (:class:`grammarkit.local_parser.LocalParser`, what the application's own
+local Lark parser (:class:`grammarkit.local.parser.LocalParser`, what the application's own
 parse will do) gives the parse tree. When the two disagree, one line says which way.
 
 Text output: the parse tree on standard output (Lark's ``tree.pretty()`` layout; control
@@ -23,8 +23,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .app import app
-from .options import SyntaxChoice, TextOrJson
+from grammarkit.cli.options import SyntaxChoice, TextOrJson
 
 MAX_SHOWN_LINE = 200
 
@@ -43,7 +42,8 @@ def load_grammar(path: str, syntax: str | None) -> tuple[str, str, str]:
     regex grammar's pattern is the text minus one trailing newline, as for ``check``.
     Raises :class:`UsageProblem`.
     """
-    from ..lint import InputError, detect_syntax, read_grammar_file, read_grammar_stdin
+    from grammarkit.core.errors import InputError
+    from grammarkit.core.source import detect_syntax, read_grammar_file, read_grammar_stdin
 
     try:
         if path == "-":
@@ -66,7 +66,7 @@ def load_grammar(path: str, syntax: str | None) -> tuple[str, str, str]:
 
 def build_matcher(text: str, syntax: str, shown: str):
     """llguidance's matcher for the grammar, or :class:`UsageProblem` when it rejects it."""
-    from ..matcher import EngineMatcher, MatcherUnavailable
+    from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 
     try:
         return EngineMatcher(text, syntax=syntax)
@@ -81,7 +81,7 @@ def _read_input(
 ) -> tuple[str, str]:
     """``(input, label)``; the label names the input in locations (``input``, the file,
     ``<stdin>``)."""
-    from ..matcher import DEFAULT_MAX_INPUT_BYTES
+    from grammarkit.llg.matcher import DEFAULT_MAX_INPUT_BYTES
 
     if input_text is None and input_file is None:
         raise UsageProblem("no input: give it as an argument, '-' for standard input, or --input-file FILE")
@@ -187,7 +187,7 @@ class ParseReport:
 
 
 def parse_input(text: str, matcher, grammar: str, syntax: str, *, parser=None) -> ParseReport:
-    """Run llguidance (``matcher``, an :class:`~grammarkit.matcher.EngineMatcher`) and, for
+    """Run llguidance (``matcher``, an :class:`~grammarkit.llg.matcher.EngineMatcher`) and, for
     Lark grammars, the local Lark parser (built here unless ``parser`` is given) on ``text``."""
     verdict = matcher.check(text)
     report = ParseReport(text, verdict.accepted)
@@ -211,7 +211,7 @@ def parse_input(text: str, matcher, grammar: str, syntax: str, *, parser=None) -
 
 
 def _run_lark(report: ParseReport, grammar: str, parser) -> None:
-    from ..local_parser import InputRejected, LocalParser, ParserUnavailable
+    from grammarkit.local.parser import InputRejected, LocalParser, ParserUnavailable
 
     if parser is None:
         try:
@@ -238,7 +238,8 @@ def _run_lark(report: ParseReport, grammar: str, parser) -> None:
 
 
 def _llguidance_rejection(text: str, verdict, matcher) -> Located:
-    from ..matcher import byte_offset_to_position, describe_bytes
+    from grammarkit.core.span import byte_offset_to_position
+    from grammarkit.llg.matcher import describe_bytes
 
     if verdict.too_long:
         return Located(verdict.describe(), 1, 1, 0, 0)
@@ -367,7 +368,6 @@ def render_text(report: ParseReport, label: str) -> str:
 # --------------------------------------------------------------------------- the command
 
 
-@app.command("parse")
 def parse(
     grammar: Annotated[str, typer.Argument(metavar="GRAMMAR", help="Grammar file ('-' for standard input).")],
     input_text: Annotated[
@@ -416,7 +416,7 @@ def parse(
             "(use --strip-newline, printf instead of echo, or remove it from the file)"
         )
     if output_format is TextOrJson.json:
-        from ..output.json_format import dumps_deep
+        from grammarkit.output.json_format import dumps_deep
 
         print(dumps_deep(report.to_dict(), ensure_ascii=False, indent=2))
     else:

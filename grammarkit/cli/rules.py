@@ -8,11 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import app
-from .options import TextOrJson
+from grammarkit.cli.options import TextOrJson
 
 
-@app.command()
 def rules(
     code: Annotated[
         Optional[str], typer.Argument(help="A rule code (GK107) or name (unbounded-ignore); omit for the list.")
@@ -20,7 +18,7 @@ def rules(
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
 ) -> int:
     """List every lint rule, or print one rule's full documentation."""
-    from ..rules import all_rules, get_rule
+    from grammarkit.lint.registry import all_rules, get_rule
 
     if code is None:
         listed = all_rules()

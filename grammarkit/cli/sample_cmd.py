@@ -1,6 +1,6 @@
 """``grammarkit sample GRAMMAR -n N``: random strings the grammar accepts.
 
-Drawn from llguidance's own token mask (:mod:`grammarkit.generate`), so the model can emit
+Drawn from llguidance's own token mask (:mod:`grammarkit.samples.generate`), so the model can emit
 every one of them. Text output is one sample a line, as it is when that is unambiguous;
 a sample that is empty, starts with ``"``, starts or ends with whitespace, or contains a
 newline or another unprintable character is printed as a JSON string literal instead (so
@@ -19,10 +19,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
-from .app import app
-from .options import SyntaxChoice, TextOrJson
-from .parse_cmd import UsageProblem, build_matcher, load_grammar
+from grammarkit.samples.generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
+from grammarkit.cli.options import SyntaxChoice, TextOrJson
+from grammarkit.cli.parse_cmd import UsageProblem, build_matcher, load_grammar
 
 
 def sample_line(sample: str) -> str:
@@ -54,7 +53,6 @@ def json_literal(s: str) -> str:
     return "".join(out)
 
 
-@app.command("sample")
 def sample(
     grammar: Annotated[str, typer.Argument(metavar="GRAMMAR", help="Grammar file ('-' for standard input).")],
     count: Annotated[int, typer.Option("-n", "--count", min=0, help="How many samples.")] = DEFAULT_COUNT,
@@ -72,7 +70,7 @@ def sample(
 ) -> int:
     """Random strings the grammar accepts, drawn from llguidance's token mask (short
     ones are likely: where the text may end, it ends with probability 1/4 or more)."""
-    from ..generate import GenerationError, generate
+    from grammarkit.samples.generate import GenerationError, generate
 
     try:
         text, chosen, shown = load_grammar(grammar, syntax.value if syntax else None)

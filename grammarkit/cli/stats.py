@@ -8,11 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import app
-from .options import SyntaxChoice, TextOrJson
+from grammarkit.cli.options import SyntaxChoice, TextOrJson
 
 
-@app.command()
 def stats(
     path: Annotated[str, typer.Argument(help="A grammar file ('-' for standard input).")],
     syntax: Annotated[
@@ -31,8 +29,9 @@ def stats(
 ) -> int:
     """Count rules, terminals, alternatives and literals, and measure the size llguidance
     compiles the grammar to against its limits (exit 0 whenever the grammar was read)."""
-    from ..lint import InputError, detect_syntax, read_grammar_file, read_grammar_stdin
-    from ..stats import grammar_stats
+    from grammarkit.core.errors import InputError
+    from grammarkit.core.source import detect_syntax, read_grammar_file, read_grammar_stdin
+    from grammarkit.analysis.stats import grammar_stats
 
     try:
         if path == "-":

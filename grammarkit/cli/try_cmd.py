@@ -21,7 +21,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import app
 
 DEFAULT_MODEL = "gpt-5"
 """GPT-5 introduced custom tools with grammar-constrained input; later GPT-5.x models
@@ -34,7 +33,6 @@ class _Fail(Exception):
     """A problem reported as one line on standard error, exit status 2."""
 
 
-@app.command("try")
 def try_(
     grammar: Annotated[str, typer.Argument(help="Grammar file (.lark, or .regex for a regex grammar).")],
     prompt: Annotated[str, typer.Option("--prompt", help="The user message sent to the model.")],
@@ -53,8 +51,9 @@ def try_(
 
 
 def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -> int:
-    from ..lint import InputError
-    from ..tools import CustomTool, GrammarError
+    from grammarkit.core.errors import InputError
+    from grammarkit.runtime.tool import CustomTool
+    from grammarkit.runtime.errors import GrammarError
 
     try:
         tool = CustomTool.from_file(path, name=name)
@@ -71,7 +70,7 @@ def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -
 
     response = _request(tool, prompt, model, timeout)
 
-    from ..tools import custom_tool_calls
+    from grammarkit.runtime.calls import custom_tool_calls
 
     try:
         calls = [c for c in custom_tool_calls(response) if c.name == tool.name]
@@ -132,7 +131,7 @@ def _request(tool, prompt: str, model: str, timeout: float):
 
 
 def _report_engine(tool, text: str) -> bool:
-    from ..tools import ToolInputError
+    from grammarkit.runtime.errors import ToolInputError
 
     verdict = tool.check(text)
     if verdict.accepted:
@@ -152,8 +151,8 @@ def _report_lark(tool, text: str) -> bool:
     if parser is None:
         print(f"lark: not checked ({tool.local_parser_error})")
         return True
-    from ..local_parser import InputRejected
-    from ..tools import ToolInputError
+    from grammarkit.local.parser import InputRejected
+    from grammarkit.runtime.errors import ToolInputError
 
     try:
         tree = parser.parse(text)

@@ -14,8 +14,8 @@ last character.
 
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic, Severity
-from ..lint import LintResult
+from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.lint.runner import LintResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ..lint import LintResult
-from .text import severity_counts
+from grammarkit.lint.runner import LintResult
+from grammarkit.output.text import severity_counts
 
 
 def results_to_dict(results: list[LintResult], input_errors: list[dict] | None = None) -> dict:
@@ -49,7 +49,7 @@ def dumps_deep(data, **options) -> str:
     recurses once per level, so it runs on a thread with a large stack and a raised limit."""
     import sys
 
-    from ..engine import _call_with_big_stack
+    from grammarkit.llg.runner import call_with_big_stack
 
     try:
         return json.dumps(data, **options)
@@ -64,4 +64,4 @@ def dumps_deep(data, **options) -> str:
         finally:
             sys.setrecursionlimit(previous)
 
-    return _call_with_big_stack(encode, None)
+    return call_with_big_stack(encode, None)

@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from ..diagnostics import Diagnostic, Severity
-from ..lint import LintResult
+from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.lint.runner import LintResult
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -52,8 +52,8 @@ def artifact_uri(path: str) -> str:
 def results_to_sarif(results: list[LintResult], input_errors: list[dict] | None = None) -> dict:
     """The SARIF 2.1.0 log of ``results`` (and of ``input_errors``: ``{"path", "message"}``
     dicts of the files that could not be read), as a JSON-ready dict."""
-    from .. import __version__
-    from ..rules import all_rules
+    from grammarkit import __version__
+    from grammarkit.lint.registry import all_rules
 
     rules = all_rules()
     rule_index = {rule.code: i for i, rule in enumerate(rules)}

@@ -14,9 +14,9 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..diagnostics import Diagnostic, Severity
-from ..lint import LintResult
-from ..span import LineIndex
+from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.lint.runner import LintResult
+from grammarkit.core.span import LineIndex
 
 MAX_SHOWN_LINE = 200
 

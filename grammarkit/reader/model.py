@@ -1,6 +1,6 @@
 """The located model of a Lark grammar that lint rules read.
 
-Every node carries a :class:`~grammarkit.span.Span` (1-based line/column, end exclusive,
+Every node carries a :class:`~grammarkit.core.span.Span` (1-based line/column, end exclusive,
 plus character offsets). Expressions form a tree:
 
 ``Expansions`` (``a | b``) → ``Alternative`` (one branch, with its ``-> alias``) →
@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, Union
 
-from ..records import ValueRecord
-from ..span import LineIndex, Span
+from grammarkit.core.records import ValueRecord
+from grammarkit.core.span import LineIndex, Span
 
 
 # Only __init__ is generated for the node classes (repr and eq come from ValueRecord):

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK215"
 NAME = "alternation-order"
@@ -33,7 +33,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Alternation, iter_nodes
+    from grammarkit.regex_syntax import Alternation, iter_nodes
 
     for site in ctx.regex_sites:
         ast = site.ast
@@ -65,7 +65,7 @@ def check(ctx) -> Iterator[Finding]:
 
 def _plain_text(node) -> str | None:
     """The text a branch matches when it is literal characters only, else None."""
-    from ..regex_syntax import Concat, Empty, Literal
+    from grammarkit.regex_syntax import Concat, Empty, Literal
 
     if isinstance(node, Literal):
         return node.char

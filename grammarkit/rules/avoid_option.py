@@ -31,9 +31,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from . import _practice as p
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit import analysis as p
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK226"
 NAME = "avoid-option"

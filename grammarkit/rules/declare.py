@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader.model import Declare
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader.model import Declare
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK106"
 NAME = "declare"

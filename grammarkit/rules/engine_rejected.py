@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK109"
 NAME = "engine-rejected"
@@ -33,7 +33,7 @@ SEVERITY = Severity.ERROR
 SYNTAXES = ("lark", "regex")
 AFTER_OTHERS = True  # needs every other rule's findings to know what is explained
 
-# llguidance error categories (see grammarkit.engine) and the rule that reports them.
+# llguidance error categories (see grammarkit.llg) and the rule that reports them.
 # Syntax and regex errors are explained only by an error at llguidance's location.
 CATEGORY_RULES = {
     "lookaround": "GK101",
@@ -78,7 +78,7 @@ def _explained(ctx, err) -> bool:
     if code is not None and any(c == code for c, _ in errors):
         return True
     # Rules may declare the llguidance messages their findings explain (ENGINE_MESSAGES).
-    from . import get_rule
+    from grammarkit.lint.registry import get_rule
 
     for c, _ in errors:
         rule = get_rule(c)
@@ -102,7 +102,7 @@ def _covers(span, line: int, column: int) -> bool:
 
 
 def _is_error(code: str) -> bool:
-    from . import get_rule
+    from grammarkit.lint.registry import get_rule
 
     rule = get_rule(code)
     return rule is not None and rule.severity is Severity.ERROR

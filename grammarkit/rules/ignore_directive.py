@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader import model as m
-from . import _practice as p
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader import model as m
+from grammarkit import analysis as p
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK228"
 NAME = "ignore-directive"
@@ -50,7 +50,7 @@ def check(ctx) -> Iterator[Finding]:
             except p.Unanalysable:
                 if scope.nested is not None:
                     continue
-                from ..widths import UNKNOWN, WidthCalculator
+                from grammarkit.analysis.widths import UNKNOWN, WidthCalculator
 
                 widths = widths or WidthCalculator(ctx.grammar)
                 width = widths.of(ig.body)

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader.model import Import
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader.model import Import
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK105"
 NAME = "import"
@@ -35,7 +35,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..common import COMMON_NAMES
+    from grammarkit.reader.common_terminals import COMMON_NAMES
 
     for node in ctx.grammar.nodes():
         if not isinstance(node, Import):

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader import model as m
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader import model as m
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK217"
 NAME = "lark-incompatible"

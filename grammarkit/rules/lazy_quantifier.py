@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK102"
 NAME = "lazy-quantifier"
@@ -35,7 +35,7 @@ SYNTAXES = ("lark", "regex")
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Group, Repeat, SetFlags
+    from grammarkit.regex_syntax import Group, Repeat, SetFlags
 
     for site, node in ctx.regex_nodes():
         if isinstance(node, Repeat) and node.lazy_suffix:

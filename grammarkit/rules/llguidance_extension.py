@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader import model as m
-from . import _practice as p
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader import model as m
+from grammarkit import analysis as p
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK227"
 NAME = "llguidance-extension"

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK303"
 NAME = "local-parser-unavailable"

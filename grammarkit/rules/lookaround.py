@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK101"
 NAME = "lookaround"
@@ -51,7 +51,7 @@ _BOUNDARIES = {
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Anchor, Group
+    from grammarkit.regex_syntax import Anchor, Group
 
     for site, node in ctx.regex_nodes():
         if isinstance(node, Group) and node.kind in _KINDS:

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
+from grammarkit.core.diagnostics import Severity
 
-from . import _practice as p
-from .base import Finding
+from grammarkit import analysis as p
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK230"
 NAME = "missing-start"
@@ -36,7 +36,7 @@ SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
 
 ENGINE_MESSAGES = ("no start rule found", "Empty grammar")
-"""llguidance's messages for this problem (both of category "other" in grammarkit.engine)."""
+"""llguidance's messages for this problem (both of category "other" in grammarkit.llg)."""
 
 _START_LINE = re.compile(r"(?m)^[ \t]*[!?]*start\b")
 

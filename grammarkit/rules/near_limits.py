@@ -31,13 +31,14 @@ left-recursive.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator
-from functools import lru_cache
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
+from grammarkit.llg.limits import MEASURED
+from grammarkit.llg.limits import default_limits
+from grammarkit.llg.limits import estimate_usage
+
 
 CODE = "GK240"
 NAME = "near-engine-limits"
@@ -69,7 +70,7 @@ def check(ctx) -> Iterator[Finding]:
         return  # the usual case: far below every limit, nothing compiled
     if not ctx.engine.ok:
         return  # GK109 reports it (including llguidance's own "too big" errors)
-    from ..stats import format_percent, measure_limits
+    from grammarkit.llg.limits import format_percent, measure_limits
 
     _, _, usages = measure_limits(
         ctx.syntax,
@@ -114,89 +115,3 @@ def _location(ctx):
             if size >= ATTRIBUTION_SHARE * len(ctx.text):
                 return largest.name_span, f"; the largest definition is `{largest.name}`"
     return ctx.whole_span(), ""
-
-
-# --------------------------------------------------------------------------- the cheap gate
-# (kept here rather than in grammarkit.stats, which re-exports it, so that a check of an
-# ordinary grammar never imports the measuring machinery)
-
-MEASURED = ("max_grammar_size", "initial_lexer_fuel", "max_items_in_row")
-"""The limits that are measured (the others apply to each generation step)."""
-
-_FALLBACK_LIMITS = {
-    "max_items_in_row": 2000,
-    "initial_lexer_fuel": 1_000_000,
-    "step_lexer_fuel": 200_000,
-    "step_max_items": 50_000,
-    "max_lexer_states": 250_000,
-    "max_grammar_size": 500_000,
-}
-
-
-@lru_cache(maxsize=1)
-def _defaults() -> tuple[tuple[str, int], ...]:
-    try:
-        import llguidance
-
-        defaults = llguidance.LLParserLimits()
-        return tuple((key, int(getattr(defaults, key))) for key in _FALLBACK_LIMITS)
-    except Exception:  # noqa: BLE001 - an llguidance without these properties
-        return tuple(_FALLBACK_LIMITS.items())
-
-
-def default_limits() -> dict[str, int]:
-    """llguidance's default ``LLParserLimits``, read from the installed llguidance."""
-    return dict(_defaults())
-
-
-# Lexical pieces of a Lark grammar for the estimate: comments, strings, regexes, digits.
-_EST_TOKENS = re.compile(
-    r"""
-      (?P<comment>(?:\#|//)[^\n]*)
-    | (?P<string>"(?:[^"\\\n]|\\.)*")
-    | (?P<regex>/(?!/)(?:[^/\\\n]|\\.)+/)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
-    | (?P<digits>[0-9]+)
-    | (?P<special>%(?:json|regex)\b|@[A-Za-z_])
-    | (?P<punct>[|()\[\]?*+~&:])
-    | \s+
-    | .
-    """,
-    re.X | re.S,
-)
-# Escapes that expand to large Unicode classes (a distinct one costs up to ~16k fuel),
-# and constructs that cost a few hundred (negated classes, `.`, `\s`).
-_BIG_CLASS = re.compile(r"\\[wWdDpPS]")
-_WIDE = re.compile(r"\[\^|\.|\\s|:\^")
-
-
-def estimate_usage(text: str, syntax: str = "lark") -> dict[str, float]:
-    """Cheap over-estimates of the measured quantities, from the text alone.
-
-    About 100 µs for a 1 kB grammar. Calibrated to stay above the real values (by 2x or
-    more on llguidance's own test grammars and on generated large ones), so a grammar
-    whose estimates are all below the threshold need not be compiled. ``inf`` for
-    grammars using constructs the estimate does not model (``%json`` schemas, ``%regex``
-    specifications, ``@grammar`` references); nested ``%lark { }`` grammars count as
-    ordinary text.
-    """
-    big = len(_BIG_CLASS.findall(text))
-    wide = len(_WIDE.findall(text))
-    fuel = 8.0 * len(text) + 17_000.0 * big + 400.0 * wide + 50
-    if syntax == "regex":  # compiled as `start: /PATTERN/`: a handful of symbols and items
-        return {"max_grammar_size": 8.0, "initial_lexer_fuel": fuel, "max_items_in_row": 8.0}
-    pieces = 0
-    digits = 0
-    for m in _EST_TOKENS.finditer(text):
-        kind = m.lastgroup
-        if kind is None or kind == "comment":
-            continue
-        if kind == "special":
-            return {key: math.inf for key in MEASURED}
-        if kind == "digits":
-            digits += len(m.group())
-        pieces += 1
-    # Repetition bounds expand into helper rules (about 3.3 binary levels per digit).
-    symbols = 2.0 * pieces + 24.0 * digits + 8
-    items = 2.0 * pieces + 24.0 * digits + 8
-    return {"max_grammar_size": symbols, "initial_lexer_fuel": fuel, "max_items_in_row": items}

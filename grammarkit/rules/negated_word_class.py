@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK214"
 NAME = "negated-word-class"
@@ -47,7 +47,7 @@ _VOWELS = frozenset("aeiou")
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Class
+    from grammarkit.regex_syntax import Class
 
     for site, node in ctx.regex_nodes():
         if isinstance(node, Class) and node.negated:
@@ -68,7 +68,7 @@ def check(ctx) -> Iterator[Finding]:
 
 def spelled_word(cls) -> str | None:
     """The word a negated class's items spell, when they look like one (see the docstring)."""
-    from ..regex_syntax import Literal
+    from grammarkit.regex_syntax import Literal
 
     letters = []
     for item in cls.items:

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader.model import Definition
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader.model import Definition
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK103"
 NAME = "priority"

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK210"
 NAME = "python-only-regex"
@@ -51,7 +51,7 @@ def check(ctx) -> Iterator[Finding]:
 
 def _describe(pattern: str, node) -> tuple[int, int, str, str] | None:
     """(start, end, message, hint) for an unsupported node; None for GK101's lookarounds."""
-    from ..regex_syntax import Anchor, Backref, Group, Literal, NamedChar, Repeat, UnicodeClass
+    from grammarkit.regex_syntax import Anchor, Backref, Group, Literal, NamedChar, Repeat, UnicodeClass
 
     written = pattern[node.start : node.end]
     if isinstance(node, Anchor):  # python_Z

@@ -38,8 +38,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK211"
 NAME = "python-reads-differently"
@@ -54,8 +54,8 @@ _WHITESPACE = frozenset(
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Class, ClassSetOp, Repeat
-    from ..regex_syntax import iter_with_flags
+    from grammarkit.regex_syntax import Class, ClassSetOp, Repeat
+    from grammarkit.regex_syntax import iter_with_flags
 
     for site in ctx.regex_sites:
         ast = site.ast
@@ -104,7 +104,7 @@ def _possessive(site, node) -> Finding:
 
 def _verbose_space(site, cls) -> Finding | None:
     """White space inside a verbose-mode class that Rust skips and Python keeps."""
-    from ..regex_syntax import Literal, iter_nodes
+    from grammarkit.regex_syntax import Literal, iter_nodes
 
     pattern = site.pattern
     covered: set[int] = set()
@@ -137,13 +137,13 @@ def _verbose_space(site, cls) -> Finding | None:
 
 
 def _empty_side(op) -> bool:
-    from ..regex_syntax import ClassUnion
+    from grammarkit.regex_syntax import ClassUnion
 
     return any(isinstance(side, ClassUnion) and not side.items for side in (op.lhs, op.rhs))
 
 
 def _outer_class(ast, target):
-    from ..regex_syntax import Class, iter_nodes
+    from grammarkit.regex_syntax import Class, iter_nodes
 
     best = None
     for node in iter_nodes(ast):

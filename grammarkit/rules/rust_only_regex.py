@@ -41,8 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK212"
 NAME = "rust-only-regex"
@@ -80,8 +80,8 @@ def _turns_unicode_off(node) -> bool:
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Class, Group, Literal, PerlClass, Repeat, SetFlags, UnicodeClass
-    from ..regex_syntax import iter_with_flags
+    from grammarkit.regex_syntax import Class, Group, Literal, PerlClass, Repeat, SetFlags, UnicodeClass
+    from grammarkit.regex_syntax import iter_with_flags
 
     for site in ctx.regex_sites:
         ast = site.ast
@@ -131,8 +131,8 @@ def check(ctx) -> Iterator[Finding]:
 
 
 def _class(site, cls, flags) -> Finding | None:
-    from ..regex_syntax import Class, ClassSetOp, ClassUnion, PosixClass, iter_nodes
-    from .python_reads_differently import spell_class
+    from grammarkit.regex_syntax import Class, ClassSetOp, ClassUnion, PosixClass, iter_nodes
+    from grammarkit.rules.python_reads_differently import spell_class
 
     pattern = site.pattern
     feature = None
@@ -187,7 +187,7 @@ def rust_class_set(node) -> tuple[bool, set[int]] | None:
     Only literal characters, ranges (up to 4096 characters), POSIX classes, nested
     classes and set operations are evaluated; Perl and Unicode classes give None.
     """
-    from ..regex_syntax import Class, ClassRange, ClassSetOp, ClassUnion, Literal, PosixClass
+    from grammarkit.regex_syntax import Class, ClassRange, ClassSetOp, ClassUnion, Literal, PosixClass
 
     if isinstance(node, Literal):
         return False, {ord(node.char)}
@@ -245,7 +245,7 @@ def _intersection(a, b):
 
 
 def _repeat(site, node, flags) -> Finding | None:
-    from ..regex_syntax import Repeat
+    from grammarkit.regex_syntax import Repeat
 
     pattern = site.pattern
     if isinstance(node.child, Repeat) and not node.possessive:
@@ -294,7 +294,7 @@ def _braced_hex(site, node) -> Finding | None:
 
 def _flags(site, node, unicode_off_matters: bool) -> Finding | None:
     """``-u`` (when a Perl class in its scope is read differently) or ``R``."""
-    from ..regex_syntax import Group
+    from grammarkit.regex_syntax import Group
 
     flags = node.flags or ""
     if isinstance(node, Group) and node.kind != "flags":
@@ -319,7 +319,7 @@ def _flags(site, node, unicode_off_matters: bool) -> Finding | None:
 
 
 def _group_name(site, node) -> Finding | None:
-    from ..regex_syntax import Group
+    from grammarkit.regex_syntax import Group
 
     if not isinstance(node, Group) or node.kind != "named" or node.name is None:
         return None
@@ -365,6 +365,6 @@ def _regex_module_reads(text: str) -> bool:
 
 
 def _llguidance_reads(text: str) -> bool:
-    from ..engine import compile_report
+    from grammarkit.llg.compile import compile_report
 
     return compile_report("regex", text).ok

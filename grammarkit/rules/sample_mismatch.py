@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ._samples import located, sample_span
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.samples.locate import located, sample_span
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK300"
 NAME = "sample-mismatch"

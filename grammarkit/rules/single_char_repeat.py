@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader import model as m
-from . import _practice as p
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader import model as m
+from grammarkit import analysis as p
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK223"
 NAME = "single-char-repeat"
@@ -147,6 +147,6 @@ def _atomic(pattern: str) -> bool:
         tree = p.parse_regex(pattern)
     except p.Unanalysable:
         return False
-    from .. import regex_syntax as rx
+    from grammarkit import regex_syntax as rx
 
     return isinstance(tree, (rx.Literal, rx.Class, rx.Dot, rx.PerlClass, rx.UnicodeClass, rx.Group))

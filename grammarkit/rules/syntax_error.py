@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
-from ._unreadable import unreadable
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
+from grammarkit.lint.unreadable import unreadable
 
 CODE = "GK100"
 NAME = "syntax-error"

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader.model import Definition, TemplateUsage
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader.model import Definition, TemplateUsage
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK104"
 NAME = "template"

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader.model import Ignore
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader.model import Ignore
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK107"
 NAME = "unbounded-ignore"
@@ -36,7 +36,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..widths import WidthCalculator
+    from grammarkit.analysis.widths import WidthCalculator
 
     widths = None
     for node in ctx.grammar.nodes():

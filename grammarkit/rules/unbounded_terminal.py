@@ -33,11 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..common import common_regex
-from ..diagnostics import Severity
-from ..reader import model as m
-from . import _practice as p
-from .base import Finding
+from grammarkit.reader.common_terminals import common_regex
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader import model as m
+from grammarkit import analysis as p
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK220"
 NAME = "unbounded-terminal"

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK213"
 NAME = "unicode-class"
@@ -50,7 +50,7 @@ _CLASSES = {
 
 
 def check(ctx) -> Iterator[Finding]:
-    from ..regex_syntax import Class, ClassUnion, PerlClass, iter_with_flags
+    from grammarkit.regex_syntax import Class, ClassUnion, PerlClass, iter_with_flags
 
     for site in ctx.regex_sites:
         ast = site.ast

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader import model as m
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader import model as m
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK216"
 NAME = "unparenthesized-alternation"
@@ -75,7 +75,7 @@ def _single_regex(definition) -> m.RegexLiteral | None:
 
 
 def _top_level_alternation(pattern: str) -> bool:
-    from ..regex_syntax import Alternation, RegexSyntaxError, parse
+    from grammarkit.regex_syntax import Alternation, RegexSyntaxError, parse
 
     try:
         return isinstance(parse(pattern), Alternation)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from ..reader.model import Override
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.reader.model import Override
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK108"
 NAME = "unsupported-directive"

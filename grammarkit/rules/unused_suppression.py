@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Severity
-from .base import Finding
+from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding
 
 CODE = "GK290"
 NAME = "unused-suppression"
@@ -34,9 +34,9 @@ def check(ctx) -> Iterator[Finding]:
     suppressions = ctx.suppressions
     if not suppressions:
         return
-    from ..config import is_known_code
-    from ..rules import get_rule
-    from ..suppressions import apply
+    from grammarkit.lint.config import is_known_code
+    from grammarkit.lint.registry import get_rule
+    from grammarkit.lint.suppressions import apply
 
     # Work on copies: lint.py applies the real ones to the final diagnostics.
     import copy
@@ -67,8 +67,8 @@ def check(ctx) -> Iterator[Finding]:
 
 
 def _matches_used(pattern: str, code: str) -> bool:
-    from ..rules import get_rule
-    from . import matches
+    from grammarkit.lint.registry import get_rule
+    from grammarkit.lint.registry import matches
 
     rule = get_rule(code)
     return matches(pattern, code, rule.name if rule else "")

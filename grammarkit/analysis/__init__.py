@@ -1,0 +1,130 @@
+"""Static analysis of a grammar: scopes, languages, lexemes and flow (what the practice
+rules GK220-GK239 ask about).
+
+Three pieces, computed once per grammar and on demand (:func:`analysis`, cached on the lint context):
+
+* **Scopes.** The top-level grammar and every nested ``%lark { … }`` grammar are separate
+  name spaces in llguidance (a nested grammar has its own ``start`` and cannot see the
+  outer definitions), so every name is resolved in its :class:`Scope`.
+
+* **Languages** (:class:`Lang`). Each terminal is turned into a regular expression term
+  over a *finite sample alphabet*: all of ASCII, every character written in the grammar
+  (literals, class range ends, and their case variants) and a few non-ASCII
+  representatives (``é``, ``中``, a non-breaking space, an emoji…). Character classes
+  become bit masks over that alphabet, computed with the Rust ``regex`` crate's
+  semantics from grammarkit's own located Rust-regex AST (``regex_syntax``); Lark-level
+  operators (``"a" | B``, ``X+``, ``X{2,3}``, names of other terminals, ``%import
+  common``) are folded in. Questions are answered with Brzozowski derivatives (the same
+  technique llguidance's ``derivre`` uses): "do two terminals share a string, and which
+  is the shortest?" is a breadth-first search of the product of their derivatives, "can
+  terminal T go on with character c after a complete match?" a search of T's own
+  derivatives. Because every step of a found string uses a real character of the
+  alphabet, a found string really is matched by both terminals (no false positives from
+  the sampling); what sampling can miss is an overlap that exists only in characters
+  outside the sample. Constructs that cannot be modelled (``&``/``~`` on terminals,
+  script classes such as ``\\p{Greek}``, backreferences…) make a terminal
+  *unanalysable*, and the rules stay silent about it. Searches run first on a relaxed
+  term (counted repetitions of three or more turned into ``*``/``+``, a superset with few
+  states: "no string" there is final) and the string found is then checked exactly;
+  they are capped.
+
+  Why not a library: ``interegular`` (what Lark's ``strict`` mode uses) parses Python
+  ``re`` syntax, not Rust's (no ``[a&&b]`` class operations, different ``\\d``/``\\w``
+  semantics, no ``\\z``), is not a dependency of grammarkit, and works on Lark's
+  terminal definitions rather than llguidance's; grammarkit already has an exact,
+  located parser of Rust regex syntax, and derivatives over it are a few hundred lines.
+
+* **Flow** (:class:`Flow`). The rules of a scope as a BNF grammar (EBNF operators turned
+  into helper rules), with nullable/FIRST/FOLLOW sets. llguidance runs an Earley parser
+  whose lexer, at each point, only considers the terminals the parser allows there
+  (``push_allowed_lexemes`` in ``earley/parser.rs``). :meth:`Flow.contexts` gives those
+  sets ("co-allowed" terminals) exactly, from the canonical LR(1) automaton (with
+  Aycock–Horspool handling of nullable rules); for grammars whose automaton is too
+  large, from the LR(0) automaton with LALR-style lookaheads (a superset), and nothing
+  beyond that.
+"""
+
+from __future__ import annotations
+
+
+from grammarkit.analysis.charsets import _explicit_chars
+from grammarkit.analysis.scoping import Scope, Unanalysable, body_nodes, item_text, rule_lexeme_nodes, terminals_used_by_rules, scopes
+from grammarkit.analysis.charsets import Flags, parse_regex
+from grammarkit.analysis.languages import Lang
+from grammarkit.analysis.lexemes import Lexemes, EOS, is_broad, lexeme_key, show
+from grammarkit.analysis.flow import Flow
+from grammarkit.analysis.bounds import bound_for, bounded_pattern, bounded_quantifier, unbounded_repeats
+from grammarkit.reader import model as m
+
+# ---------------------------------------------------------------------------- per-grammar
+
+
+class Analysis:
+    """Everything the practice rules share about one grammar."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.grammar: m.Grammar = ctx.grammar
+        self.scopes = scopes(self.grammar)
+        self._lang: Lang | None = None
+        self._lexemes: dict[int, Lexemes] = {}
+        self._flows: dict[int, Flow] = {}
+
+    @property
+    def read_ok(self) -> bool:
+        read = self.ctx.read
+        return read is not None and read.ok
+
+    @property
+    def lang(self) -> Lang:
+        if self._lang is None:
+            self._lang = Lang(_explicit_chars(self.grammar))
+        return self._lang
+
+    def lexemes(self, scope: Scope) -> Lexemes:
+        key = id(scope)
+        if key not in self._lexemes:
+            self._lexemes[key] = Lexemes(scope, self.lang)
+        return self._lexemes[key]
+
+    def flow(self, scope: Scope) -> Flow:
+        key = id(scope)
+        if key not in self._flows:
+            self._flows[key] = Flow(scope)
+        return self._flows[key]
+
+
+_ATTR = "_grammarkit_practice"
+
+
+def analysis(ctx) -> Analysis:
+    """The shared :class:`Analysis` of ``ctx`` (computed once)."""
+    found = ctx.__dict__.get(_ATTR)
+    if found is None:
+        found = Analysis(ctx)
+        ctx.__dict__[_ATTR] = found
+    return found
+
+
+__all__ = [
+    "Analysis",
+    "EOS",
+    "Flags",
+    "Flow",
+    "Lang",
+    "Scope",
+    "Unanalysable",
+    "analysis",
+    "body_nodes",
+    "bound_for",
+    "bounded_pattern",
+    "bounded_quantifier",
+    "is_broad",
+    "item_text",
+    "lexeme_key",
+    "parse_regex",
+    "rule_lexeme_nodes",
+    "show",
+    "terminals_used_by_rules",
+    "unbounded_repeats",
+]

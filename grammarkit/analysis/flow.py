@@ -1,0 +1,442 @@
+"""Flow: the rules of a scope as BNF with nullable/FIRST/FOLLOW sets and the terminals
+llguidance's lexer may see together (co-allowed), from an LR(1) automaton.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from grammarkit.reader import model as m
+from grammarkit.analysis.lexemes import EOS
+from grammarkit.analysis.lexemes import lexeme_key
+from grammarkit.analysis.scoping import Scope
+
+
+
+# ---------------------------------------------------------------------------- flow
+
+
+@dataclass
+class Production:
+    lhs: str
+    rhs: tuple  # str = nonterminal, tuple = lexeme key
+    nodes: tuple  # model node of each rhs symbol (None for helper nonterminals)
+    origin: str  # the rule it comes from
+
+
+LAZY_ATTRIBUTES = ("lazy", "stop", "suffix")
+"""Rule attributes that make llguidance match the rule's terminal lazily (shortest match)."""
+
+
+class Flow:
+    """The rules of one scope as BNF, with nullable/FIRST/FOLLOW and LR(0) contexts."""
+
+    MAX_LR_STATES = 3000
+    MAX_EXPAND = 4
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.prods: list[Production] = []
+        self.by_lhs: dict[str, list[int]] = {}
+        self._counter = 0
+        for d in scope.definition_list():
+            if d.is_terminal or d.params is not None or d.name in self.by_lhs:
+                continue
+            self.by_lhs.setdefault(d.name, [])
+            for alt in d.body.alternatives:
+                self._add(d.name, self._alternative(alt, d.name), d.name)
+        self.start = "start" if "start" in self.by_lhs else None
+        self._contexts: list[tuple[frozenset, str]] | None = None
+        self.lazy_rules = {
+            d.name
+            for d in scope.definition_list()
+            if not d.is_terminal and any(a.key in LAZY_ATTRIBUTES for a in d.attributes)
+        }
+        self._compute_sets()
+
+    # -- building -----------------------------------------------------------------
+
+    def _add(self, lhs: str, rhs_nodes: list, origin: str) -> None:
+        rhs = tuple(s for s, _ in rhs_nodes)
+        nodes = tuple(n for _, n in rhs_nodes)
+        self.by_lhs.setdefault(lhs, []).append(len(self.prods))
+        self.prods.append(Production(lhs, rhs, nodes, origin))
+
+    def _helper(self, origin: str, alternatives: list[list]) -> str:
+        self._counter += 1
+        name = f"{origin}#{self._counter}"
+        self.by_lhs[name] = []
+        for alt in alternatives:
+            self._add(name, alt, origin)
+        return name
+
+    def _alternative(self, alt: m.Alternative, origin: str) -> list:
+        seq = alt.conjuncts[0] if alt.conjuncts else m.Sequence(alt.span, [])
+        out: list = []
+        for item in seq.items:
+            out.extend(self._item(item, origin))
+        return out
+
+    def _expansions(self, exp: m.Expansions, origin: str) -> list[list]:
+        return [self._alternative(a, origin) for a in exp.alternatives]
+
+    def _item(self, node: m.Node, origin: str) -> list:
+        """(symbol, node) pairs for one item of a sequence."""
+        if isinstance(node, m.NameRef) and not m.is_terminal_name(node.name):
+            return [(node.name, node)]
+        if isinstance(node, m.ParamName):
+            return [(node.name, node)]
+        if isinstance(node, m.Group):
+            alts = self._expansions(node.body, origin)
+            if len(alts) == 1:
+                return alts[0]
+            return [(self._helper(origin, alts), None)]
+        if isinstance(node, m.Maybe):
+            return [(self._helper(origin, self._expansions(node.body, origin) + [[]]), None)]
+        if isinstance(node, m.Repeat):
+            inner = self._item(node.item, origin)
+            lo, hi = node.min, node.max
+            if hi == 0:
+                return []
+            if hi is not None and hi <= self.MAX_EXPAND:
+                alts = [inner * k for k in range(lo, hi + 1)]
+                if len(alts) == 1:
+                    return alts[0]
+                return [(self._helper(origin, alts), None)]
+            plus = self._helper(origin, [])
+            self._add(plus, [(plus, None)] + inner, origin)
+            self._add(plus, list(inner), origin)
+            prefix = inner * max(min(lo, self.MAX_EXPAND) - 1, 0)
+            if lo == 0:
+                return [(self._helper(origin, [[(plus, None)], []]), None)]
+            return prefix + [(plus, None)]
+        key = lexeme_key(self.scope, node)
+        return [(key, node)]
+
+    # -- sets ---------------------------------------------------------------------
+
+    @staticmethod
+    def is_nt(sym) -> bool:
+        return isinstance(sym, str)
+
+    def _compute_sets(self) -> None:
+        """nullable, FIRST and FOLLOW by propagation over constraint edges."""
+        is_nt = self.is_nt
+        # nullable: a worklist over the productions that mention each nonterminal
+        nullable: set[str] = set()
+        waiting: dict[str, list[int]] = {}
+        missing = []
+        for i, p in enumerate(self.prods):
+            nts = [s for s in p.rhs if is_nt(s)]
+            if len(nts) != len(p.rhs):
+                missing.append(-1)  # has a lexeme: never nullable
+                continue
+            missing.append(len(nts))
+            for s in nts:
+                waiting.setdefault(s, []).append(i)
+        queue = [p.lhs for i, p in enumerate(self.prods) if missing[i] == 0]
+        while queue:
+            nt = queue.pop()
+            if nt in nullable:
+                continue
+            nullable.add(nt)
+            for i in waiting.get(nt, ()):
+                missing[i] -= 1
+                if missing[i] == 0:
+                    queue.append(self.prods[i].lhs)
+        self.nullable_nts = nullable
+
+        # FIRST: constants, plus FIRST(lhs) ⊇ FIRST(s) for each s of the nullable prefix
+        first: dict[str, set] = {nt: set() for nt in self.by_lhs}
+        feeds: dict[str, set[str]] = {}
+        for p in self.prods:
+            for s in p.rhs:
+                if is_nt(s):
+                    if s in first and s != p.lhs:
+                        feeds.setdefault(s, set()).add(p.lhs)
+                    if s not in nullable:
+                        break
+                else:
+                    first[p.lhs].add(s)
+                    break
+        self.first_sets = first
+        self._propagate(first, feeds)
+
+        # FOLLOW: FOLLOW(s) ⊇ FIRST(rest), and FOLLOW(s) ⊇ FOLLOW(lhs) when rest is nullable
+        follow: dict[str, set] = {nt: set() for nt in self.by_lhs}
+        if self.start:
+            follow[self.start].add(EOS)
+        fedges: dict[str, set[str]] = {}
+        for p in self.prods:
+            rhs = p.rhs
+            acc: set = set()
+            rest_nullable = True
+            for i in range(len(rhs) - 1, -1, -1):
+                s = rhs[i]
+                if is_nt(s) and s in follow:
+                    follow[s] |= acc
+                    if rest_nullable and s != p.lhs:
+                        fedges.setdefault(p.lhs, set()).add(s)
+                if is_nt(s):
+                    if s in nullable:
+                        acc = acc | first.get(s, set())
+                    else:
+                        acc = set(first.get(s, set()))
+                        rest_nullable = False
+                else:
+                    acc = {s}
+                    rest_nullable = False
+        self.follow_sets = follow
+        self._propagate(follow, fedges)
+
+    @staticmethod
+    def _propagate(sets: dict[str, set], edges: dict[str, set[str]]) -> None:
+        """Make ``sets[b] ⊇ sets[a]`` for every edge a → b (to a fixpoint)."""
+        queue = list(sets)
+        queued = set(queue)
+        while queue:
+            a = queue.pop()
+            queued.discard(a)
+            src = sets[a]
+            for b in edges.get(a, ()):
+                dst = sets[b]
+                if not src <= dst:
+                    dst |= src
+                    if b not in queued:
+                        queued.add(b)
+                        queue.append(b)
+
+    def nullable_seq(self, seq) -> bool:
+        return all(self.is_nt(s) and s in self.nullable_nts for s in seq)
+
+    def first_of(self, seq) -> set:
+        out: set = set()
+        for s in seq:
+            if self.is_nt(s):
+                out |= self.first_sets.get(s, set())
+                if s not in self.nullable_nts:
+                    break
+            else:
+                out.add(s)
+                break
+        return out
+
+    def followers(self, prod: Production, pos: int) -> set:
+        """The lexemes that can come right after ``prod.rhs[pos]`` (EOS included)."""
+        rest = prod.rhs[pos + 1 :]
+        out = self.first_of(rest)
+        if self.nullable_seq(rest):
+            out |= self.follow_sets.get(prod.lhs, set())
+        return out
+
+    # -- contexts -----------------------------------------------------------------
+
+    def contexts(self) -> list[tuple[frozenset, str]]:
+        """(allowed lexemes, a rule it happens in) for every LR(0) state reachable from
+        ``start``: the lexemes after a dot, plus, for every rule completed in the state,
+        what can follow it where it started (LALR(1)-style lookaheads, found by walking
+        the rule's symbols back to the states that predicted it)."""
+        if self._contexts is None:
+            found = self._lr1_contexts()
+            self._contexts = found if found is not None else self._compute_contexts()
+        return self._contexts
+
+    MAX_LR1_STATES = 4000
+
+    def _lr1_contexts(self) -> list[tuple[frozenset, str]] | None:
+        """Exact contexts from the canonical LR(1) automaton: for every viable prefix,
+        the lexemes that can come next (what an Earley row allows, over all parses).
+        None when the automaton grows too large."""
+        if not self.start:
+            return []
+        aug = Production("<start>", (self.start,), (None,), self.start)
+        all_prods = self.prods + [aug]
+        aug_index = len(self.prods)
+        nullable = self.nullable_nts
+        is_nt = self.is_nt
+        first_of = self.first_of
+
+        def closure(kernel: dict) -> dict:
+            items = {core: set(las) for core, las in kernel.items()}
+            stack = list(items)
+            while stack:
+                core = stack.pop()
+                p, d = core
+                rhs = all_prods[p].rhs
+                if d >= len(rhs) or not is_nt(rhs[d]):
+                    continue
+                las = items[core]
+                rest = rhs[d + 1 :]
+                new = first_of(rest)
+                if self.nullable_seq(rest):
+                    new = new | las
+                for q in self.by_lhs.get(rhs[d], ()):
+                    have = items.get((q, 0))
+                    if have is None:
+                        items[(q, 0)] = set(new)
+                        stack.append((q, 0))
+                    elif not new <= have:
+                        have |= new
+                        stack.append((q, 0))
+                if rhs[d] in nullable:
+                    nxt = (p, d + 1)
+                    have = items.get(nxt)
+                    if have is None:
+                        items[nxt] = set(las)
+                        stack.append(nxt)
+                    elif not las <= have:
+                        have |= las
+                        stack.append(nxt)
+            return items
+
+        def key(kernel: dict) -> frozenset:
+            return frozenset((core, frozenset(las)) for core, las in kernel.items())
+
+        start = {(aug_index, 0): {EOS}}
+        seen = {key(start)}
+        queue = deque([start])
+        result: list[tuple[frozenset, str]] = []
+        distinct: set[frozenset] = set()
+        while queue:
+            kernel = queue.popleft()
+            items = closure(kernel)
+            allowed: set = set()
+            moves: dict[Any, dict] = {}
+            origin = None
+            for (p, d), las in items.items():
+                prod = all_prods[p]
+                if d < len(prod.rhs):
+                    sym = prod.rhs[d]
+                    moves.setdefault(sym, {})[(p, d + 1)] = las
+                    if not is_nt(sym):
+                        allowed.add(sym)
+                        if origin is None or (p, d) in kernel:
+                            origin = prod.origin
+                else:
+                    allowed |= las
+            frozen = frozenset(allowed)
+            if frozen not in distinct:
+                distinct.add(frozen)
+                result.append((frozen, origin or self.start))
+            for nxt in moves.values():
+                k = key(nxt)
+                if k not in seen:
+                    if len(seen) >= self.MAX_LR1_STATES:
+                        return None
+                    seen.add(k)
+                    queue.append(nxt)
+        return result
+
+    def _compute_contexts(self) -> list[tuple[frozenset, str]]:
+        if not self.start:
+            return []
+        aug = Production("<start>", (self.start,), (None,), self.start)
+        all_prods = self.prods + [aug]
+        aug_index = len(self.prods)
+        nullable = self.nullable_nts
+        is_nt = self.is_nt
+
+        def closure(kernel: frozenset) -> frozenset:
+            # Earley prediction, with Aycock-Horspool's completion of nullable
+            # nonterminals: [A -> a . B b] with B nullable also gives [A -> a B . b].
+            items = set(kernel)
+            stack = list(kernel)
+            while stack:
+                p, d = stack.pop()
+                rhs = all_prods[p].rhs
+                if d < len(rhs) and is_nt(rhs[d]):
+                    for q in self.by_lhs.get(rhs[d], ()):
+                        if (q, 0) not in items:
+                            items.add((q, 0))
+                            stack.append((q, 0))
+                    if rhs[d] in nullable and (p, d + 1) not in items:
+                        items.add((p, d + 1))
+                        stack.append((p, d + 1))
+            return frozenset(items)
+
+        # The LR(0) automaton.
+        kernels: list[frozenset] = [frozenset({(aug_index, 0)})]
+        index = {kernels[0]: 0}
+        closures: list[frozenset] = []
+        goto: list[dict] = []
+        pred: list[dict] = []
+        i = 0
+        while i < len(kernels):
+            items = closure(kernels[i])
+            closures.append(items)
+            moves: dict[Any, set] = {}
+            for p, d in items:
+                rhs = all_prods[p].rhs
+                if d < len(rhs):
+                    moves.setdefault(rhs[d], set()).add((p, d + 1))
+            out = {}
+            for sym, nxt in moves.items():
+                k = frozenset(nxt)
+                j = index.get(k)
+                if j is None:
+                    if len(kernels) >= self.MAX_LR_STATES:
+                        return []  # too big to analyse: no contexts, no findings
+                    j = index[k] = len(kernels)
+                    kernels.append(k)
+                out[sym] = j
+            goto.append(out)
+            i += 1
+        pred = [dict() for _ in kernels]
+        for i, out in enumerate(goto):
+            for sym, j in out.items():
+                pred[j].setdefault(sym, set()).add(i)
+
+        # Lexemes after a dot, and lookahead edges for completed rules.
+        allowed: dict[str, set] = {}
+        edges: dict[str, set[str]] = {}
+        origins: list[str] = []
+        for i, items in enumerate(closures):
+            here: set = set()
+            origin = None
+            for p, d in items:
+                prod = all_prods[p]
+                rhs = prod.rhs
+                if d < len(rhs):
+                    if not is_nt(rhs[d]):
+                        here.add(rhs[d])
+                        if origin is None or (p, d) in kernels[i]:
+                            origin = prod.origin
+                    continue
+                if p == aug_index:
+                    here.add(EOS)
+                    continue
+                for o in self._predicted_in(p, d, i, all_prods, closures, pred):
+                    target = goto[o].get(prod.lhs)
+                    if target is not None and target != i:
+                        edges.setdefault(str(target), set()).add(str(i))
+            allowed[str(i)] = here
+            origins.append(origin or self.start)
+        self._propagate(allowed, edges)
+        result: list[tuple[frozenset, str]] = []
+        distinct: set[frozenset] = set()
+        for i in range(len(kernels)):
+            frozen = frozenset(allowed[str(i)])
+            if frozen not in distinct:
+                distinct.add(frozen)
+                result.append((frozen, origins[i]))
+        return result
+
+    @staticmethod
+    def _predicted_in(p: int, d: int, state: int, all_prods, closures, pred) -> set[int]:
+        """The states where item ``(p, 0)`` was predicted, for ``(p, d)`` in ``state``."""
+        rhs = all_prods[p].rhs
+        current = {state}
+        while d > 0:
+            sym = rhs[d - 1]
+            back: set[int] = set()
+            for x in current:
+                if (p, d - 1) in closures[x]:
+                    back.add(x)  # advanced over a nullable symbol within the state
+                for y in pred[x].get(sym, ()):
+                    if (p, d - 1) in closures[y]:
+                        back.add(y)
+            current = back
+            d -= 1
+        return {x for x in current if (p, 0) in closures[x]}

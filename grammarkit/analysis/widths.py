@@ -1,0 +1,135 @@
+"""How long a piece of grammar can match: the maximum length in characters, or None
+when it is unbounded. Used to tell bounded terminals from unbounded ones.
+
+Names are resolved through the grammar's definitions and ``%import common``;
+recursion makes a definition unbounded. Anything grammarkit cannot measure (an
+unreadable regex, ``%json``) counts as unbounded only where that is certain, and as
+:data:`UNKNOWN` otherwise, so callers can stay silent instead of guessing.
+"""
+
+from __future__ import annotations
+
+from grammarkit.reader import model as m
+
+UNBOUNDED = None
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+Width = int | None | _Unknown
+
+
+def _add(a: Width, b: Width) -> Width:
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    if a is None or b is None:
+        return None
+    return a + b
+
+
+def _max(a: Width, b: Width) -> Width:
+    if a is None or b is None:
+        return None
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    return max(a, b)
+
+
+def _min_bound(a: Width, b: Width) -> Width:
+    """Width of an intersection: the smaller bound wins."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    return min(a, b)
+
+
+class WidthCalculator:
+    """Maximum widths of nodes of one grammar (memoised per definition)."""
+
+    def __init__(self, grammar: m.Grammar) -> None:
+        self.grammar = grammar
+        self.definitions = grammar.definition_map()
+        self.imports = grammar.imported_names()
+        self._memo: dict[str, Width] = {}
+        self._active: set[str] = set()
+
+    def of_name(self, name: str) -> Width:
+        if name in self._memo:
+            return self._memo[name]
+        if name in self._active:
+            return None  # recursion: unbounded repetition
+        if name in self.definitions:
+            self._active.add(name)
+            try:
+                width = self.of(self.definitions[name].body)
+            finally:
+                self._active.discard(name)
+        elif name in self.imports:
+            width = common_width(self.imports[name][1].name)
+        else:
+            width = UNKNOWN
+        self._memo[name] = width
+        return width
+
+    def of(self, node: m.Node) -> Width:
+        if isinstance(node, m.Literal):
+            return len(node.value)
+        if isinstance(node, m.LiteralRange):
+            return 1
+        if isinstance(node, m.RegexLiteral):
+            return regex_width(node.pattern)
+        if isinstance(node, m.NameRef):
+            return self.of_name(node.name)
+        if isinstance(node, m.Repeat):
+            inner = self.of(node.item)
+            if inner == 0:
+                return 0
+            if node.max is None:
+                return None if inner is not UNKNOWN else UNKNOWN
+            if inner is None or inner is UNKNOWN:
+                return inner if node.max > 0 else 0
+            return inner * node.max
+        if isinstance(node, (m.Group, m.Maybe)):
+            return self.of(node.body)
+        if isinstance(node, m.Expansions):
+            width: Width = 0
+            for alt in node.alternatives:
+                width = _max(width, self.of(alt))
+            return width
+        if isinstance(node, m.Alternative):
+            width = None
+            for seq in node.conjuncts:
+                width = _min_bound(width, self.of(seq))
+            return width if node.conjuncts else 0
+        if isinstance(node, m.Sequence):
+            width = 0
+            for item in node.items:
+                width = _add(width, self.of(item))
+            return width
+        if isinstance(node, m.Not):
+            return None
+        return UNKNOWN
+
+
+def regex_width(pattern: str) -> Width:
+    from grammarkit.regex_syntax import RegexSyntaxError, max_length, parse
+
+    try:
+        return max_length(parse(pattern))
+    except RegexSyntaxError:
+        return UNKNOWN
+
+
+def common_width(name: str) -> Width:
+    from grammarkit.reader.common_terminals import common_regex
+
+    pattern = common_regex(name)
+    return UNKNOWN if pattern is None else regex_width(pattern)

@@ -1,0 +1,165 @@
+"""Everything a rule may look at for one grammar, computed once and on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from grammarkit.core.span import LineIndex, Span
+
+if TYPE_CHECKING:
+    from grammarkit.llg.compile import EngineReport
+    from grammarkit.reader import Grammar, ReadResult
+    from grammarkit.reader.model import RegexLiteral
+    from grammarkit.core.diagnostics import Finding
+
+
+@dataclass(slots=True)
+class RegexSite:
+    """One regex to analyse: a ``/.../`` literal of a Lark grammar, or a whole regex grammar.
+
+    ``offset`` is the character offset of the pattern's first character in the grammar
+    text; ``literal`` is the Lark node, or None for a regex grammar.
+    """
+
+    pattern: str
+    flags: str
+    offset: int
+    index: LineIndex
+    literal: "RegexLiteral | None" = None
+    _parsed: Any = None
+    _error: Any = None
+    _done: bool = False
+
+    def span(self, start: int, end: int) -> Span:
+        """The grammar-text span of pattern characters ``[start, end)``."""
+        return self.index.span(self.offset + start, self.offset + end)
+
+    @property
+    def ast(self):
+        """The parsed pattern (``regex_syntax`` node), or None when it does not parse."""
+        self._parse()
+        return self._parsed
+
+    @property
+    def error(self):
+        """The ``RegexSyntaxError`` when the pattern does not parse, else None."""
+        self._parse()
+        return self._error
+
+    def _parse(self) -> None:
+        if self._done:
+            return
+        from grammarkit.regex_syntax import RegexSyntaxError, parse
+
+        try:
+            self._parsed = parse(self.pattern)
+        except RegexSyntaxError as exc:
+            self._error = exc
+        self._done = True
+
+
+@dataclass
+class LintContext:
+    """The grammar under lint: its text, syntax, model, regexes and llguidance's verdict."""
+
+    text: str
+    syntax: str  # "lark" | "regex"
+    path: str = "<string>"
+    samples: list = field(default_factory=list)  # grammarkit.samples.Sample
+    engine_choice: str = "auto"
+    found: list[tuple[str, "Finding"]] = field(default_factory=list)
+
+    @cached_property
+    def index(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @cached_property
+    def read(self) -> "ReadResult | None":
+        """The reader's result (Lark grammars only)."""
+        if self.syntax != "lark":
+            return None
+        from grammarkit.reader import read_grammar
+
+        result = read_grammar(self.text)
+        # Share one LineIndex between the model and the context.
+        self.__dict__["index"] = result.grammar.index
+        return result
+
+    @property
+    def grammar(self) -> "Grammar | None":
+        return self.read.grammar if self.read is not None else None
+
+    @cached_property
+    def regex_pattern(self) -> str:
+        """A regex grammar's pattern: the text minus one trailing newline."""
+        text = self.text
+        if text.endswith("\r\n"):
+            return text[:-2]
+        if text.endswith("\n"):
+            return text[:-1]
+        return text
+
+    @cached_property
+    def regex_sites(self) -> list[RegexSite]:
+        if self.syntax == "regex":
+            return [RegexSite(self.regex_pattern, "", 0, self.index)]
+        from grammarkit.reader.model import RegexLiteral
+
+        sites = []
+        grammar = self.grammar
+        if grammar is None:
+            return sites
+        for node in grammar.nodes():
+            if isinstance(node, RegexLiteral):
+                sites.append(RegexSite(node.pattern, node.flags, node.pattern_offset, self.index, node))
+        return sites
+
+    def regex_nodes(self):
+        """``(site, node)`` for every node of every regex that parses, in pattern order."""
+        from grammarkit.regex_syntax import iter_nodes
+
+        for site in self.regex_sites:
+            if site.ast is not None:
+                for node in iter_nodes(site.ast):
+                    yield site, node
+
+    @cached_property
+    def engine(self) -> "EngineReport":
+        """llguidance's verdict on the whole grammar."""
+        from grammarkit.llg.compile import compile_report
+
+        # A regex grammar's pattern is its text minus one trailing newline.
+        return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text)
+
+    @cached_property
+    def suppressions(self) -> list:
+        """Inline ``grammarkit: ignore`` comments (Lark grammars only)."""
+        if self.syntax != "lark":
+            return []
+        from grammarkit.lint.suppressions import find_suppressions
+
+        return find_suppressions(self.text, self.index)
+
+    @cached_property
+    def sample_checker(self):
+        """The checker for this grammar's samples (None when there are none, or when
+        llguidance rejects the grammar: its errors are reported already)."""
+        if not self.samples or not self.engine.ok:
+            return None
+        from grammarkit.samples.checker import SampleChecker
+
+        grammar = self.regex_pattern if self.syntax == "regex" else self.text
+        return SampleChecker(grammar, syntax=self.syntax, engine=self.engine_choice, engine_report=self.engine)
+
+    @cached_property
+    def sample_results(self) -> list:
+        checker = self.sample_checker
+        return checker.check_all(self.samples) if checker is not None else []
+
+    def whole_span(self) -> Span:
+        return self.index.span(0, min(len(self.text), max(self.index.line_end(1), 0)))
+
+    def found_codes(self) -> set[str]:
+        return {code for code, _ in self.found}

@@ -1,0 +1,191 @@
+"""The library entry points: lint grammar text or files, get every diagnostic at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from grammarkit.lint.context import LintContext
+from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.core.source import detect_syntax
+from grammarkit.core.source import read_grammar_file
+
+
+@dataclass
+class LintResult:
+    """The diagnostics of one grammar, sorted by position, and its samples' results."""
+
+    path: str
+    syntax: str
+    diagnostics: list[Diagnostic]
+    text: str = field(repr=False, default="")
+    samples: list = field(default_factory=list)  # SampleResult, when samples were given
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        return [d.code for d in self.diagnostics]
+
+
+
+def lint_text(
+    text: str,
+    *,
+    syntax: str = "lark",
+    path: str = "<string>",
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    samples: Sequence | None = None,
+    engine: str = "auto",
+    severity: dict[str, Severity] | None = None,
+) -> LintResult:
+    """Lint grammar ``text`` and return every diagnostic, sorted by position.
+
+    Inline ``grammarkit: ignore[...]`` comments suppress diagnostics (see
+    :mod:`grammarkit.lint.suppressions`); ``severity`` maps rule codes to the severity to
+    report them with.
+
+    ``select``/``ignore`` take rule codes (or code prefixes such as ``GK1``) or names.
+    ``samples`` (:class:`grammarkit.samples.Sample`) are checked with llguidance and the
+    local Lark parser (``engine``: auto, both, llguidance or lark); mismatches and
+    disagreements become diagnostics and ``LintResult.samples`` holds every verdict.
+    """
+    if syntax not in ("lark", "regex"):
+        raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
+    from grammarkit.lint.registry import all_rules
+
+    ctx = LintContext(text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine)
+    produced: list[tuple[object, object]] = []
+    for rule in sorted(all_rules(), key=lambda r: r.after_others):
+        if syntax not in rule.syntaxes:
+            continue
+        for finding in rule.check(ctx):
+            ctx.found.append((rule.code, finding))
+            produced.append((rule, finding))
+    suppressions = ctx.suppressions
+    if suppressions:
+        from grammarkit.lint.suppressions import apply as suppressed
+    overrides = severity or {}
+    diagnostics = []
+    for rule, finding in produced:
+        if not _selected(rule.code, rule.name, select, ignore):
+            continue
+        if (
+            suppressions
+            and finding.path is None
+            and rule.code != "GK290"
+            and suppressed(suppressions, rule.code, rule.name, finding.span.line)
+        ):
+            continue
+        d = Diagnostic.at(
+            finding.span,
+            code=rule.code,
+            name=rule.name,
+            severity=overrides.get(rule.code, rule.severity),
+            message=finding.message,
+            hint=finding.hint,
+            path=finding.path or path,
+        )
+        if finding.snippet:
+            d.extra["snippet"] = finding.snippet
+        diagnostics.append(d)
+    if not ctx.engine.ok and ctx.engine.error is not None:
+        _keep_engine_rejection(ctx, diagnostics, path, select, ignore)
+    diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
+    return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
+
+
+def _keep_engine_rejection(ctx, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
+    """llguidance rejects the grammar: if the errors that explained it were suppressed or
+    deselected, report GK109 after all (unless GK109 itself is), so it cannot pass."""
+    if any(d.is_error and d.path == path for d in diagnostics):
+        return
+    from grammarkit.rules import engine_rejected
+
+    code, name = engine_rejected.CODE, engine_rejected.NAME
+    if not _selected(code, name, select, ignore):
+        return
+    finding = engine_rejected.finding(ctx)
+    if ctx.suppressions:
+        from grammarkit.lint.suppressions import apply
+
+        if apply(ctx.suppressions, code, name, finding.span.line):
+            return
+    diagnostics.append(
+        Diagnostic.at(
+            finding.span,
+            code=code,
+            name=name,
+            severity=engine_rejected.SEVERITY,
+            message=finding.message,
+            hint=finding.hint,
+            path=path,
+        )
+    )
+
+
+def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:
+    from grammarkit.lint.registry import matches
+
+    return any(matches(p, code, name) for p in patterns)
+
+
+def _selected(code: str, name: str, select, ignore) -> bool:
+    if select is not None and not _matches(code, name, select):
+        return False
+    if ignore is not None and _matches(code, name, ignore):
+        return False
+    return True
+
+
+
+def lint_file(
+    path: str | os.PathLike[str],
+    *,
+    syntax: str | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    samples: Sequence | None = None,
+    sidecars: bool = False,
+    sample_files: Sequence[str | os.PathLike[str]] = (),
+    engine: str = "auto",
+    severity: dict[str, Severity] | None = None,
+) -> LintResult:
+    """Lint one grammar file. The syntax comes from the suffix unless given.
+
+    Samples are checked too: ``samples`` given, then those in ``sample_files``, then with
+    ``sidecars=True`` the samples files beside it (``x.samples.toml``, ``x.samples.json``)."""
+    syntax = syntax or detect_syntax(path) or "lark"
+    text = read_grammar_file(path)
+    all_samples = list(samples or [])
+    files = list(sample_files)
+    if sidecars:
+        from grammarkit.samples.files import find_sidecars
+
+        files.extend(f for f in find_sidecars(path) if f not in files)
+    if files:
+        from grammarkit.samples.files import load_samples
+
+        for sample_file in files:
+            all_samples.extend(load_samples(sample_file))
+    return lint_text(
+        text,
+        syntax=syntax,
+        path=str(path),
+        select=select,
+        ignore=ignore,
+        samples=all_samples,
+        engine=engine,
+        severity=severity,
+    )

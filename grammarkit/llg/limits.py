@@ -1,0 +1,574 @@
+"""llguidance's limits: how close a grammar comes to them, estimated and measured.
+
+How close it comes to llguidance's limits.
+
+:func:`grammar_stats` counts what the grammar is made of (rules, terminals, alternatives,
+literals, nesting, ``%ignore``) and measures the size llguidance compiles it to, as a
+fraction of llguidance's limits (``LLParserLimits`` defaults).
+
+What llguidance exposes, and how it is measured (llguidance 1.9; see
+``parser/src/grammar_builder.rs: check_limits`` and ``parser/src/earley/parser.rs``):
+its Python API gives no sizes (``validate_grammar_with_warnings`` returns only errors
+and warnings; ``LLMatcher`` has no statistics; the verbose log goes to the process's
+standard error in an undocumented format). What it does give is a verdict against
+limits we choose, so each quantity is the smallest limit under which the grammar still
+compiles, found by bisection:
+
+* ``max_grammar_size`` — the number of symbols (terminals and non-terminals, helper
+  symbols included) of the grammar llguidance builds, before optimisation. Checked when
+  the grammar is compiled: a grammar over the limit is rejected.
+* ``initial_lexer_fuel`` — the cost of the regular expressions llguidance builds for the
+  lexer (every literal and regex, with Unicode classes expanded to UTF-8 byte ranges).
+  Also checked when the grammar is compiled.
+* ``max_items_in_row`` — the number of Earley items in the parser's row after the first
+  token. This limit is checked *when text is generated*, not when the grammar is
+  compiled: a grammar over it compiles but every generation fails at its first token.
+  Read from llguidance's own error message (``Current row has N items``) after one token
+  with the limit at 0, or by bisection if that message changes.
+
+Bisection stops when the value is known within ``precision`` (2 % by default; exact for
+small values) or when ``time_budget`` seconds are used up; the reported value is the
+upper end of what is known (``low <= value <= high``). The other limits
+(``step_lexer_fuel``, ``step_max_items``, ``max_lexer_states``) apply to each step of
+generation and depend on the tokenizer and on the text generated, so they are listed
+but not measured.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+
+from functools import lru_cache
+
+
+
+from grammarkit.core.source import Syntax
+
+HUGE = 1 << 40
+"""A limit no grammar reaches, used for the limits not being measured."""
+
+DEFAULT_PRECISION = 0.02
+DEFAULT_TIME_BUDGET = 10.0
+SEARCH_CAP_FACTOR = 64
+"""Above the default limit, values are searched up to this many times the limit."""
+
+RUNTIME_ONLY = ("step_lexer_fuel", "step_max_items", "max_lexer_states")
+
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    # key: (what is counted, unit)
+    "max_grammar_size": ("symbols in the compiled grammar", "symbols"),
+    "initial_lexer_fuel": ("lexer construction cost", "fuel"),
+    "max_items_in_row": ("parser items after the first token", "items"),
+    "step_lexer_fuel": ("lexer work per generated token", "fuel"),
+    "step_max_items": ("parser items per generated token", "items"),
+    "max_lexer_states": ("lexer states over a generation", "states"),
+}
+
+_SIZE_ERROR = "grammar size (number of symbols) too big"
+_FUEL_ERROR = "initial lexer configuration (grammar) too big"
+_ROW_ITEMS = re.compile(r"Current row has (\d+) items")
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class LimitUsage:
+    """How much of one llguidance limit a grammar uses: ``low <= value <= high``."""
+
+    key: str
+    """The ``LLParserLimits`` field, e.g. ``"max_grammar_size"``."""
+    limit: int
+    low: int | None = None
+    high: int | None = None
+    """None when not measured, or (with ``low`` set) above the search range."""
+    note: str = ""
+    """Why there is no value, when there is none."""
+
+    @property
+    def what(self) -> str:
+        return DESCRIPTIONS.get(self.key, (self.key, ""))[0]
+
+    @property
+    def unit(self) -> str:
+        return DESCRIPTIONS.get(self.key, ("", ""))[1]
+
+    @property
+    def measured(self) -> bool:
+        return self.low is not None
+
+    @property
+    def value(self) -> int | None:
+        """The upper end of what is known (None when not measured or above the range)."""
+        return self.high
+
+    @property
+    def exact(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    @property
+    def fraction(self) -> float | None:
+        """``value / limit`` (from ``low`` when the value is above the search range)."""
+        if self.low is None:
+            return None
+        return (self.high if self.high is not None else self.low) / self.limit
+
+    @property
+    def percent(self) -> float | None:
+        f = self.fraction
+        return None if f is None else 100.0 * f
+
+    @property
+    def rough(self) -> bool:
+        """Known only as a wide range (the time budget ran out): more than 10% apart."""
+        return self.low is not None and (self.high is None or self.high > self.low * 1.1 + 1)
+
+    def shown(self) -> tuple[str, str]:
+        """The value and the share of the limit as text: ``("74", "0.01%")``,
+        ``("~536", "0.05%")``, ``("1–1,000,000", "<=100%")``, ``(">=3,000", ">=150%")``."""
+        if self.low is None:
+            return "-", "not measured"
+        share = format_percent(self.percent)
+        if self.high is None:
+            return f">={self.low:,}", f">={share}"
+        if self.exact:
+            return f"{self.high:,}", share
+        if self.rough:
+            return f"{self.low:,}–{self.high:,}", f"<={share}"
+        return f"~{self.high:,}", share
+
+    def describe(self) -> str:
+        """``"74 / 500,000 symbols (0.01%)"``, ``"~536 / …"`` or ``"not measured (…)"``."""
+        if self.low is None:
+            return f"not measured ({self.note})" if self.note else "not measured"
+        used, share = self.shown()
+        return f"{used} / {self.limit:,} {self.unit} ({share})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.key,
+            "what": self.what,
+            "unit": self.unit,
+            "value": self.value,
+            "low": self.low,
+            "exact": self.exact,
+            "limit": self.limit,
+            "percent": None if self.percent is None else round(self.percent, 4),
+            "note": self.note,
+        }
+
+
+def format_percent(p: float | None) -> str:
+    if p is None:
+        return "?"
+    if p == 0:
+        return "0%"
+    if p < 0.01:
+        return "<0.01%"
+    if p < 10:
+        return f"{p:.2f}%"
+    return f"{p:.0f}%"
+
+
+# --------------------------------------------------------------------------- the cheap gate
+# (kept here rather than in grammarkit.analysis.stats, which re-exports it, so that a check of an
+# ordinary grammar never imports the measuring machinery)
+
+MEASURED = ("max_grammar_size", "initial_lexer_fuel", "max_items_in_row")
+"""The limits that are measured (the others apply to each generation step)."""
+
+_FALLBACK_LIMITS = {
+    "max_items_in_row": 2000,
+    "initial_lexer_fuel": 1_000_000,
+    "step_lexer_fuel": 200_000,
+    "step_max_items": 50_000,
+    "max_lexer_states": 250_000,
+    "max_grammar_size": 500_000,
+}
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> tuple[tuple[str, int], ...]:
+    try:
+        import llguidance
+
+        defaults = llguidance.LLParserLimits()
+        return tuple((key, int(getattr(defaults, key))) for key in _FALLBACK_LIMITS)
+    except Exception:  # noqa: BLE001 - an llguidance without these properties
+        return tuple(_FALLBACK_LIMITS.items())
+
+
+def default_limits() -> dict[str, int]:
+    """llguidance's default ``LLParserLimits``, read from the installed llguidance."""
+    return dict(_defaults())
+
+
+# Lexical pieces of a Lark grammar for the estimate: comments, strings, regexes, digits.
+_EST_TOKENS = re.compile(
+    r"""
+      (?P<comment>(?:\#|//)[^\n]*)
+    | (?P<string>"(?:[^"\\\n]|\\.)*")
+    | (?P<regex>/(?!/)(?:[^/\\\n]|\\.)+/)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
+    | (?P<digits>[0-9]+)
+    | (?P<special>%(?:json|regex)\b|@[A-Za-z_])
+    | (?P<punct>[|()\[\]?*+~&:])
+    | \s+
+    | .
+    """,
+    re.X | re.S,
+)
+# Escapes that expand to large Unicode classes (a distinct one costs up to ~16k fuel),
+# and constructs that cost a few hundred (negated classes, `.`, `\s`).
+_BIG_CLASS = re.compile(r"\\[wWdDpPS]")
+_WIDE = re.compile(r"\[\^|\.|\\s|:\^")
+
+
+def estimate_usage(text: str, syntax: str = "lark") -> dict[str, float]:
+    """Cheap over-estimates of the measured quantities, from the text alone.
+
+    About 100 µs for a 1 kB grammar. Calibrated to stay above the real values (by 2x or
+    more on llguidance's own test grammars and on generated large ones), so a grammar
+    whose estimates are all below the threshold need not be compiled. ``inf`` for
+    grammars using constructs the estimate does not model (``%json`` schemas, ``%regex``
+    specifications, ``@grammar`` references); nested ``%lark { }`` grammars count as
+    ordinary text.
+    """
+    big = len(_BIG_CLASS.findall(text))
+    wide = len(_WIDE.findall(text))
+    fuel = 8.0 * len(text) + 17_000.0 * big + 400.0 * wide + 50
+    if syntax == "regex":  # compiled as `start: /PATTERN/`: a handful of symbols and items
+        return {"max_grammar_size": 8.0, "initial_lexer_fuel": fuel, "max_items_in_row": 8.0}
+    pieces = 0
+    digits = 0
+    for m in _EST_TOKENS.finditer(text):
+        kind = m.lastgroup
+        if kind is None or kind == "comment":
+            continue
+        if kind == "special":
+            return {key: math.inf for key in MEASURED}
+        if kind == "digits":
+            digits += len(m.group())
+        pieces += 1
+    # Repetition bounds expand into helper rules (about 3.3 binary levels per digit).
+    symbols = 2.0 * pieces + 24.0 * digits + 8
+    items = 2.0 * pieces + 24.0 * digits + 8
+    return {"max_grammar_size": symbols, "initial_lexer_fuel": fuel, "max_items_in_row": items}
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class _Probe:
+    """Compiles one grammar under chosen limits (llguidance calls; run on a big stack)."""
+
+    syntax: Syntax
+    text: str
+    deadline: float
+    compiles: int = 0
+
+    def __post_init__(self) -> None:
+        import llguidance
+
+        from grammarkit.llg.compile import grammar_for, byte_tokenizer
+
+        self._llg = llguidance
+        self._grammar = grammar_for(self.syntax, self.text)  # type: ignore[arg-type]
+        self._tok = byte_tokenizer()
+
+    def limits(self, **overrides: int):
+        values = {"max_grammar_size": HUGE, "initial_lexer_fuel": HUGE}
+        values.update(overrides)
+        return self._llg.LLParserLimits(**values)
+
+    def validate(self, **limits: int) -> tuple[bool, str]:
+        """``(ok, error)`` of llguidance's validation with these limits (others huge)."""
+        self.compiles += 1
+        is_error, messages = self._llg.LLMatcher.validate_grammar_with_warnings(
+            self._grammar, self._tok, limits=self.limits(**limits)
+        )
+        return (not is_error, str(messages[0]) if is_error and messages else "")
+
+    def first_row(self, max_items_in_row: int) -> tuple[bool | None, str]:
+        """Consume one allowed token with ``max_items_in_row``: ``(ok, error)``.
+
+        ``ok`` is None when no first token exists (the grammar only allows EOS) or the
+        matcher fails for another reason.
+        """
+        self.compiles += 1
+        matcher = self._llg.LLMatcher(
+            self._tok, self._grammar, log_level=0, limits=self.limits(max_items_in_row=max_items_in_row)
+        )
+        if matcher.is_error():
+            return None, matcher.get_error()
+        bias = matcher.compute_logit_bias()
+        if matcher.is_error():
+            return None, matcher.get_error()
+        eos = set(self._tok.eos_tokens)
+        token = next((t for t, b in enumerate(bias) if b and t not in eos), None)
+        if token is None:
+            return None, "no first token"
+        if matcher.consume_token(token):
+            return True, ""
+        return False, matcher.get_error()
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+
+def _bisect(
+    passes: Callable[[int], bool],
+    limit: int,
+    probe: _Probe,
+    *,
+    precision: float,
+    start: float | None = None,
+    low: int = 0,
+) -> tuple[int, int | None]:
+    """``(lo, hi)`` with ``lo < value <= hi``, where ``passes(L)`` iff ``L >= value``.
+
+    ``hi`` is None when the value is above ``SEARCH_CAP_FACTOR * limit``. ``start`` is a
+    first guess (an over-estimate) tried before bisecting; ``low`` a known lower bound
+    (``passes(low)`` is false). Geometric bisection: about ``log2(ln(hi/lo)/precision)``
+    compiles, ending early when time runs out.
+    """
+    lo, hi = low, None
+    guess = int(start) if start is not None and math.isfinite(start) and low < start < limit else None
+    if guess is not None:
+        if passes(guess):
+            hi = guess
+        else:
+            lo = guess
+    if hi is None:
+        candidate = limit
+        while candidate <= SEARCH_CAP_FACTOR * limit:
+            if candidate > lo and passes(candidate):
+                hi = candidate
+                break
+            lo = max(lo, candidate)
+            if probe.out_of_time():
+                return lo, None
+            candidate *= 4
+        if hi is None:
+            return lo, None
+    while hi - lo > 1 and hi > lo * (1 + precision) and not probe.out_of_time():
+        mid = int(math.sqrt(lo * hi)) if lo >= 1 else max(1, int(math.sqrt(hi)))
+        mid = min(max(mid, lo + 1), hi - 1)
+        if passes(mid):
+            hi = mid
+        else:
+            lo = mid
+    return lo, hi
+
+
+def measure_limits(
+    syntax: Syntax,
+    text: str,
+    *,
+    precision: float = DEFAULT_PRECISION,
+    time_budget: float = DEFAULT_TIME_BUDGET,
+    keys: tuple[str, ...] = MEASURED,
+    only_above: float | None = None,
+    check_compiles: bool = True,
+) -> tuple[bool | None, str | None, list[LimitUsage]]:
+    """Measure ``keys`` of :data:`MEASURED`: ``(compiles, error, usages)``.
+
+    ``compiles``/``error`` are llguidance's verdict with its default limits
+    (``compiles`` is None, and ``error`` says why, when llguidance timed out or crashed). Runs on a
+    thread with a large stack, or in a child process for large texts (as
+    :func:`grammarkit.llg.compile.compile_report` does), and never raises for grammar
+    problems. With ``only_above`` (a fraction), each quantity is first tested against
+    that fraction of its limit (one compile) and only those above it are measured and
+    returned. ``check_compiles=False`` skips the first compile with the default limits
+    (when the caller already knows the grammar compiles). ``error`` is llguidance's
+    message as one line, prefixed with ``line:column:`` when it gives a location.
+    """
+    from grammarkit.llg.compile import IN_PROCESS_MAX_BYTES
+
+    if syntax == "regex":  # the pattern is the text minus one trailing newline
+        text = _without_final_newline(text)
+    request = {
+        "syntax": syntax,
+        "text": text,
+        "precision": precision,
+        "time_budget": time_budget,
+        "keys": list(keys),
+        "only_above": only_above,
+        "check_compiles": check_compiles,
+    }
+    timeout = time_budget + 30.0
+    try:
+        if len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
+            from grammarkit.llg.runner import call_with_big_stack
+
+            reply = call_with_big_stack(lambda: _measure(**request), timeout)
+        else:
+            reply = _measure_in_child(request, timeout)
+    except Exception as exc:  # noqa: BLE001 - timeouts, crashes: report, do not raise
+        note = _failure_note(exc)
+        limits = default_limits()
+        return None, note, [LimitUsage(k, limits[k], note=note) for k in keys]
+    error = reply["error"]
+    if error:
+        from grammarkit.llg.messages import interpret_message
+
+        msg = interpret_message(error, syntax, text)  # type: ignore[arg-type]
+        error = f"{msg.line}:{msg.column}: {msg.message}" if msg.line is not None else msg.message
+    return reply["compiles"], error, [LimitUsage(**u) for u in reply["usages"]]
+
+
+def _without_final_newline(text: str) -> str:
+    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+
+
+def _failure_note(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name == "EngineTimeout":
+        return "llguidance did not finish in time"
+    if name == "ChildCrashed":
+        return "llguidance crashed while compiling the grammar"
+    return f"measurement failed: {name}: {exc}"
+
+
+def _measure(
+    syntax: Syntax,
+    text: str,
+    precision: float,
+    time_budget: float,
+    keys: list[str],
+    only_above: float | None,
+    check_compiles: bool,
+) -> dict[str, Any]:
+    """The measurement itself (llguidance calls); returns plain data (JSON-able)."""
+    limits = default_limits()
+    probe = _Probe(syntax, text, time.monotonic() + time_budget)
+    compiles, error = True, ""
+    if check_compiles:
+        compiles, error = probe.validate(
+            max_grammar_size=limits["max_grammar_size"], initial_lexer_fuel=limits["initial_lexer_fuel"]
+        )
+    usages: list[dict[str, Any]] = []
+    limit_error = not compiles and (_SIZE_ERROR in error or _FUEL_ERROR in error)
+    if not compiles and not limit_error:
+        note = "the grammar does not compile"
+        return {
+            "compiles": False,
+            "error": error,
+            "usages": [{"key": k, "limit": limits[k], "note": note} for k in keys],
+        }
+    if not limit_error:
+        error = ""
+    else:
+        # Over a compile-time limit: it may still compile with that limit lifted.
+        ok, _ = probe.validate()
+        if not ok:
+            note = "the grammar does not compile"
+            return {
+                "compiles": False,
+                "error": error,
+                "usages": [{"key": k, "limit": limits[k], "note": note} for k in keys],
+            }
+    estimates = estimate_usage(text, syntax)
+
+    end = probe.deadline
+    for position, key in enumerate(keys):
+        # Share what is left of the budget among the quantities still to measure.
+        now = time.monotonic()
+        probe.deadline = now + max(0.0, end - now) / (len(keys) - position)
+        limit = limits[key]
+        floor = max(1, int(only_above * limit)) if only_above is not None else None
+        if key in ("max_grammar_size", "initial_lexer_fuel"):
+            marker = _SIZE_ERROR if key == "max_grammar_size" else _FUEL_ERROR
+
+            def passes(value: int, key: str = key, marker: str = marker) -> bool:
+                ok, err = probe.validate(**{key: value})
+                if not ok and marker not in err:
+                    raise _Unmeasurable(err.splitlines()[0] if err else "unknown error")
+                return ok
+
+            try:
+                if floor is not None and passes(floor):
+                    continue  # at most `only_above` of the limit
+                lo, hi = _bisect(
+                    passes,
+                    limit,
+                    probe,
+                    precision=precision,
+                    start=None if floor is not None else estimates.get(key),
+                    low=floor or 0,
+                )
+            except _Unmeasurable as exc:
+                if floor is None:
+                    usages.append({"key": key, "limit": limit, "note": f"llguidance: {exc}"})
+                continue
+            usages.append({"key": key, "limit": limit, "low": lo + 1, "high": hi})
+        elif key == "max_items_in_row":
+            usage = _measure_first_row(probe, limit, precision, floor or 0)
+            if floor is None or (usage.get("low") or 0) > floor:
+                usages.append(usage)
+    return {"compiles": not limit_error, "error": error or None, "usages": usages}
+
+
+class _Unmeasurable(Exception):
+    """llguidance failed for a reason other than the limit being measured."""
+
+
+def _measure_first_row(probe: _Probe, limit: int, precision: float, start_low: int) -> dict[str, Any]:
+    key = "max_items_in_row"
+    ok, error = probe.first_row(0)
+    if ok is None:
+        note = "no first token to try" if error == "no first token" else f"llguidance: {error.splitlines()[0]}"
+        return {"key": key, "limit": limit, "note": note}
+    m = _ROW_ITEMS.search(error) if ok is False else None
+    if m:
+        n = int(m.group(1))
+        return {"key": key, "limit": limit, "low": n, "high": n}
+
+    # The message changed: find the threshold by bisection.
+    def passes(value: int) -> bool:
+        ok, err = probe.first_row(value)
+        if ok is None:
+            raise _Unmeasurable(err)
+        return ok
+
+    try:
+        if start_low and passes(start_low):
+            return {"key": key, "limit": limit, "low": 1, "high": start_low}
+        lo, hi = _bisect(passes, limit, probe, precision=precision, low=start_low)
+    except _Unmeasurable as exc:
+        return {"key": key, "limit": limit, "note": f"llguidance: {str(exc).splitlines()[0]}"}
+    return {"key": key, "limit": limit, "low": lo + 1, "high": hi}
+
+
+_CHILD_CODE = "from grammarkit.llg.limits import child_main; child_main()"
+
+
+def child_main() -> None:
+    """Entry point of the measuring child process: JSON request on stdin, reply on stdout."""
+    from grammarkit.llg.runner import call_with_big_stack
+
+    request = json.loads(sys.stdin.buffer.read())
+    try:
+        reply = call_with_big_stack(lambda: _measure(**request), None)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        reply = {"exception": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.write(json.dumps(reply))
+    sys.stdout.flush()
+
+
+def _measure_in_child(request: dict[str, Any], timeout: float) -> dict[str, Any]:
+    from grammarkit.llg.runner import LibraryError, run_in_child
+
+    try:
+        return run_in_child(_CHILD_CODE, request, timeout)
+    except LibraryError as exc:
+        raise RuntimeError(str(exc)) from None

@@ -1,0 +1,577 @@
+"""Read Lark grammar text (llguidance's dialect) into the located model.
+
+Structure is parsed by Lark's LALR parser from ``dialect.lark``; tokens come from
+:mod:`.lexer`. A syntax error does not end reading: the item that holds it is blanked
+out (its lines kept, so positions stay put) and the text is read again, so one pass
+reports every syntax error of a file and the model still holds every item that reads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Transformer, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.lexer import Lexer
+
+from grammarkit.core.span import LineIndex, Span
+from grammarkit.reader import model as m
+from grammarkit.reader.lexer import LexError, tokenize
+
+MAX_SYNTAX_ERRORS = 50
+# Deeper than llguidance's own nesting limit (30 levels); a guard against stack overflow.
+MAX_NESTING = 200
+
+
+@dataclass(slots=True)
+class SyntaxProblem:
+    """Text the reader could not read, at ``span``."""
+
+    message: str
+    span: Span
+    hint: str = ""
+    expected: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ReadResult:
+    grammar: m.Grammar
+    errors: list[SyntaxProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _DialectLexer(Lexer):
+    def __init__(self, lexer_conf) -> None:  # noqa: D401 - Lark's interface
+        pass
+
+    def lex(self, data: str):  # type: ignore[override]
+        return tokenize(data)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("grammarkit.reader").joinpath("dialect.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer=_DialectLexer,
+        propagate_positions=False,
+        maybe_placeholders=False,
+        cache=_cache_path(),
+    )
+
+
+def _cache_path() -> str | bool:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "grammarkit")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(folder, os.W_OK):
+        return False
+    from grammarkit import __version__
+
+    return os.path.join(folder, f"dialect-{__version__}.lark-cache")
+
+
+def read_grammar(text: str) -> ReadResult:
+    """Read ``text``; return the model of everything readable and every syntax problem.
+
+    A problem (a parse error, or a value found invalid while building the model, such as
+    ``x{0}``) blanks the item that holds it, and the text is read again."""
+    index = LineIndex(text)
+    errors: list[SyntaxProblem] = []
+    work = text
+    while True:
+        try:
+            tree = _parser().parse(work)
+            items = _Builder(index).transform(tree)
+            break
+        except (UnexpectedInput, LexError) as exc:
+            problem, offset = _problem(exc, work, index)
+        except VisitError as exc:
+            orig = exc.orig_exc
+            if isinstance(orig, RecursionError):
+                errors.append(SyntaxProblem("grammar is nested too deeply to read", index.span(0, 0)))
+                return ReadResult(m.Grammar(text, [], index), errors)
+            if not isinstance(orig, _BuildError):
+                raise
+            problem, offset = SyntaxProblem(orig.message, orig.span, orig.hint), orig.span.start
+        except RecursionError:
+            errors.append(SyntaxProblem("grammar is nested too deeply to read", index.span(0, 0)))
+            return ReadResult(m.Grammar(text, [], index), errors)
+        errors.append(problem)
+        blanked = _blank_item(work, offset)
+        if blanked == work or len(errors) >= MAX_SYNTAX_ERRORS:
+            return ReadResult(m.Grammar(text, [], index), sorted(errors, key=lambda p: p.span.start))
+        work = blanked
+    errors.sort(key=lambda p: p.span.start)
+    return ReadResult(m.Grammar(text, items, index), errors)
+
+
+# ---------------------------------------------------------------- errors
+
+_TOKEN_DESCRIPTIONS = {
+    "RULE": "a rule name",
+    "TOKEN": "a terminal name",
+    "STRING": "a string literal",
+    "REGEXP": "a regex literal",
+    "NUMBER": "a number",
+    "HEXNUMBER": "a hex number",
+    "OP": "'+', '*' or '?'",
+    "SPECIAL_TOKEN": "a <special> token",
+    "GRAMMAR_REF": "an @grammar reference",
+    "JSON": "a JSON value",
+    "_NL": "a newline",
+    "$END": "the end of the file",
+    "REPEAT_LBRACE": "'{'",
+    "REPEAT_TILDE": "'~'",
+}
+
+
+def _describe(token_type: str) -> str:
+    if token_type in _TOKEN_DESCRIPTIONS:
+        return _TOKEN_DESCRIPTIONS[token_type]
+    from grammarkit.reader.lexer import _LITERALS
+
+    for name, lit in _LITERALS:
+        if name == token_type:
+            return repr(lit)
+    return token_type
+
+
+def _describe_found(tok: Token) -> str:
+    if tok.type == "_NL":
+        return "end of line" if tok.value else "end of file"
+    if tok.type == "$END":
+        return "end of file"
+    value = str(tok.value)
+    if len(value) > 30:
+        value = value[:27] + "..."
+    return f"{_describe(tok.type)} {value!r}" if tok.type in _TOKEN_DESCRIPTIONS else repr(value)
+
+
+def _problem(exc: Exception, text: str, index: LineIndex) -> tuple[SyntaxProblem, int]:
+    if isinstance(exc, LexError):
+        return SyntaxProblem(exc.message, index.span(exc.offset, max(exc.end, exc.offset)), exc.hint), exc.offset
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        start = tok.start_pos if tok.start_pos is not None else len(text)
+        end = tok.end_pos if tok.end_pos is not None else start
+        if tok.type == "_NL" and tok.value:
+            end = start + 1 if text[start : start + 1] == "\n" else start + 2
+        expected = sorted({_describe(t) for t in exc.expected if not t.startswith("__")})
+        if "%lark" not in text:
+            expected = [e for e in expected if e != "'}'"]  # only a %lark block closes with }
+        message = f"unexpected {_describe_found(tok)}"
+        hint = _hint_for(tok, expected, text, start)
+        return SyntaxProblem(message, index.span(start, max(end, start)), hint, expected), start
+    if isinstance(exc, UnexpectedEOF):
+        return SyntaxProblem("unexpected end of file", index.span(len(text), len(text))), len(text)
+    if isinstance(exc, UnexpectedCharacters):  # pragma: no cover - custom lexer raises LexError
+        return SyntaxProblem(str(exc).splitlines()[0], index.span(exc.pos_in_stream, exc.pos_in_stream + 1)), exc.pos_in_stream
+    raise exc  # pragma: no cover
+
+
+def _hint_for(tok: Token, expected: list[str], text: str, start: int) -> str:
+    if tok.type == "_NL" and "')'" in expected:
+        return "a group cannot span lines: close it on the same line, or continue with a line starting with '|'"
+    if tok.type == "VBAR":
+        return "an alternative line must follow its rule directly (no comment or blank line in between)"
+    if expected:
+        shown = ", ".join(expected[:8]) + (", ..." if len(expected) > 8 else "")
+        return f"expected {shown}"
+    return ""
+
+
+_LINE_START = re.compile(r"^(?=[^\s|#/])", re.MULTILINE)
+
+
+def _item_starts(text: str) -> list[int]:
+    """Offsets where top-level items start: the first token after each newline that ends
+    an item, so a multi-line ``%json {...}`` value or ``%lark {...}`` block is one item.
+    Past a lexer error (no tokens there) lines starting in column 1 stand in."""
+    starts: list[int] = []
+    covered = len(text)
+    after_newline = True
+    depth = 0  # inside %lark { ... }
+    previous = ""
+    try:
+        for tok in tokenize(text):
+            kind = tok.type
+            if kind == "_NL":
+                after_newline = after_newline or depth == 0
+            else:
+                if after_newline and depth == 0:
+                    starts.append(tok.start_pos)
+                after_newline = False
+                if depth and kind == "LBRACE" or kind == "LBRACE" and previous == "KW_LARK":
+                    depth += 1
+                elif depth and kind == "RBRACE":
+                    depth -= 1
+            previous = kind
+    except LexError as exc:
+        covered = exc.offset
+    starts.extend(m.start() for m in _LINE_START.finditer(text) if m.start() > covered)
+    return starts
+
+
+def _blank_item(text: str, offset: int) -> str:
+    """Replace the item holding ``offset`` with spaces (newlines kept)."""
+    offset = min(max(offset, 0), len(text))
+    begin = 0
+    end = len(text)
+    for start in _item_starts(text):
+        if start <= offset:
+            begin = start
+        else:
+            end = start
+            break
+    if begin == end:
+        return text
+    chunk = text[begin:end]
+    blank = re.sub(r"[^\n]", " ", chunk)
+    if blank == chunk:
+        return text
+    return text[:begin] + blank + text[end:]
+
+
+class _BuildError(Exception):
+    def __init__(self, message: str, span: Span, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+
+
+# ---------------------------------------------------------------- tree → model
+
+
+_HEX_ESCAPE = re.compile(r"(\\\\)|\\x([0-9a-fA-F]{2})")
+
+
+def _decode_string(raw: str) -> tuple[str, str]:
+    flags = ""
+    body = raw
+    if body.endswith("i") and not body.endswith('"'):
+        flags, body = "i", body[:-1]
+    # JSON has no \xHH: rewrite it as \u00HH, but not the "x41" after an escaped backslash.
+    body = _HEX_ESCAPE.sub(lambda m: m.group(1) or "\\u00" + m.group(2), body)
+    return json.loads(body), flags
+
+
+class _Builder(Transformer):
+    """Turns the parse tree into model nodes. Tokens keep their positions; every
+    model node gets the span from its first to its last piece."""
+
+    def __init__(self, index: LineIndex) -> None:
+        super().__init__(visit_tokens=False)
+        self.index = index
+
+    # -- helpers
+    def _span(self, children) -> Span:
+        start, end = None, None
+        for c in children:
+            if isinstance(c, Token):
+                if c.type == "_NL" or c.start_pos is None:
+                    continue
+                s, e = c.start_pos, c.end_pos
+            elif isinstance(c, m.Node):
+                s, e = c.span.start, c.span.end
+            elif isinstance(c, Span):
+                s, e = c.start, c.end
+            else:
+                continue
+            start = s if start is None or s < start else start
+            end = e if end is None or e > end else end
+        if start is None:
+            return self.index.span(0, 0)
+        return self.index.span(start, end)
+
+    def _tok_span(self, tok: Token) -> Span:
+        return self.index.span(tok.start_pos, tok.end_pos)
+
+    # -- top level
+    def start(self, children):
+        return [c for c in children if not isinstance(c, Token)]
+
+    def rule_def(self, children):
+        return self._definition("rule", children)
+
+    def token_def(self, children):
+        return self._definition("terminal", children)
+
+    def _definition(self, kind: str, children) -> m.Definition:
+        name_tok: Token = children[0]
+        raw = str(name_tok)
+        modifiers = ""
+        name = raw
+        while name and name[0] in "!?":
+            modifiers += name[0]
+            name = name[1:]
+        definition = m.Definition(
+            span=self._span(children),
+            kind=kind,
+            name=name,
+            name_span=self._tok_span(name_tok),
+            modifiers=modifiers,
+            body=children[-1],
+        )
+        for c in children[1:-1]:
+            if isinstance(c, Tree):
+                if c.data == "parametric":
+                    definition.parametric = True
+                elif c.data in ("rule_params", "token_params"):
+                    definition.params = [str(t) for t in c.children if t.type in ("RULE", "TOKEN")]
+                    definition.params_span = self._span(c.children)
+                elif c.data == "priority":
+                    number = c.children[1]
+                    definition.priority_span = self._span(c.children)
+                    try:
+                        definition.priority = int(str(number))
+                    except ValueError:
+                        raise _BuildError(
+                            f"priority must be an integer, not {str(number)!r}",
+                            definition.priority_span,
+                        ) from None
+                elif c.data == "attributes":
+                    definition.attributes = [a for a in c.children if isinstance(a, m.Attribute)]
+        return definition
+
+    def attribute(self, children):
+        key = children[0]
+        value = children[2] if len(children) > 2 else None
+        value_span = None
+        text = None
+        if isinstance(value, Token):
+            value_span, text = self._tok_span(value), str(value)
+        elif isinstance(value, m.Node):  # a literal, regex, name, %regex {...}, range, ...
+            value_span = value.span
+            text = self.index.text[value.span.start : value.span.end]
+        return m.Attribute(span=self._span(children), key=str(key), value=text, value_span=value_span)
+
+    def ignore(self, children):
+        return m.Ignore(span=self._span(children), body=children[1])
+
+    def import_path(self, children):
+        return children  # tokens (DOT?, names and DOTs)
+
+    def name_list(self, children):
+        return [c for c in children if isinstance(c, m.NameRef)]
+
+    def name(self, children):
+        tok = children[0]
+        return m.NameRef(span=self._tok_span(tok), name=str(tok))
+
+    def import_(self, children):  # pragma: no cover - renamed below
+        raise NotImplementedError
+
+    def _import_parts(self, path_parts):
+        relative = bool(path_parts) and isinstance(path_parts[0], Token) and path_parts[0].type == "DOT"
+        names = [t for t in path_parts if isinstance(t, m.NameRef)]
+        return relative, names
+
+    def multi_import(self, children):
+        path_tokens = children[1]
+        relative, module = self._import_parts(path_tokens)
+        names = [m.ImportName(span=t.span, name=t.name) for t in children[2]]
+        return m.Import(
+            span=self._span([children[0], *path_tokens, *children[2]]),
+            module=[t.name for t in module],
+            relative=relative,
+            names=names,
+            path_span=self._span(path_tokens),
+        )
+
+    def override(self, children):
+        return m.Override(span=self._span(children), directive="%override", definition=children[1])
+
+    def extend(self, children):
+        return m.Override(span=self._span(children), directive="%extend", definition=children[1])
+
+    def declare(self, children):
+        names = [c.name for c in children[1:]]
+        return m.Declare(span=self._span(children), names=names)
+
+    def llguidance(self, children):
+        raw = str(children[1])
+        return m.LLGuidanceOptions(span=self._span(children), value=json.loads(raw), raw=raw)
+
+    # -- expressions
+    def expansions(self, children):
+        alts = [c for c in children if isinstance(c, m.Alternative)]
+        return m.Expansions(span=self._span(children), alternatives=alts)
+
+    def alias(self, children):
+        conjuncts = [c for c in children if isinstance(c, m.Sequence)]
+        alt = m.Alternative(span=self._span(children), conjuncts=conjuncts)
+        for i, c in enumerate(children):
+            if isinstance(c, Token) and c.type == "ARROW":
+                alt.alias = str(children[i + 1])
+                alt.alias_span = self._tok_span(children[i + 1])
+            elif isinstance(c, Token) and c.type == "KW_IF":
+                alt.condition = children[i + 1]
+        if alt.alias is None and alt.condition is None and conjuncts:
+            alt.span = self._span(conjuncts) if any(s.items for s in conjuncts) else alt.span
+        return alt
+
+    def expansion(self, children):
+        return m.Sequence(span=self._span(children), items=list(children))
+
+    def expr(self, children):
+        return children[0]
+
+    def op_repeat(self, children):
+        item, op = children
+        lo, hi = {"*": (0, None), "+": (1, None), "?": (0, 1)}[str(op)]
+        return m.Repeat(span=self._span(children), item=item, form="op", op=str(op), min=lo, max=hi,
+                        op_span=self._tok_span(op))
+
+    def tilde_repeat(self, children):
+        item = children[0]
+        numbers = [c for c in children if isinstance(c, Token) and c.type == "NUMBER"]
+        lo = self._int(numbers[0])
+        hi = self._int(numbers[1]) if len(numbers) > 1 else lo
+        op_span = self._span(children[1:])
+        return m.Repeat(span=self._span(children), item=item, form="tilde", op="".join(children[1:]),
+                        min=lo, max=hi, op_span=op_span)
+
+    def brace_repeat(self, children):
+        item, lbrace, body, rbrace = children
+        lo, hi = body
+        if hi == 0:
+            raise _BuildError("end number in range cannot be 0", self._span(children[1:]))
+        return m.Repeat(span=self._span(children), item=item, form="braces",
+                        op=self.index.text[lbrace.start_pos:rbrace.end_pos], min=lo, max=hi,
+                        op_span=self._span([lbrace, rbrace]))
+
+    def brace_range(self, children):
+        numbers = [c for c in children if isinstance(c, Token) and c.type == "NUMBER"]
+        has_comma = any(isinstance(c, Token) and c.type == "COMMA" for c in children)
+        if not has_comma:
+            n = self._int(numbers[0])
+            return n, n
+        first_is_number = bool(children) and isinstance(children[0], Token) and children[0].type == "NUMBER"
+        lo = self._int(children[0]) if first_is_number else 0
+        last_is_number = isinstance(children[-1], Token) and children[-1].type == "NUMBER"
+        hi = self._int(children[-1]) if last_is_number and (len(children) > 2 or not first_is_number) else None
+        return lo, hi
+
+    def _int(self, tok: Token) -> int:
+        try:
+            return int(str(tok))
+        except ValueError:
+            raise _BuildError(
+                f"error parsing integer {str(tok)!r}", self._tok_span(tok),
+                "repetition counts are whole numbers",
+            ) from None
+
+    def group(self, children):
+        return m.Group(span=self._span(children), body=children[1])
+
+    def maybe(self, children):
+        return m.Maybe(span=self._span(children), body=children[1])
+
+    def negation(self, children):
+        return m.Not(span=self._span(children), operand=children[1])
+
+    def literal_range(self, children):
+        low, _, high = children
+        lo = self._literal(low)
+        hi = self._literal(high)
+        for lit in (lo, hi):
+            if lit.flags:
+                raise _BuildError("flags not allowed in a literal range", lit.span)
+        return m.LiteralRange(span=self._span(children), low=lo, high=hi)
+
+    def _literal(self, tok: Token) -> m.Literal:
+        try:
+            value, flags = _decode_string(str(tok))
+        except (ValueError, json.JSONDecodeError) as exc:
+            raise _BuildError(f"error parsing string literal: {exc}", self._tok_span(tok)) from None
+        return m.Literal(span=self._tok_span(tok), value=value, raw=str(tok), flags=flags)
+
+    def string(self, children):
+        return self._literal(children[0])
+
+    def regexp(self, children):
+        tok = children[0]
+        raw = str(tok)
+        last = raw.rindex("/")
+        return m.RegexLiteral(span=self._tok_span(tok), pattern=raw[1:last], flags=raw[last + 1 :],
+                              pattern_offset=tok.start_pos + 1)
+
+    def template_usage(self, children):
+        name_tok = children[0]
+        args = [c for c in children[1:] if isinstance(c, m.Node)]
+        return m.TemplateUsage(span=self._span(children), name=name_tok.name, name_span=name_tok.span,
+                               args=args)
+
+    def param_name(self, children):
+        name_ref, _, expr = children
+        return m.ParamName(span=self._span(children), name=name_ref.name, expr=expr)
+
+    def param_expr(self, children):
+        return "".join(self._flatten_text(children))
+
+    def cond(self, children):
+        return "".join(self._flatten_text(children))
+
+    def param_ref(self, children):
+        return "".join(self._flatten_text(children))
+
+    def _flatten_text(self, children):
+        for c in children:
+            if isinstance(c, Token):
+                yield str(c)
+            elif isinstance(c, str):
+                yield c
+
+    def special_token(self, children):
+        return m.SpecialToken(span=self._span(children), text=str(children[0]))
+
+    def grammar_ref(self, children):
+        return m.GrammarRef(span=self._span(children), name=str(children[0])[1:])
+
+    def json(self, children):
+        raw = str(children[1])
+        return m.JsonValue(span=self._span(children), value=json.loads(raw), raw=raw)
+
+    def regex_ext(self, children):
+        raw = str(children[1])
+        return m.RegexExt(span=self._span(children), value=json.loads(raw), raw=raw)
+
+    def nested_lark(self, children):
+        items = [c for c in children if isinstance(c, m.Node)]
+        return m.NestedLark(span=self._span(children), items=items)
+
+    def __default__(self, data, children, meta):
+        if data == "import":
+            return self._single_import(children)
+        if data == "expansion":  # pragma: no cover
+            return self.expansion(children)
+        return Tree(data, children, meta)
+
+    def _single_import(self, children):
+        path_tokens = children[1]
+        relative, names = self._import_parts(path_tokens)
+        alias_tok = children[3] if len(children) > 3 else None
+        last = names[-1]
+        name = m.ImportName(span=last.span, name=last.name,
+                            alias=alias_tok.name if alias_tok is not None else None)
+        return m.Import(
+            span=self._span([children[0], *path_tokens, *([alias_tok] if alias_tok is not None else [])]),
+            module=[t.name for t in names[:-1]],
+            relative=relative,
+            names=[name],
+            path_span=self._span(path_tokens),
+        )

@@ -1,0 +1,315 @@
+"""Random strings from a grammar, drawn from llguidance itself.
+
+Each sample is a random walk through llguidance's byte-level token mask: at every step
+the matcher says which bytes may come next (:meth:`LLMatcher.compute_bitmask`: one bit per
+token in little-endian 32-bit words, so token ``t`` is bit ``t`` of
+``int.from_bytes(mask, "little")``; in the byte tokenizer tokens 0-254 are the bytes
+themselves, 255 and 256-260 are special tokens, 261 is EOS) and whether the text may end
+there (:meth:`LLMatcher.is_accepting`, not the EOS bit, which is also set in an error state); one allowed byte is picked at random and consumed, until
+the walk stops in an accepting state. Every sample is therefore a string the model can
+emit under the grammar.
+
+How a walk chooses (documented, because it shapes what the samples look like):
+
+* **Classes first, then bytes.** The allowed bytes are grouped into classes (lower-case
+  letters, upper-case letters, digits, space and punctuation, line breaks and tabs, other
+  control characters, non-ASCII); the walk picks a class uniformly, then a byte in it
+  uniformly. A free-text terminal such as ``/[^\n]{0,500}/`` followed by ``"\n"`` therefore
+  ends its line after a few characters instead of ~95 (uniform bytes would make the line
+  break one choice in 96), and delimiters are likely wherever they are allowed. A terminal
+  such as ``/[a-z_][a-z0-9_]*/`` still produces gibberish like ``q_8x3``.
+* **Stopping is geometric.** Whenever the text may end, the walk ends with probability
+  ``max(stop_probability, 1 / (k + 1))`` (``k`` allowed bytes; the second term is what a
+  uniform choice among the bytes and the end would give). The default 0.25 keeps samples
+  short enough to read.
+* **The byte budget** (``max_bytes``, UTF-8 bytes per sample): in the last quarter of the
+  budget the walk ends at the first point where the text may end. A walk that runs out of
+  budget ends at the last point where the text could have ended, if there was one, and is
+  otherwise abandoned and retried (up to ``max_attempts`` times in a row before giving up).
+* **Dead ends** (a byte the mask allowed, after which nothing can follow: llguidance's mask
+  is exact for ordinary grammars but not for e.g. an empty character class) are undone and
+  that byte is not tried again at that point; a grammar with no string at all is reported
+  as :class:`GenerationError`. Computing the mask at a dead end puts an llguidance matcher
+  in an error state that ``reset()`` and ``rollback()`` do not clear, so walks run on copies
+  of a pristine matcher and a dead end replays the prefix on a fresh copy.
+* Special tokens (``<|tool|>``, ``<[256]>``) have no text form and are never chosen.
+
+llguidance only builds grammars whose strings are valid UTF-8 (a regex that can match
+invalid UTF-8 is rejected when the grammar is compiled, and inside a multi-byte character
+the mask allows only its continuation bytes), so walks end on whole characters. Should a
+walk's bytes ever not be valid UTF-8, the sample shows each undecodable byte as ``\\xNN``
+and is counted in :attr:`GenerationResult.invalid_utf8`.
+
+Samples are reproducible: the same grammar, ``seed`` and settings give the same list
+(``random.Random(seed)``; llguidance's masks are deterministic).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
+
+DEFAULT_COUNT = 10
+DEFAULT_MAX_BYTES = 256
+DEFAULT_STOP_PROBABILITY = 0.25
+DEFAULT_MAX_ATTEMPTS = 20
+"""Consecutive failed walks after which generation gives up."""
+
+_BYTE_TOKENS = 255
+"""Token ids 0..254 of llguidance's byte tokenizer are the bytes themselves; 255 is a
+special (empty) token, 256.. are special tokens and EOS."""
+
+
+class GenerationError(Exception):
+    """Fewer samples than requested could be drawn (``samples`` holds those that were),
+    or the grammar matches no string at all (``empty_language``)."""
+
+    def __init__(self, message: str, *, samples: list[str] | None = None, empty_language: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.samples = list(samples or [])
+        self.empty_language = empty_language
+
+
+@dataclass
+class GenerationResult:
+    """The outcome of :func:`generate`."""
+
+    samples: list[str]
+    """The samples, in the order drawn (decoded as UTF-8)."""
+    data: list[bytes]
+    """The same samples as the bytes llguidance accepted."""
+    requested: int
+    max_bytes: int
+    failed_walks: int = 0
+    """Walks abandoned (out of budget with no point where the text could end, or too many
+    dead ends) and retried."""
+    invalid_utf8: int = 0
+    """Samples whose bytes are not valid UTF-8 (shown with ``\\xNN`` escapes); 0 in practice."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.samples) == self.requested
+
+    def shortfall_message(self) -> str:
+        got, n = len(self.samples), self.requested
+        return (
+            f"only {got} of {n} sample{'s' if n != 1 else ''} could be drawn within "
+            f"{self.max_bytes} byte{'s' if self.max_bytes != 1 else ''} "
+            f"({self.failed_walks} walk{'s' if self.failed_walks != 1 else ''} found no end in time); "
+            "try a larger max_bytes"
+        )
+
+
+def generate_samples(
+    grammar: str,
+    syntax: str = "lark",
+    n: int = DEFAULT_COUNT,
+    seed: int | str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[str]:
+    """``n`` random strings the grammar accepts (llguidance's verdict), each at most
+    ``max_bytes`` UTF-8 bytes long; the same ``seed`` gives the same list.
+
+    Raises :class:`~grammarkit.llg.matcher.MatcherUnavailable` when llguidance rejects the
+    grammar, :class:`GenerationError` when the grammar matches no string or fewer than
+    ``n`` samples fit in ``max_bytes`` (the error's ``samples`` holds those drawn), and
+    ``ValueError`` for a negative ``n`` or ``max_bytes``.
+    """
+    result = generate(grammar, syntax=syntax, n=n, seed=seed, max_bytes=max_bytes)
+    if not result.complete:
+        raise GenerationError(result.shortfall_message(), samples=result.samples)
+    return result.samples
+
+
+def generate(
+    grammar: str,
+    *,
+    syntax: str = "lark",
+    n: int = DEFAULT_COUNT,
+    seed: int | str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stop_probability: float = DEFAULT_STOP_PROBABILITY,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    matcher: EngineMatcher | None = None,
+) -> GenerationResult:
+    """Draw up to ``n`` samples; see the module documentation for how.
+
+    Unlike :func:`generate_samples` this returns what could be drawn when the budget is
+    too small (``result.complete`` is False) instead of raising. Raises
+    :class:`GenerationError` (``empty_language``) when the grammar matches no string,
+    :class:`~grammarkit.llg.matcher.MatcherUnavailable` when llguidance rejects the grammar.
+    ``matcher`` reuses an :class:`EngineMatcher` already built for ``grammar``.
+    """
+    if n < 0:
+        raise ValueError(f"n must be at least 0, not {n}")
+    if max_bytes < 0:
+        raise ValueError(f"max_bytes must be at least 0, not {max_bytes}")
+    if not 0.0 <= stop_probability <= 1.0:
+        raise ValueError(f"stop_probability must be between 0 and 1, not {stop_probability}")
+    if max_attempts < 1:
+        raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
+    em = matcher if matcher is not None else EngineMatcher(grammar, syntax=syntax)
+    walker = _Walker(em, random.Random(seed), max_bytes, stop_probability)
+
+    def run() -> GenerationResult:
+        result = GenerationResult([], [], n, max_bytes)
+        failures_in_a_row = 0
+        while len(result.data) < n and failures_in_a_row < max_attempts:
+            data = walker.walk()
+            if data is None:
+                result.failed_walks += 1
+                failures_in_a_row += 1
+                continue
+            failures_in_a_row = 0
+            result.data.append(data)
+            try:
+                result.samples.append(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                result.invalid_utf8 += 1
+                result.samples.append(data.decode("utf-8", errors="backslashreplace"))
+        if walker.special_only:
+            result.notes.append(
+                "some walks reached a point where only special tokens (e.g. <|tool|>) may "
+                "follow; they have no text form and were not chosen"
+            )
+        return result
+
+    from grammarkit.llg.runner import call_with_big_stack
+
+    # The matcher is driven on a big-stack thread, like every llguidance call that can
+    # recurse through a deep grammar.
+    return call_with_big_stack(run, None)
+
+
+class _Walker:
+    """Random walks through one matcher's byte mask."""
+
+    def __init__(self, em: EngineMatcher, rng: random.Random, max_bytes: int, stop_probability: float) -> None:
+        from grammarkit.llg.compile import byte_tokenizer
+
+        # Walks run on copies: llguidance's error state survives reset(), and computing the
+        # mask at a dead end enters it, so a used matcher is replaced by a pristine copy.
+        pristine = em.raw.deep_copy()
+        pristine.reset()
+        if pristine.is_error():  # the caller's matcher was left in an error state
+            pristine = EngineMatcher(em.grammar, syntax=em.syntax).raw.deep_copy()
+        self.pristine = pristine
+        self.m = pristine.deep_copy()
+        self.rng = rng
+        self.max_bytes = max_bytes
+        self.stop_probability = stop_probability
+        self.low_water = max_bytes // 4
+        tok = byte_tokenizer()
+        self.eos = tok.eos_token
+        self.vocab = tok.vocab_size
+        self.max_steps = 8 * max_bytes + 256
+        self.special_only = False
+
+    # -- the mask
+    def allowed(self) -> list[int]:
+        """Byte tokens the mask allows now (bit ``t`` of the little-endian mask is token ``t``)."""
+        mask = int.from_bytes(self.m.compute_bitmask(), "little")
+        allowed = [b for b in range(_BYTE_TOKENS) if mask >> b & 1]
+        if not allowed and mask >> _BYTE_TOKENS & ~(1 << (self.eos - _BYTE_TOKENS)):
+            self.special_only = True
+        return allowed
+
+    # -- one walk
+    def walk(self) -> bytes | None:
+        """One sample's bytes, or None when the walk was abandoned.
+
+        Raises GenerationError when the grammar provably matches no string."""
+        m = self.m = self.pristine.deep_copy()
+        rng = self.rng
+        out = bytearray()
+        excluded: dict[int, set[int]] = {}  # position -> bytes that led to dead ends there
+        ends: list[int] = []  # lengths at which the text could end (increasing)
+        steps = 0
+        while True:
+            steps += 1
+            if steps > self.max_steps:
+                return None
+            error = m.is_error()
+            accepting = not error and m.is_accepting()
+            if accepting and (not ends or ends[-1] != len(out)):
+                ends.append(len(out))
+            remaining = self.max_bytes - len(out)
+            choices: list[int] = []
+            if not error and remaining > 0:
+                choices = self.allowed()
+                banned = excluded.get(len(out))
+                if banned:
+                    choices = [b for b in choices if b not in banned]
+            if accepting:
+                if not choices or remaining <= self.low_water:
+                    return bytes(out)
+                if rng.random() < max(self.stop_probability, 1.0 / (len(choices) + 1)):
+                    return bytes(out)
+            if choices:
+                b = _pick(rng, choices)
+                m.consume_token(b)  # allowed by the mask; a failure shows as is_error()
+                out.append(b)
+                continue
+            if not error and remaining <= 0 and self._can_continue():
+                # Out of budget: end where the text last could, or give up on this walk.
+                return bytes(out[: ends[-1]]) if ends else None
+            # Dead end: nothing can follow here. Undo the last byte and never retry it here.
+            if not out:
+                message = "the grammar matches no string"
+                if self.special_only:
+                    message += " made of text (it needs special tokens such as <|tool|>, which have no text form)"
+                raise GenerationError(message, empty_language=True)
+            for pos in [p for p in excluded if p >= len(out)]:
+                del excluded[pos]
+            last = out.pop()
+            excluded.setdefault(len(out), set()).add(last)
+            while ends and ends[-1] > len(out):
+                ends.pop()
+            # A matcher in an error state can neither roll back nor reset: replay the prefix.
+            m = self.m = self.pristine.deep_copy()
+            if out and m.try_consume_tokens(list(out)) != len(out):  # pragma: no cover - defensive
+                return None
+
+    def _can_continue(self) -> bool:
+        return bool(self.allowed())
+
+
+__all__ = [
+    "DEFAULT_COUNT",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_STOP_PROBABILITY",
+    "GenerationError",
+    "GenerationResult",
+    "MatcherUnavailable",
+    "generate",
+    "generate_samples",
+]
+
+
+def _byte_class(b: int) -> int:
+    if 0x61 <= b <= 0x7A:
+        return 0  # a-z
+    if 0x41 <= b <= 0x5A:
+        return 1  # A-Z
+    if 0x30 <= b <= 0x39:
+        return 2  # 0-9
+    if b in (0x09, 0x0A, 0x0D):
+        return 4  # line breaks and tabs
+    if b < 0x20 or b == 0x7F:
+        return 5  # other control characters
+    if b >= 0x80:
+        return 6  # non-ASCII (lead or continuation bytes)
+    return 3  # space and punctuation
+
+
+def _pick(rng: random.Random, choices: list[int]) -> int:
+    """A class of the allowed bytes uniformly, then a byte in it uniformly."""
+    classes: dict[int, list[int]] = {}
+    for b in choices:
+        classes.setdefault(_byte_class(b), []).append(b)
+    group = classes[rng.choice(sorted(classes))]
+    return rng.choice(group)
