@@ -38,11 +38,11 @@ def main() -> int:
 
     import llguidance
 
-    from grammarkit.llg.compile import grammar_for, byte_tokenizer
-    from grammarkit.samples.generate import generate_samples
+    from grammarkit.llg.compile import byte_tokenizer, grammar_for
     from grammarkit.local.parser import InputRejected, LocalParser
-    from grammarkit.samples.files import Sample
     from grammarkit.samples.checker import SampleChecker
+    from grammarkit.samples.files import Sample
+    from grammarkit.samples.generate import generate_samples
 
     grammar = Path(args.grammar).read_text(encoding="utf-8")
     distinct = generate_samples(grammar, n=500, seed=args.seed, max_bytes=120)

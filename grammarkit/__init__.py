@@ -38,7 +38,29 @@ _EXPORTS = {
     "GrammarkitError": "grammarkit.core.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "CustomTool",
+    "CustomToolCall",
+    "EngineMatcher",
+    "GrammarError",
+    "GrammarkitError",
+    "InputRejected",
+    "LintResult",
+    "LocalParser",
+    "StreamChecker",
+    "StreamReport",
+    "ToolInputError",
+    "ToolResult",
+    "ToolRouter",
+    "__version__",
+    "check_stream",
+    "compile_report",
+    "custom_tool_calls",
+    "generate_samples",
+    "lint_file",
+    "lint_text",
+    "read_grammar",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from grammarkit.core.errors import GrammarkitError

@@ -94,8 +94,8 @@ class GrammarItem(pytest.Item):
     """Lint one grammar with its sidecar samples; fail on any error-severity diagnostic."""
 
     def runtest(self) -> None:
-        from grammarkit.lint.config import ConfigError
         from grammarkit.core.errors import InputError
+        from grammarkit.lint.config import ConfigError
         from grammarkit.lint.runner import lint_file
         from grammarkit.output.text import render_results, summary_line
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytest_plugins = ["openai_fake"]  # the fake_openai fixture
+
 
 @pytest.fixture(autouse=True)
 def _plain_output(monkeypatch):

@@ -53,10 +53,10 @@ class FakeOpenAI:
             protocol_version = "HTTP/1.1"
             timeout = SOCKET_TIMEOUT
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 fake._handle(self)
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -111,7 +111,7 @@ class FakeOpenAI:
         for client in self._clients:
             try:
                 client.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
         self._server.shutdown()
         self._server.server_close()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import re
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -157,10 +157,10 @@ def test_mixed_good_and_missing_reports_both_and_exits_2(bad_grammar, tmp_path, 
 
 def test_console_script_runs_without_importing_openai(tmp_path):
     probe = (
-        "import sys, runpy; sys.argv=['grammarkit','check',%r];"
+        "import sys, runpy; sys.argv=['grammarkit','check',{!r}];"
         "\ntry:\n  runpy.run_module('grammarkit', run_name='__main__')\nexcept SystemExit as e: code=e.code"
         "\nprint('OPENAI' if 'openai' in sys.modules else 'NO-OPENAI', code)"
-    ) % str(GRAMMARS / "arithmetic.lark")
+    ).format(str(GRAMMARS / "arithmetic.lark"))
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
     assert proc.stdout.strip().splitlines()[-1] == "NO-OPENAI 0", proc.stdout + proc.stderr
 

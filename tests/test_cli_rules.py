@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import grammarkit.cli.rules  # noqa: F401  (registers the command)
-import grammarkit.cli.stats  # noqa: F401  (registers the command)
-from grammarkit.lint import docs
+import grammarkit.cli.rules
+import grammarkit.cli.stats
 from grammarkit.cli import main
+from grammarkit.lint import docs
 from grammarkit.lint.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ def test_rules_lists_every_rule_as_an_aligned_table(capsys):
     name_col = lines[0].index("NAME")
     severity_col = lines[0].index("SEVERITY")
     summary_col = lines[0].index("SUMMARY")
-    for line, rule in zip(lines[1:], rules):
+    for line, rule in zip(lines[1:], rules, strict=False):
         assert line[:name_col].rstrip() == rule.code
         assert line[name_col:severity_col].rstrip() == rule.name
         assert line[severity_col:summary_col].rstrip() == rule.severity.value
@@ -172,7 +172,7 @@ def test_markdown_table_shape():
     lines = table.splitlines()
     assert lines[:2] == ["| code | name | severity | summary |", "|---|---|---|---|"]
     assert len(lines) == 2 + len(all_rules())
-    for line, rule in zip(lines[2:], all_rules()):
+    for line, rule in zip(lines[2:], all_rules(), strict=False):
         assert line.startswith(f"| {rule.code} | {rule.name} | {rule.severity.value} | ")
         assert line.count(" | ") - line.count("\\|") == 3
 

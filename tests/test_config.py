@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from grammarkit.cli import main
-from grammarkit.lint.config import ConfigError, find_config, load_config
 from grammarkit.core.diagnostics import Severity
+from grammarkit.lint.config import ConfigError, find_config, load_config
 
 # GK107 fires on the unbounded %ignore, GK228 (any %ignore) on the bounded one.
 WS_GRAMMAR = '%import common.WS\n%ignore WS\n%ignore " "\nstart: "a" "b"\n'

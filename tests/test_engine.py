@@ -8,11 +8,11 @@ import sys
 import llguidance
 import pytest
 
-from grammarkit.llg import compile as engine
-from grammarkit.reader.common_terminals import COMMON_NAMES, COMMON_REGEXES, common_regex
-from grammarkit.llg.messages import EngineMessage
-from grammarkit.llg.compile import EngineReport, byte_tokenizer, compile_report
 from grammarkit.core.span import LineIndex
+from grammarkit.llg import compile as engine
+from grammarkit.llg.compile import EngineReport, byte_tokenizer, compile_report
+from grammarkit.llg.messages import EngineMessage
+from grammarkit.reader.common_terminals import COMMON_NAMES, COMMON_REGEXES, common_regex
 
 
 def error_of(syntax: engine.Syntax, text: str, **kwargs: object) -> EngineMessage:
@@ -427,7 +427,7 @@ def test_surrogates_are_reported_not_raised() -> None:
 
 
 def test_common_table_shape() -> None:
-    assert COMMON_NAMES == frozenset(COMMON_REGEXES)
+    assert frozenset(COMMON_REGEXES) == COMMON_NAMES
     assert len(COMMON_NAMES) == 25
     assert {"INT", "SIGNED_NUMBER", "ESCAPED_STRING", "CNAME", "WS", "_EXP"} <= COMMON_NAMES
     assert common_regex("common.INT") == common_regex("INT") == "[0-9]+"

@@ -9,10 +9,10 @@ import pytest
 from lark import Lark, Tree
 from lark.exceptions import GrammarError, LarkError
 
+from grammarkit.llg.matcher import EngineMatcher
+from grammarkit.local.parser import InputRejected, LocalParser, ParserUnavailable
 from grammarkit.reader.common_terminals import COMMON_NAMES
 from grammarkit.samples.generate import generate
-from grammarkit.local.parser import InputRejected, LocalParser, ParserUnavailable
-from grammarkit.llg.matcher import EngineMatcher
 
 MATH_EXP = """\
 start: expr

@@ -11,14 +11,12 @@ import pytest
 from grammarkit import __version__
 from grammarkit.cli import main
 from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.lint.registry import all_rules
 from grammarkit.lint.runner import LintResult, lint_file, lint_text
-from grammarkit.output import github
-from grammarkit.output import sarif
-from grammarkit.output import text
+from grammarkit.output import github, sarif, text
 from grammarkit.output.github import escape_data, escape_property, render_github
 from grammarkit.output.sarif import render_sarif, results_to_sarif
 from grammarkit.output.text import render_diagnostic, render_results, summary_line, use_color
-from grammarkit.lint.registry import all_rules
 
 BAD = "start: X\nX: /(?<=a)b/\n"  # GK101 error at 2:5-2:9
 INFO = 'start: A A A A\nA: "a"\n'  # GK225 info at 1:8-1:15
@@ -125,7 +123,7 @@ def test_sarif_rules_metadata_covers_every_rule():
     rules = all_rules()
     assert [d["id"] for d in descriptors] == [r.code for r in rules]
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-    for d, rule in zip(descriptors, rules):
+    for d, rule in zip(descriptors, rules, strict=False):
         assert d["name"] == rule.name
         assert d["shortDescription"]["text"].replace("`", "") == rule.summary.replace("`", "")
         assert d["defaultConfiguration"]["level"] == levels[rule.severity]
@@ -149,7 +147,7 @@ def test_sarif_results_locations_and_levels(project):
     rules = run["tool"]["driver"]["rules"]
     diagnostics = [d for r in results for d in r.diagnostics]
     assert len(run["results"]) == len(diagnostics) >= 4
-    for res, d in zip(run["results"], diagnostics):
+    for res, d in zip(run["results"], diagnostics, strict=False):
         assert res["ruleId"] == d.code and rules[res["ruleIndex"]]["id"] == d.code
         assert res["level"] == {"error": "error", "warning": "warning", "info": "note"}[d.severity.value]
         assert res["message"]["text"] == (f"{d.message}\nhint: {d.hint}" if d.hint else d.message)

@@ -13,8 +13,8 @@ from lark import Token, Tree
 import grammarkit.cli.parse_cmd  # noqa: F401  (registers the command)
 from grammarkit.cli import main
 from grammarkit.cli.parse_cmd import pretty_tree, tree_to_json
-from grammarkit.local.parser import InputRejected, LocalParser
 from grammarkit.llg.matcher import EngineMatcher
+from grammarkit.local.parser import InputRejected, LocalParser
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMARS = ROOT / "grammars"
@@ -246,7 +246,7 @@ def test_trailing_newline_is_kept_but_explained(capsys, monkeypatch):
 
 def test_input_file(tmp_path, capsys):
     f = tmp_path / "in.txt"
-    f.write_bytes("1 +\n(2)".encode())
+    f.write_bytes(b"1 +\n(2)")
     code, out, _ = run(capsys, ARITH, "--input-file", f)
     assert code == 1 and out.splitlines()[0] == f"{f}:1:4: unexpected '\\n'"
     f.write_bytes(b"-(2)")
@@ -326,7 +326,6 @@ def test_deep_trees_render_without_recursion():
 
 def test_json_tree_of_a_long_input_is_not_too_deep(tmp_path, capsys):
     # A 1,200-term sum is a tree 1,200 levels deep, past the default recursion limit.
-    import grammarkit.cli.parse_cmd  # noqa: F401  (registers the command)
     from grammarkit.cli import main as cli_main
 
     p = tmp_path / "sum.txt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grammarkit.reader import read_grammar
 from grammarkit.reader import model as m
+from grammarkit.reader import read_grammar
 
 
 def read_ok(text: str) -> m.Grammar:

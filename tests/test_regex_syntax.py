@@ -5,7 +5,33 @@ from __future__ import annotations
 import llguidance as llg
 import pytest
 
-from grammarkit.regex_syntax import NEST_LIMIT, Alternation, Anchor, Backref, Class, ClassRange, ClassSetOp, ClassUnion, Concat, Dot, Empty, Group, Literal, NamedChar, Node, PerlClass, PosixClass, RegexSyntaxError, Repeat, SetFlags, UnicodeClass, iter_nodes, max_length, min_length, parse
+from grammarkit.regex_syntax import (
+    NEST_LIMIT,
+    Alternation,
+    Anchor,
+    Backref,
+    Class,
+    ClassRange,
+    ClassSetOp,
+    ClassUnion,
+    Concat,
+    Dot,
+    Empty,
+    Group,
+    Literal,
+    NamedChar,
+    Node,
+    PerlClass,
+    PosixClass,
+    RegexSyntaxError,
+    Repeat,
+    SetFlags,
+    UnicodeClass,
+    iter_nodes,
+    max_length,
+    min_length,
+    parse,
+)
 
 # ---------------------------------------------------------------------------
 # helpers

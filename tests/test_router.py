@@ -11,18 +11,17 @@ from pathlib import Path
 
 import pytest
 from lark import Transformer
-
-from grammarkit import CustomTool, ToolResult, ToolRouter
 from openai_fake import (
     chat_body,
     chat_custom_call,
     custom_call,
-    fake_openai,  # noqa: F401 - the fixture
     function_call,
     message,
     reasoning,
     response_body,
 )
+
+from grammarkit import CustomTool, ToolResult, ToolRouter
 
 ROOT = Path(__file__).resolve().parent.parent
 ARITH = ROOT / "grammars" / "arithmetic.lark"
@@ -32,10 +31,10 @@ SQL = ROOT / "grammars" / "sql_select.lark"
 class Evaluate(Transformer):
     """Arithmetic parse tree -> float (no eval)."""
 
-    def NUMBER(self, tok):  # noqa: N802
+    def NUMBER(self, tok):
         return float(tok)
 
-    def SP(self, tok):  # noqa: N802
+    def SP(self, tok):
         return None
 
     def _pair(self, c):
@@ -385,7 +384,7 @@ def test_outputs_strings_as_is_and_values_as_json(calc_tool):
 
 def test_transformer_failure_is_reported_not_raised():
     class Strict(Transformer):
-        def NUMBER(self, tok):  # noqa: N802
+        def NUMBER(self, tok):
             raise ValueError(f"number {tok} is not allowed")
 
     tool = CustomTool.from_file(ARITH, name="strict", transformer=Strict())

@@ -8,12 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from grammarkit.llg.compile import compile_report
-from grammarkit.lint.runner import lint_text
-from grammarkit.lint.registry import all_rules, get_rule
-
 from lintutil import found
+
+from grammarkit.lint.registry import all_rules, get_rule
+from grammarkit.lint.runner import lint_text
+from grammarkit.llg.compile import compile_report
 
 ROOT = Path(__file__).resolve().parent.parent
 PRACTICE = [f"GK{n}" for n in range(220, 231)]

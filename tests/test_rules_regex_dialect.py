@@ -11,10 +11,9 @@ from pathlib import Path
 import llguidance as llg
 import pytest
 import regex as regex_module
+from lintutil import found
 
 from grammarkit.lint.runner import lint_file, lint_text
-
-from lintutil import found
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = sorted((ROOT / "tests" / "fixtures" / "clean").glob("*.lark")) + sorted(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from lintutil import found
 
 from grammarkit.lint.runner import lint_text
-
-from lintutil import found
 
 # ------------------------------------------------------------------ GK101 lookaround
 

@@ -10,8 +10,8 @@ import pytest
 
 from grammarkit.cli import main
 from grammarkit.core.errors import InputError
-from grammarkit.lint.runner import lint_file, lint_text
 from grammarkit.core.span import byte_offset_to_position
+from grammarkit.lint.runner import lint_file, lint_text
 from grammarkit.samples.checker import NoEngineAvailable, check_samples
 from grammarkit.samples.files import Sample, find_sidecars, load_samples, parse_json_samples, parse_toml_samples
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import llguidance
 import pytest
 
-import grammarkit.rules.near_limits as near_limits
 import grammarkit.analysis.stats as stats
 import grammarkit.llg.limits as limits
-from grammarkit.llg.compile import byte_tokenizer
-from grammarkit.lint.runner import lint_file, lint_text
-from grammarkit.llg.limits import MEASURED, RUNTIME_ONLY, estimate_usage
+import grammarkit.rules.near_limits as near_limits
 from grammarkit.analysis.stats import grammar_stats
+from grammarkit.lint.runner import lint_file, lint_text
+from grammarkit.llg.compile import byte_tokenizer
+from grammarkit.llg.limits import MEASURED, RUNTIME_ONLY, estimate_usage
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted(p for p in (ROOT / "grammars").iterdir() if p.suffix in (".lark", ".regex"))

@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from openai_fake import stream_events
 
 from grammarkit import CustomTool, StreamChecker, StreamReport, ToolRouter, check_stream
-from openai_fake import fake_openai, stream_events  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 ARITH = ROOT / "grammars" / "arithmetic.lark"
@@ -54,7 +54,7 @@ def test_sdk_stream_reports_the_first_bad_byte_before_the_call_completes(fake_op
     checker = StreamChecker(greet)
     seen = []
     stream = client.responses.create(model="gpt-5", input="greet", tools=[greet.to_responses()], stream=True)
-    for i, event in enumerate(stream):
+    for _i, event in enumerate(stream):
         seen.append(event.type)
         report = checker.feed(event)
         if report is not None:

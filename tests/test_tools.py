@@ -11,12 +11,21 @@ from typing import get_type_hints
 
 import pytest
 from lark import Transformer, Tree
+from openai_fake import (
+    chat_body,
+    chat_custom_call,
+    chat_function_call,
+    custom_call,
+    function_call,
+    message,
+    reasoning,
+    response_body,
+)
 from pydantic import TypeAdapter
 
 import grammarkit
 from grammarkit import CustomTool, CustomToolCall, GrammarError, ToolInputError, custom_tool_calls
 from grammarkit.core.errors import InputError
-from openai_fake import chat_body, chat_custom_call, chat_function_call, custom_call, function_call, message, reasoning, response_body
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMARS = ROOT / "grammars"
@@ -31,10 +40,10 @@ def calc():
 
 
 class Evaluate(Transformer):
-    def NUMBER(self, tok):  # noqa: N802 - Lark names callbacks after terminals
+    def NUMBER(self, tok):
         return float(tok)
 
-    def SP(self, tok):  # noqa: N802
+    def SP(self, tok):
         return None
 
     def _operands(self, children):
@@ -199,7 +208,11 @@ def test_to_responses_shape_and_sdk_types(calc):
 
 def test_to_chat_shape_and_sdk_types(calc):
     from openai.types.chat import ChatCompletionCustomToolParam, ChatCompletionToolUnionParam
-    from openai.types.chat.chat_completion_custom_tool_param import Custom, CustomFormatGrammar, CustomFormatGrammarGrammar
+    from openai.types.chat.chat_completion_custom_tool_param import (
+        Custom,
+        CustomFormatGrammar,
+        CustomFormatGrammarGrammar,
+    )
 
     d = calc.to_chat()
     assert d == {
@@ -229,7 +242,9 @@ def test_regex_tool_shapes():
 
 def test_tool_choice_shapes(calc):
     from openai.types.chat import ChatCompletionToolChoiceOptionParam
-    from openai.types.chat.chat_completion_named_tool_choice_custom_param import ChatCompletionNamedToolChoiceCustomParam
+    from openai.types.chat.chat_completion_named_tool_choice_custom_param import (
+        ChatCompletionNamedToolChoiceCustomParam,
+    )
     from openai.types.responses import ToolChoiceCustomParam
     from openai.types.responses.response_create_params import ToolChoice
 
@@ -323,7 +338,7 @@ def test_parse_with_a_callable_transformer(calc):
 
 def test_transformer_exceptions_are_the_transformers():
     class Boom(Transformer):
-        def NUMBER(self, tok):  # noqa: N802
+        def NUMBER(self, tok):
             raise OverflowError("too big")
 
     tool = CustomTool.from_file(ARITH, transformer=Boom())

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from openai_fake import custom_call, message, reasoning, response_body
 
-import grammarkit.cli.try_cmd  # noqa: F401 - registers the command (until app.py imports it)
 from grammarkit.cli import main
-from openai_fake import custom_call, fake_openai, message, reasoning, response_body  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMARS = ROOT / "grammars"
@@ -162,10 +161,10 @@ def test_prompt_is_required(env, capsys):
 
 def test_check_still_does_not_import_openai_with_try_registered(tmp_path):
     probe = (
-        "import sys, runpy; import grammarkit.cli.try_cmd; sys.argv=['grammarkit','check',%r];"
+        f"import sys, runpy; import grammarkit.cli.try_cmd; sys.argv=['grammarkit','check',{str(ARITH)!r}];"
         "\ntry:\n  runpy.run_module('grammarkit', run_name='__main__')\nexcept SystemExit as e: code=e.code"
         "\nprint('OPENAI' if 'openai' in sys.modules else 'NO-OPENAI', code)"
-    ) % str(ARITH)
+    )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.stdout.strip().splitlines()[-1] == "NO-OPENAI 0", proc.stdout + proc.stderr
 

@@ -46,14 +46,20 @@ Three pieces, computed once per grammar and on demand (:func:`analysis`, cached 
 
 from __future__ import annotations
 
-
-from grammarkit.analysis.charsets import _explicit_chars
-from grammarkit.analysis.scoping import Scope, Unanalysable, body_nodes, item_text, rule_lexeme_nodes, terminals_used_by_rules, scopes
-from grammarkit.analysis.charsets import Flags, parse_regex
-from grammarkit.analysis.languages import Lang
-from grammarkit.analysis.lexemes import Lexemes, EOS, is_broad, lexeme_key, show
-from grammarkit.analysis.flow import Flow
 from grammarkit.analysis.bounds import bound_for, bounded_pattern, bounded_quantifier, unbounded_repeats
+from grammarkit.analysis.charsets import Flags, _explicit_chars, parse_regex
+from grammarkit.analysis.flow import Flow
+from grammarkit.analysis.languages import Lang
+from grammarkit.analysis.lexemes import EOS, Lexemes, is_broad, lexeme_key, show
+from grammarkit.analysis.scoping import (
+    Scope,
+    Unanalysable,
+    body_nodes,
+    item_text,
+    rule_lexeme_nodes,
+    scopes,
+    terminals_used_by_rules,
+)
 from grammarkit.reader import model as m
 
 # ---------------------------------------------------------------------------- per-grammar

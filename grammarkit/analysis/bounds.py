@@ -11,8 +11,6 @@ from grammarkit.analysis.languages import Lang
 from grammarkit.analysis.lexemes import is_broad
 from grammarkit.analysis.scoping import Unanalysable
 
-
-
 # ---------------------------------------------------------------------------- bounds
 
 
@@ -40,7 +38,7 @@ def bounded_quantifier(form: str, lo: int, n: int) -> str:
     return "{%d,%d}" % (lo, max(lo, n))
 
 
-def bounded_pattern(pattern: str, tree: rx.Node, lang: "Lang", flags: str = "") -> str:
+def bounded_pattern(pattern: str, tree: rx.Node, lang: Lang, flags: str = "") -> str:
     """``pattern`` with every unbounded quantifier given an upper bound that suits what
     it repeats (see :func:`bound_for`)."""
     repeats = [
@@ -58,7 +56,7 @@ def bounded_pattern(pattern: str, tree: rx.Node, lang: "Lang", flags: str = "") 
     return out
 
 
-def bound_for(lang: "Lang", inner: int) -> int:
+def bound_for(lang: Lang, inner: int) -> int:
     """An upper bound to suggest for repeating ``inner``: 500 for a broad class (free
     text), 18 for digits (a 64-bit integer), 64 for anything else."""
     union = lang.leaf_union(inner)

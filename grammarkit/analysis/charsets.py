@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from grammarkit import regex_syntax as rx
-from grammarkit.reader import model as m
 from grammarkit.analysis.scoping import Unanalysable
-
-
+from grammarkit.reader import model as m
 
 # ---------------------------------------------------------------------------- alphabet
 
@@ -51,9 +49,7 @@ def _explicit_chars(grammar: m.Grammar) -> set[str]:
             except Unanalysable:
                 continue
             for sub in rx.iter_nodes(tree):
-                if isinstance(sub, rx.Literal):
-                    chars.add(sub.char)
-                elif isinstance(sub, rx.NamedChar) and sub.char:
+                if isinstance(sub, rx.Literal) or isinstance(sub, rx.NamedChar) and sub.char:
                     chars.add(sub.char)
     return chars
 
@@ -94,8 +90,7 @@ _GC_LONG = {
 }  # fmt: skip
 _GC_SHORT = {
     v.lower(): v
-    for v in "L LC Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So "
-    "Z Zs Zl Zp C Cc Cf Cs Co Cn".split()
+    for v in ["L", "LC", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So", "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Cs", "Co", "Cn"]
 }
 
 
@@ -164,7 +159,7 @@ class Flags:
     s: bool = False  # dot matches \n
     u: bool = True  # Unicode classes
 
-    def apply(self, text: str) -> "Flags":
+    def apply(self, text: str) -> Flags:
         i, s, u = self.i, self.s, self.u
         on = True
         for ch in text:

@@ -8,12 +8,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from grammarkit.reader import model as m
-from grammarkit.analysis.lexemes import EOS
-from grammarkit.analysis.lexemes import lexeme_key
+from grammarkit.analysis.lexemes import EOS, lexeme_key
 from grammarkit.analysis.scoping import Scope
-
-
+from grammarkit.reader import model as m
 
 # ---------------------------------------------------------------------------- flow
 

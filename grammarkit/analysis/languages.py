@@ -7,17 +7,17 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from grammarkit import regex_syntax as rx
-from grammarkit.analysis.charsets import Flags
-from grammarkit.analysis.charsets import _CHAR_LEAVES
-from grammarkit.analysis.charsets import _PREFERRED
-from grammarkit.analysis.charsets import _PRINTABLE
-from grammarkit.analysis.charsets import _REPRESENTATIVES
-from grammarkit.analysis.charsets import _case_variants
-from grammarkit.analysis.charsets import char_member
-from grammarkit.analysis.charsets import parse_regex
+from grammarkit.analysis.charsets import (
+    _CHAR_LEAVES,
+    _PREFERRED,
+    _PRINTABLE,
+    _REPRESENTATIVES,
+    Flags,
+    _case_variants,
+    char_member,
+    parse_regex,
+)
 from grammarkit.analysis.scoping import Unanalysable
-
-
 
 # ---------------------------------------------------------------------------- languages
 

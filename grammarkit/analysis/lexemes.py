@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from grammarkit.reader.common_terminals import common_regex
+from grammarkit.analysis.languages import EPS, Lang
+from grammarkit.analysis.scoping import Scope, Unanalysable
 from grammarkit.reader import model as m
-from grammarkit.analysis.languages import EPS
-from grammarkit.analysis.languages import Lang
-from grammarkit.analysis.scoping import Scope
-from grammarkit.analysis.scoping import Unanalysable
-
-
+from grammarkit.reader.common_terminals import common_regex
 
 # ---------------------------------------------------------------------------- lexemes
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from grammarkit.reader import model as m
 
 
-
 class Unanalysable(Exception):
     """A construct the language model does not represent; callers stay silent."""
 
@@ -114,9 +113,7 @@ def rule_lexeme_nodes(scope: Scope) -> Iterator[tuple[m.Definition, m.Node]]:
         if d.is_terminal:
             continue
         for sub in scope.body(d):
-            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)):
-                yield d, sub
-            elif isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name):
+            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)) or isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name):
                 yield d, sub
 
 

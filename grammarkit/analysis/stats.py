@@ -6,19 +6,21 @@
 
 from __future__ import annotations
 
-from grammarkit.core.source import Syntax
-
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from grammarkit.llg.limits import MEASURED, default_limits
-from grammarkit.llg.limits import DEFAULT_PRECISION
-from grammarkit.llg.limits import DEFAULT_TIME_BUDGET
-from grammarkit.llg.limits import LimitUsage
-from grammarkit.llg.limits import RUNTIME_ONLY
-from grammarkit.llg.limits import _without_final_newline
-from grammarkit.llg.limits import measure_limits
+from grammarkit.core.source import Syntax
+from grammarkit.llg.limits import (
+    DEFAULT_PRECISION,
+    DEFAULT_TIME_BUDGET,
+    MEASURED,
+    RUNTIME_ONLY,
+    LimitUsage,
+    _without_final_newline,
+    default_limits,
+    measure_limits,
+)
 
 
 @dataclass
@@ -85,8 +87,8 @@ def count_structure(text: str, syntax: Syntax = "lark") -> GrammarStats:
 
 
 def _count_lark(text: str, stats: GrammarStats) -> None:
-    from grammarkit.reader import read_grammar
     from grammarkit.reader import model as m
+    from grammarkit.reader import read_grammar
 
     result = read_grammar(text)
     stats.read_errors = len(result.errors)

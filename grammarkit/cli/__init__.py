@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         code = EXIT_FINDINGS
-    except Exception as exc:  # noqa: BLE001 - classified below, never shown as a traceback
+    except Exception as exc:
         code = _report(exc)
     if code == 130:
         print("grammarkit: interrupted", file=sys.stderr)

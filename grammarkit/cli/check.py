@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,22 +29,22 @@ class EngineChoice(str, Enum):
 def check(
     paths: Annotated[list[str], typer.Argument(help="Grammar files or directories ('-' for standard input).")],
     syntax: Annotated[
-        Optional[SyntaxChoice],
+        SyntaxChoice | None,
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
     select: Annotated[
-        Optional[str], typer.Option("--select", help="Only these rule codes/prefixes/names (comma-separated).")
+        str | None, typer.Option("--select", help="Only these rule codes/prefixes/names (comma-separated).")
     ] = None,
     ignore: Annotated[
-        Optional[str], typer.Option("--ignore", help="Skip these rule codes/prefixes/names (comma-separated).")
+        str | None, typer.Option("--ignore", help="Skip these rule codes/prefixes/names (comma-separated).")
     ] = None,
     sample: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--sample", help="An input the tool must accept (repeatable)."),
     ] = None,
     samples_files: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--samples", help="A samples file (.toml with valid/invalid arrays, or guidance-lark-mcp .json)."),
     ] = None,
     sidecars: Annotated[
@@ -52,7 +52,7 @@ def check(
         typer.Option("--sidecars/--no-sidecars", help="Check x.samples.toml/.json beside each grammar x.lark."),
     ] = True,
     engine: Annotated[
-        Optional[EngineChoice],
+        EngineChoice | None,
         typer.Option(
             "--engine",
             help="Which engines judge samples: llguidance (the model's side), lark (the application's "
@@ -60,11 +60,11 @@ def check(
         ),
     ] = None,
     color: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--color/--no-color", help="Colour the text output (default: on a terminal, unless NO_COLOR is set)."),
     ] = None,
     config_path: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--config", help="Configuration file (default: [tool.grammarkit] of the nearest pyproject.toml)."),
     ] = None,
 ) -> int:
@@ -74,9 +74,8 @@ def check(
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
     from grammarkit.core.errors import InputError
     from grammarkit.core.source import collect_grammar_files, read_grammar_stdin
-    from grammarkit.lint.runner import lint_file, lint_text
-
     from grammarkit.lint.config import ConfigError, load_config
+    from grammarkit.lint.runner import lint_file, lint_text
 
     chosen = syntax.value if syntax else None
     sel = _split(select)

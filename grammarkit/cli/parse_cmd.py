@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -233,7 +233,7 @@ def _run_lark(report: ParseReport, grammar: str, parser) -> None:
         report.lark_error = Located(
             exc.message, exc.line, exc.column, exc.offset, None, exc.found, list(exc.expected), exc.at_end
         )
-    except Exception as exc:  # noqa: BLE001 - a Lark failure is a note, never a crash
+    except Exception as exc:
         report.lark_unavailable = f"it failed: {type(exc).__name__}: {_first_line(exc)}"
 
 
@@ -371,7 +371,7 @@ def render_text(report: ParseReport, label: str) -> str:
 def parse(
     grammar: Annotated[str, typer.Argument(metavar="GRAMMAR", help="Grammar file ('-' for standard input).")],
     input_text: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(
             metavar="[INPUT]",
             help="The tool input, exactly as the model would emit it ('-' reads it from standard input; "
@@ -379,11 +379,11 @@ def parse(
         ),
     ] = None,
     input_file: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--input-file", "-f", metavar="FILE", help="Read the input from this file ('-' for standard input)."),
     ] = None,
     syntax: Annotated[
-        Optional[SyntaxChoice],
+        SyntaxChoice | None,
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,

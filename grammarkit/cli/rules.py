@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ from grammarkit.cli.options import TextOrJson
 
 def rules(
     code: Annotated[
-        Optional[str], typer.Argument(help="A rule code (GK107) or name (unbounded-ignore); omit for the list.")
+        str | None, typer.Argument(help="A rule code (GK107) or name (unbounded-ignore); omit for the list.")
     ] = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
 ) -> int:
@@ -63,7 +63,7 @@ def rules_table(rules) -> str:
     rows += [(r.code, r.name, r.severity.value, plain(r.summary)) for r in rules]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3]
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=False)) + "  " + row[3]
         for row in rows
     )
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from grammarkit.samples.generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
 from grammarkit.cli.options import SyntaxChoice, TextOrJson
 from grammarkit.cli.parse_cmd import UsageProblem, build_matcher, load_grammar
+from grammarkit.samples.generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
 
 
 def sample_line(sample: str) -> str:
@@ -57,13 +57,13 @@ def sample(
     grammar: Annotated[str, typer.Argument(metavar="GRAMMAR", help="Grammar file ('-' for standard input).")],
     count: Annotated[int, typer.Option("-n", "--count", min=0, help="How many samples.")] = DEFAULT_COUNT,
     seed: Annotated[
-        Optional[int], typer.Option("--seed", help="Random seed: the same seed gives the same samples.")
+        int | None, typer.Option("--seed", help="Random seed: the same seed gives the same samples.")
     ] = None,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=0, help="Longest sample, in UTF-8 bytes.")
     ] = DEFAULT_MAX_BYTES,
     syntax: Annotated[
-        Optional[SyntaxChoice],
+        SyntaxChoice | None,
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,

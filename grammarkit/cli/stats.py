@@ -4,7 +4,7 @@ llguidance's limits."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ from grammarkit.cli.options import SyntaxChoice, TextOrJson
 def stats(
     path: Annotated[str, typer.Argument(help="A grammar file ('-' for standard input).")],
     syntax: Annotated[
-        Optional[SyntaxChoice],
+        SyntaxChoice | None,
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
@@ -29,9 +29,9 @@ def stats(
 ) -> int:
     """Count rules, terminals, alternatives and literals, and measure the size llguidance
     compiles the grammar to against its limits (exit 0 whenever the grammar was read)."""
+    from grammarkit.analysis.stats import grammar_stats
     from grammarkit.core.errors import InputError
     from grammarkit.core.source import detect_syntax, read_grammar_file, read_grammar_stdin
-    from grammarkit.analysis.stats import grammar_stats
 
     try:
         if path == "-":

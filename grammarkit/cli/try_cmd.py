@@ -17,10 +17,9 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-
 
 DEFAULT_MODEL = "gpt-5"
 """GPT-5 introduced custom tools with grammar-constrained input; later GPT-5.x models
@@ -38,7 +37,7 @@ def try_(
     prompt: Annotated[str, typer.Option("--prompt", help="The user message sent to the model.")],
     model: Annotated[str, typer.Option("--model", help="Model to ask (must support custom tools).")] = DEFAULT_MODEL,
     name: Annotated[
-        Optional[str], typer.Option("--name", help="Tool name (default: the grammar file's stem).")
+        str | None, typer.Option("--name", help="Tool name (default: the grammar file's stem).")
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the API.", min=1.0)] = 300.0,
 ) -> int:
@@ -52,8 +51,8 @@ def try_(
 
 def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -> int:
     from grammarkit.core.errors import InputError
-    from grammarkit.runtime.tool import CustomTool
     from grammarkit.runtime.errors import GrammarError
+    from grammarkit.runtime.tool import CustomTool
 
     try:
         tool = CustomTool.from_file(path, name=name)

@@ -48,7 +48,7 @@ class Diagnostic:
         message: str,
         hint: str = "",
         path: str = "<string>",
-    ) -> "Diagnostic":
+    ) -> Diagnostic:
         return cls(
             code=code,
             name=name,

@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 
-
-
 class GrammarkitError(Exception):
     """The root of every error grammarkit raises on purpose."""
 

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
+
 from grammarkit.core.errors import InputError
-
-
 
 Syntax = Literal["lark", "regex"]
 """The two grammar syntaxes of an OpenAI custom tool."""

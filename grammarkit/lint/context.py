@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from grammarkit.core.span import LineIndex, Span
 
 if TYPE_CHECKING:
+    from grammarkit.core.diagnostics import Finding
     from grammarkit.llg.compile import EngineReport
     from grammarkit.reader import Grammar, ReadResult
     from grammarkit.reader.model import RegexLiteral
-    from grammarkit.core.diagnostics import Finding
 
 
 @dataclass(slots=True)
@@ -27,7 +27,7 @@ class RegexSite:
     flags: str
     offset: int
     index: LineIndex
-    literal: "RegexLiteral | None" = None
+    literal: RegexLiteral | None = None
     _parsed: Any = None
     _error: Any = None
     _done: bool = False
@@ -69,14 +69,14 @@ class LintContext:
     path: str = "<string>"
     samples: list = field(default_factory=list)  # grammarkit.samples.Sample
     engine_choice: str = "auto"
-    found: list[tuple[str, "Finding"]] = field(default_factory=list)
+    found: list[tuple[str, Finding]] = field(default_factory=list)
 
     @cached_property
     def index(self) -> LineIndex:
         return LineIndex(self.text)
 
     @cached_property
-    def read(self) -> "ReadResult | None":
+    def read(self) -> ReadResult | None:
         """The reader's result (Lark grammars only)."""
         if self.syntax != "lark":
             return None
@@ -88,7 +88,7 @@ class LintContext:
         return result
 
     @property
-    def grammar(self) -> "Grammar | None":
+    def grammar(self) -> Grammar | None:
         return self.read.grammar if self.read is not None else None
 
     @cached_property
@@ -126,7 +126,7 @@ class LintContext:
                     yield site, node
 
     @cached_property
-    def engine(self) -> "EngineReport":
+    def engine(self) -> EngineReport:
         """llguidance's verdict on the whole grammar."""
         from grammarkit.llg.compile import compile_report
 

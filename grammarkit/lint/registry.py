@@ -7,15 +7,14 @@ way pytest loads plugins."""
 from __future__ import annotations
 
 import inspect
-from functools import lru_cache
-from importlib import import_module
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 RULES_PACKAGE = "grammarkit.rules"
 
@@ -29,14 +28,14 @@ class Rule:
     name: str
     severity: Severity
     syntaxes: tuple[str, ...]
-    check: Callable[["LintContext"], Iterable[Finding]]
+    check: Callable[[LintContext], Iterable[Finding]]
     doc: str
     after_others: bool = False  # runs once every other rule's findings are known
     # llguidance error messages (substrings) this rule's findings explain (see GK109)
     engine_messages: tuple[str, ...] = ()
 
     @classmethod
-    def from_module(cls, module: ModuleType) -> "Rule":
+    def from_module(cls, module: ModuleType) -> Rule:
         return cls(
             code=module.CODE,
             name=module.NAME,

@@ -6,10 +6,9 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from grammarkit.lint.context import LintContext
 from grammarkit.core.diagnostics import Diagnostic, Severity
-from grammarkit.core.source import detect_syntax
-from grammarkit.core.source import read_grammar_file
+from grammarkit.core.source import detect_syntax, read_grammar_file
+from grammarkit.lint.context import LintContext
 
 
 @dataclass
@@ -144,9 +143,7 @@ def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:
 def _selected(code: str, name: str, select, ignore) -> bool:
     if select is not None and not _matches(code, name, select):
         return False
-    if ignore is not None and _matches(code, name, ignore):
-        return False
-    return True
+    return not (ignore is not None and _matches(code, name, ignore))
 
 
 

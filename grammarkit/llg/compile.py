@@ -8,8 +8,6 @@ large ones in a child process with a timeout (:mod:`grammarkit.llg.runner`).
 
 from __future__ import annotations
 
-from grammarkit.core.source import Syntax
-
 import json
 import signal
 import sys
@@ -17,17 +15,17 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from grammarkit.core.source import Syntax
 from grammarkit.core.span import LineIndex
-from grammarkit.llg.messages import EngineMessage
-from grammarkit.llg.messages import _Context
-from grammarkit.llg.messages import _message
-from grammarkit.llg.messages import interpret_message
-from grammarkit.llg.runner import ChildCrashed
-from grammarkit.llg.runner import EngineTimeout
-from grammarkit.llg.runner import LibraryError
-from grammarkit.llg.runner import NoBigStackThread
-from grammarkit.llg.runner import call_with_big_stack
-from grammarkit.llg.runner import run_in_child
+from grammarkit.llg.messages import EngineMessage, _Context, _message, interpret_message
+from grammarkit.llg.runner import (
+    ChildCrashed,
+    EngineTimeout,
+    LibraryError,
+    NoBigStackThread,
+    call_with_big_stack,
+    run_in_child,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import llguidance
@@ -108,7 +106,7 @@ def child_main() -> None:
         except NoBigStackThread:  # pragma: no cover - only under tight memory limits
             is_error, messages = _validate(syntax, text)
         reply: dict[str, object] = {"is_error": is_error, "messages": messages}
-    except Exception as exc:  # noqa: BLE001 - reported to the parent
+    except Exception as exc:
         reply = {"exception": f"{type(exc).__name__}: {exc}"}
     sys.stdout.write(json.dumps(reply))
     sys.stdout.flush()
@@ -165,7 +163,7 @@ def compile_report(
         return _failure(f"llguidance raised {exc}")
     except OSError as exc:  # the child process could not be started
         return _failure(f"could not run llguidance in a child process: {exc}")
-    except Exception as exc:  # noqa: BLE001 - the contract is "never raise"
+    except Exception as exc:
         return _failure(f"llguidance raised {type(exc).__name__}: {exc}")
 
     context = _Context(syntax, text)

@@ -43,13 +43,8 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-
-
 from functools import lru_cache
-
-
+from typing import Any
 
 from grammarkit.core.source import Syntax
 
@@ -203,7 +198,7 @@ def _defaults() -> tuple[tuple[str, int], ...]:
 
         defaults = llguidance.LLParserLimits()
         return tuple((key, int(getattr(defaults, key))) for key in _FALLBACK_LIMITS)
-    except Exception:  # noqa: BLE001 - an llguidance without these properties
+    except Exception:
         return tuple(_FALLBACK_LIMITS.items())
 
 
@@ -279,7 +274,7 @@ class _Probe:
     def __post_init__(self) -> None:
         import llguidance
 
-        from grammarkit.llg.compile import grammar_for, byte_tokenizer
+        from grammarkit.llg.compile import byte_tokenizer, grammar_for
 
         self._llg = llguidance
         self._grammar = grammar_for(self.syntax, self.text)  # type: ignore[arg-type]
@@ -413,7 +408,7 @@ def measure_limits(
             reply = call_with_big_stack(lambda: _measure(**request), timeout)
         else:
             reply = _measure_in_child(request, timeout)
-    except Exception as exc:  # noqa: BLE001 - timeouts, crashes: report, do not raise
+    except Exception as exc:
         note = _failure_note(exc)
         limits = default_limits()
         return None, note, [LimitUsage(k, limits[k], note=note) for k in keys]
@@ -559,7 +554,7 @@ def child_main() -> None:
     request = json.loads(sys.stdin.buffer.read())
     try:
         reply = call_with_big_stack(lambda: _measure(**request), None)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent
+    except Exception as exc:
         reply = {"exception": f"{type(exc).__name__}: {exc}"}
     sys.stdout.write(json.dumps(reply))
     sys.stdout.flush()

@@ -124,8 +124,8 @@ def _make_matcher(syntax: str, grammar: str):
     """Build the LLMatcher on a big-stack thread (llguidance recurses on deep grammars)."""
     import llguidance
 
+    from grammarkit.llg.compile import byte_tokenizer, grammar_for
     from grammarkit.llg.runner import call_with_big_stack
-    from grammarkit.llg.compile import grammar_for, byte_tokenizer
 
     def build():
         return llguidance.LLMatcher(byte_tokenizer(), grammar_for(syntax, grammar), log_level=0)

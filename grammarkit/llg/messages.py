@@ -35,12 +35,11 @@ process with a timeout; either way :func:`compile_report` returns a report.
 
 from __future__ import annotations
 
-from grammarkit.core.source import Syntax
-
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
+from grammarkit.core.source import Syntax
 from grammarkit.core.span import LineIndex
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -508,13 +507,5 @@ def _categorize(
     return "other"
 
 
-__all__ = [
-    "Category",
-    "DEFAULT_TIMEOUT",
-    "EngineMessage",
-    "EngineReport",
-    "Syntax",
-    "byte_tokenizer",
-    "compile_report",
-    "interpret_message",
-]
+
+__all__ = ["Category", "EngineMessage", "interpret_message"]

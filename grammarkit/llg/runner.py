@@ -14,8 +14,8 @@ import os
 import subprocess
 import sys
 import threading
-from typing import TYPE_CHECKING, Callable, Final, TypeVar
-
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -62,7 +62,7 @@ def call_with_big_stack(fn: Callable[[], _T], timeout: float | None) -> _T:
     def target() -> None:
         try:
             box["result"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+        except BaseException as exc:
             box["error"] = exc
 
     with _stack_lock:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from grammarkit.local.normalize import normalize
 from grammarkit.core.span import caret_snippet
+from grammarkit.local.normalize import normalize
 
 DEFAULT_MAX_INPUT_CHARS = 1_000_000
 _HOIST_ATTEMPTS = 8
@@ -105,7 +105,7 @@ class LocalParser:
                 hoist |= colliding
             except (LarkError, ValueError, TypeError) as exc:
                 raise ParserUnavailable(f"Lark cannot load the grammar: {_first_line(exc)}") from None
-            except Exception as exc:  # noqa: BLE001 - e.g. regex module errors on Rust-only syntax
+            except Exception as exc:
                 raise ParserUnavailable(f"Lark cannot load the grammar: {type(exc).__name__}: {_first_line(exc)}") from None
         raise ParserUnavailable("Lark cannot load the grammar: colliding expansions remain")
 

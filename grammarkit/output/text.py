@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from grammarkit.core.diagnostics import Diagnostic, Severity
-from grammarkit.lint.runner import LintResult
 from grammarkit.core.span import LineIndex
+from grammarkit.lint.runner import LintResult
 
 MAX_SHOWN_LINE = 200
 
@@ -68,7 +68,7 @@ def _enable_windows_ansi(stream: TextIO) -> bool:  # pragma: no cover - Windows 
             return False
         enable_vt = 0x0004  # ENABLE_VIRTUAL_TERMINAL_PROCESSING
         return bool(mode.value & enable_vt or kernel32.SetConsoleMode(handle, mode.value | enable_vt))
-    except Exception:  # noqa: BLE001 - no console, no ctypes: just no colour
+    except Exception:
         return False
 
 

@@ -15,8 +15,9 @@ regex accepts the same strings as the imported terminal (see ``tests/test_engine
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 # Building blocks, so the number regexes below stay readable. The composed strings are
 # exactly the regexes llguidance uses (verified in the tests).

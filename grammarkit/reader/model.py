@@ -20,7 +20,6 @@ from typing import Any, Union
 from grammarkit.core.records import ValueRecord
 from grammarkit.core.span import LineIndex, Span
 
-
 # Only __init__ is generated for the node classes (repr and eq come from ValueRecord):
 # generating methods for every class costs measurable start-up time.
 _NODE = {"slots": True, "repr": False, "eq": False}
@@ -31,7 +30,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 class Node(ValueRecord):
     span: Span
 
-    def children(self) -> Iterator["Node"]:
+    def children(self) -> Iterator[Node]:
         cls = type(self)
         names = _CHILD_FIELDS.get(cls)
         if names is None:
@@ -148,7 +147,7 @@ class RegexExt(Node):
 class NestedLark(Node):
     """``%lark { … }``: a nested grammar (llguidance)."""
 
-    items: list["Item"]
+    items: list[Item]
 
 
 # ---------------------------------------------------------------- structure
@@ -156,12 +155,12 @@ class NestedLark(Node):
 
 @dataclass(**_NODE)
 class Group(Node):
-    body: "Expansions"
+    body: Expansions
 
 
 @dataclass(**_NODE)
 class Maybe(Node):
-    body: "Expansions"
+    body: Expansions
 
 
 @dataclass(**_NODE)

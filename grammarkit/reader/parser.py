@@ -49,7 +49,7 @@ class ReadResult:
 
 
 class _DialectLexer(Lexer):
-    def __init__(self, lexer_conf) -> None:  # noqa: D401 - Lark's interface
+    def __init__(self, lexer_conf) -> None:
         pass
 
     def lex(self, data: str):  # type: ignore[override]

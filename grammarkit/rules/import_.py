@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader.model import Import
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK105"
 NAME = "import"

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.samples.locate import located, sample_span
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK302"
 NAME = "lark-accepts-impossible-input"

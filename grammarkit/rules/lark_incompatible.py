@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader import model as m
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK217"
 NAME = "lark-incompatible"

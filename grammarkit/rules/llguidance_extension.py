@@ -30,10 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.reader import model as m
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.reader import model as m
 
 CODE = "GK227"
 NAME = "llguidance-extension"
@@ -140,7 +139,7 @@ def _node(ctx, node: m.Node, where: str) -> Iterator[Finding]:
             "write the complement as a regex instead (e.g. a negated class /[^…]{1,64}/)",
         )
     elif isinstance(node, m.Alternative) and len(node.conjuncts) > 1:
-        for left, right in zip(node.conjuncts, node.conjuncts[1:]):
+        for left, right in zip(node.conjuncts, node.conjuncts[1:], strict=False):
             between = ctx.text[left.span.end : right.span.start]
             at = between.find("&")
             if at < 0:

@@ -25,10 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK230"
 NAME = "missing-start"

@@ -33,12 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
-from grammarkit.llg.limits import MEASURED
-from grammarkit.llg.limits import default_limits
-from grammarkit.llg.limits import estimate_usage
-
+from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.llg.limits import MEASURED, default_limits, estimate_usage
 
 CODE = "GK240"
 NAME = "near-engine-limits"

@@ -35,8 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK214"
 NAME = "negated-word-class"
@@ -83,7 +82,7 @@ def spelled_word(cls) -> str | None:
     lower = [c.lower() for c in letters]
     if not any(c in _VOWELS for c in lower) or all(c in _VOWELS for c in lower):
         return None
-    if all(a < b for a, b in zip(lower, lower[1:])):
+    if all(a < b for a, b in zip(lower, lower[1:], strict=False)):
         return None
     present = set(letters)
     if all(c.swapcase() in present for c in letters):

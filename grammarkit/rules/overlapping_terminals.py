@@ -59,10 +59,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import combinations
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.reader import model as m
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.reader import model as m
 
 CODE = "GK222"
 NAME = "overlapping-terminals"
@@ -160,7 +159,7 @@ def _ignore_ties(ctx, a, scope, lex, first, allowed) -> Iterator[tuple[int, Find
 def _first_occurrences(flow: p.Flow) -> dict:
     first: dict = {}
     for prod in flow.prods:
-        for sym, node in zip(prod.rhs, prod.nodes):
+        for sym, node in zip(prod.rhs, prod.nodes, strict=False):
             if node is None or flow.is_nt(sym):
                 continue
             if sym not in first or node.span.start < first[sym].span.start:

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader.model import Definition
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK103"
 NAME = "priority"

@@ -29,8 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK210"
 NAME = "python-only-regex"

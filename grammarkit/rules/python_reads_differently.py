@@ -38,8 +38,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK211"
 NAME = "python-reads-differently"
@@ -54,8 +53,7 @@ _WHITESPACE = frozenset(
 
 
 def check(ctx) -> Iterator[Finding]:
-    from grammarkit.regex_syntax import Class, ClassSetOp, Repeat
-    from grammarkit.regex_syntax import iter_with_flags
+    from grammarkit.regex_syntax import Class, ClassSetOp, Repeat, iter_with_flags
 
     for site in ctx.regex_sites:
         ast = site.ast
@@ -147,9 +145,8 @@ def _outer_class(ast, target):
 
     best = None
     for node in iter_nodes(ast):
-        if isinstance(node, Class) and node.start <= target.start and target.end <= node.end:
-            if best is None:
-                best = node  # pre-order: the outermost class comes first
+        if isinstance(node, Class) and node.start <= target.start and target.end <= node.end and best is None:
+            best = node  # pre-order: the outermost class comes first
     return best
 
 
@@ -185,7 +182,7 @@ def python_class_reading(text: str) -> tuple[bool, set[int]] | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed = list(P.parse(text))
-    except Exception:  # noqa: BLE001 - any failure means "cannot tell"
+    except Exception:
         return None
     if len(parsed) != 1:
         return None

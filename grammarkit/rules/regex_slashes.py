@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK202"
 NAME = "regex-slashes"

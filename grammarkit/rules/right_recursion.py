@@ -27,10 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.reader import model as m
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.reader import model as m
 
 CODE = "GK224"
 NAME = "right-recursion"

@@ -41,8 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK212"
 NAME = "rust-only-regex"
@@ -80,8 +79,16 @@ def _turns_unicode_off(node) -> bool:
 
 
 def check(ctx) -> Iterator[Finding]:
-    from grammarkit.regex_syntax import Class, Group, Literal, PerlClass, Repeat, SetFlags, UnicodeClass
-    from grammarkit.regex_syntax import iter_with_flags
+    from grammarkit.regex_syntax import (
+        Class,
+        Group,
+        Literal,
+        PerlClass,
+        Repeat,
+        SetFlags,
+        UnicodeClass,
+        iter_with_flags,
+    )
 
     for site in ctx.regex_sites:
         ast = site.ast
@@ -359,7 +366,7 @@ def _regex_module_reads(text: str) -> bool:
 
     try:
         regex.compile(text, flags=regex.VERSION0)
-    except Exception:  # noqa: BLE001 - regex.error and friends
+    except Exception:
         return False
     return True
 

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader.model import Definition, TemplateUsage
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK104"
 NAME = "template"

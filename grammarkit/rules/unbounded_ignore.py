@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader.model import Ignore
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK107"
 NAME = "unbounded-ignore"

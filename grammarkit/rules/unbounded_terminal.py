@@ -33,11 +33,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.reader.common_terminals import common_regex
-from grammarkit.core.diagnostics import Severity
-from grammarkit.reader import model as m
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.reader import model as m
+from grammarkit.reader.common_terminals import common_regex
 
 CODE = "GK220"
 NAME = "unbounded-terminal"

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader import model as m
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK216"
 NAME = "unparenthesized-alternation"

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
+from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader.model import Override
-from grammarkit.core.diagnostics import Finding
 
 CODE = "GK108"
 NAME = "unsupported-directive"

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Severity
-from grammarkit.core.diagnostics import Finding
+from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK290"
 NAME = "unused-suppression"
@@ -34,12 +33,12 @@ def check(ctx) -> Iterator[Finding]:
     suppressions = ctx.suppressions
     if not suppressions:
         return
+    # Work on copies: lint.py applies the real ones to the final diagnostics.
+    import copy
+
     from grammarkit.lint.config import is_known_code
     from grammarkit.lint.registry import get_rule
     from grammarkit.lint.suppressions import apply
-
-    # Work on copies: lint.py applies the real ones to the final diagnostics.
-    import copy
 
     probes = copy.deepcopy(suppressions)
     for code, finding in ctx.found:
@@ -67,8 +66,7 @@ def check(ctx) -> Iterator[Finding]:
 
 
 def _matches_used(pattern: str, code: str) -> bool:
-    from grammarkit.lint.registry import get_rule
-    from grammarkit.lint.registry import matches
+    from grammarkit.lint.registry import get_rule, matches
 
     rule = get_rule(code)
     return matches(pattern, code, rule.name if rule else "")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-from grammarkit.runtime.tool import API
 
+from grammarkit.runtime.tool import API
 
 if TYPE_CHECKING:  # pragma: no cover
     pass

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Literal
 from grammarkit.core.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # pragma: no cover
-    from grammarkit.local.parser import InputRejected
     from grammarkit.llg.matcher import EngineVerdict
+    from grammarkit.local.parser import InputRejected
 
 
 # --------------------------------------------------------------------------- errors

@@ -55,9 +55,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from grammarkit.runtime.tool import API, CustomTool, _check_api
 from grammarkit.runtime.calls import CustomToolCall, _lenient_calls
 from grammarkit.runtime.errors import ToolInputError
+from grammarkit.runtime.tool import API, CustomTool, _check_api
 
 __all__ = ["ConfirmFn", "ToolResult", "ToolRouter"]
 
@@ -206,7 +206,7 @@ class ToolRouter:
                 jobs.append(_Job(i, call, reg, value))
             if pooled and len(jobs) > 1:
                 with concurrent.futures.ThreadPoolExecutor(min(self.max_workers or 1, len(jobs))) as pool:
-                    for job, result in zip(jobs, pool.map(lambda j: self._execute_sync(j, loop), jobs)):
+                    for job, result in zip(jobs, pool.map(lambda j: self._execute_sync(j, loop), jobs), strict=False):
                         results[job.index] = result
             else:
                 for job in jobs:
@@ -225,7 +225,7 @@ class ToolRouter:
             answer = confirm(call)
             if inspect.isawaitable(answer):
                 answer = loop.run(answer)
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - becomes an output
+        except (Exception, asyncio.CancelledError) as exc:
             logger.warning("confirmation of tool %r (call %s) failed", call.name, call.call_id, exc_info=True)
             return self._refuse(call, f"could not get the user's confirmation to run tool {call.name!r}", exc)
         return None if answer is True else self._refuse(call, f"the user declined to run tool {call.name!r}")
@@ -235,7 +235,7 @@ class ToolRouter:
             out = job.reg.call(job)
             if inspect.isawaitable(out):
                 out = loop.run(out)
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - becomes an output
+        except (Exception, asyncio.CancelledError) as exc:
             # (a CancelledError here is the handler's own: nothing cancels a sync run)
             return self._failed(job.call, exc)
         return self._finish(job.call, out)
@@ -271,7 +271,7 @@ class ToolRouter:
         finally:
             if pool is not None:
                 pool.shutdown(wait=False)
-        for job, result in zip(jobs, done):
+        for job, result in zip(jobs, done, strict=False):
             results[job.index] = result
         return [r for r in results if r is not None]
 
@@ -282,7 +282,7 @@ class ToolRouter:
             answer = confirm(call)
             if inspect.isawaitable(answer):
                 answer = await answer
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - becomes an output
+        except (Exception, asyncio.CancelledError) as exc:
             if isinstance(exc, asyncio.CancelledError) and _being_cancelled():
                 raise
             logger.warning("confirmation of tool %r (call %s) failed", call.name, call.call_id, exc_info=True)
@@ -299,7 +299,7 @@ class ToolRouter:
                 out = job.reg.call(job)
             if inspect.isawaitable(out):
                 out = await out
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - becomes an output
+        except (Exception, asyncio.CancelledError) as exc:
             if isinstance(exc, asyncio.CancelledError) and _being_cancelled():
                 raise  # arun itself is cancelled: not a failure of this call
             return self._failed(job.call, exc)
@@ -346,7 +346,7 @@ class ToolRouter:
             return True, reg.tool.parse(call.input)
         except ToolInputError as exc:
             return False, self._rejected(call, exc)
-        except Exception as exc:  # noqa: BLE001 - e.g. a failing transformer
+        except Exception as exc:
             return False, self._failed(call, exc)
 
     def _rejected(self, call: CustomToolCall, exc: ToolInputError) -> ToolResult:
@@ -368,7 +368,7 @@ class ToolRouter:
             return ToolResult(call, out)
         try:
             return ToolResult(call, json.dumps(out, ensure_ascii=False))
-        except Exception as exc:  # noqa: BLE001 - TypeError, ValueError (a cycle), RecursionError (too deep), ...
+        except Exception as exc:
             logger.warning("tool %r (call %s) returned an unserialisable value", call.name, call.call_id, exc_info=exc)
             what = "nested too deeply to send as JSON" if isinstance(exc, RecursionError) else "not JSON-serialisable"
             return ToolResult(
@@ -477,7 +477,7 @@ class _PrivateLoop:
         try:
             with asyncio.Runner() as runner:
                 runner.run(main())
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller by _start
+        except BaseException as exc:
             self._error = exc
         finally:
             ready.set()
@@ -506,11 +506,11 @@ def _exception_text(exc: BaseException) -> str:
     ``__str__`` raises or returns something that is not a string)."""
     try:
         text = str(exc)
-    except Exception:  # noqa: BLE001 - the type name is shown instead
+    except Exception:
         return ""
     try:
         return _one_line(text)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
 
 

@@ -23,16 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from grammarkit.core.diagnostics import Diagnostic
-from grammarkit.runtime.errors import GrammarError
-from grammarkit.runtime.errors import ToolInputError
-from grammarkit.runtime.errors import _LONE_SURROGATE
-from grammarkit.runtime.errors import _not_utf8
-from grammarkit.runtime.errors import _too_deep
+from grammarkit.runtime.errors import _LONE_SURROGATE, GrammarError, ToolInputError, _not_utf8, _too_deep
 
 if TYPE_CHECKING:  # pragma: no cover
     from grammarkit.lint.runner import LintResult
-    from grammarkit.local.parser import LocalParser
     from grammarkit.llg.matcher import EngineMatcher, EngineVerdict
+    from grammarkit.local.parser import LocalParser
 
 
 API = Literal["responses", "chat"]
@@ -132,12 +128,11 @@ class CustomTool:
         self._parser_built = syntax == "regex"
         if syntax == "regex":
             self._parser_error = "regex grammars are checked by llguidance, not parsed"
-        if self._transform_is_lark:
-            if self.local_parser is None:  # builds it now: the transformer needs a tree
-                raise ValueError(
-                    f"tool {name!r}: a Lark Transformer needs the local Lark parser, which is not "
-                    f"available for this grammar ({self._parser_error}); pass a callable instead"
-                )
+        if self._transform_is_lark and self.local_parser is None:  # builds it now: the transformer needs a tree
+            raise ValueError(
+                f"tool {name!r}: a Lark Transformer needs the local Lark parser, which is not "
+                f"available for this grammar ({self._parser_error}); pass a callable instead"
+            )
 
     @classmethod
     def from_file(
@@ -236,7 +231,7 @@ class CustomTool:
                         self._parser = LocalParser(self.grammar, max_input_chars=self.max_input_chars)
                     except ParserUnavailable as exc:
                         self._parser_error = exc.reason
-                    except (Exception, RecursionError) as exc:  # noqa: BLE001 - llguidance still judges inputs
+                    except (Exception, RecursionError) as exc:
                         self._parser_error = f"the local parser cannot be built: {type(exc).__name__}: {exc}"
                     self._parser_built = True
         return self._parser
@@ -322,7 +317,7 @@ class CustomTool:
             with self._lock:
                 allowed, can_end = allowed_after(raw[:end])
             return list(describe_bytes(allowed, can_end))
-        except Exception:  # noqa: BLE001 - the expectation is a nicety, the verdict stands
+        except Exception:
             return []
 
     def _fresh_matcher(self):

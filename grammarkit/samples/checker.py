@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+
 from grammarkit.samples.files import Sample
-
-
 
 AUTO_LARK_LIMIT = 1000  # with engine "auto", Lark runs only for sets up to this size
 
@@ -171,9 +170,7 @@ class SampleChecker:
     def runs_lark(self, count: int) -> bool:
         if self.engine == "llguidance":
             return False
-        if self.engine == "auto" and count > AUTO_LARK_LIMIT:
-            return False
-        return True
+        return not (self.engine == "auto" and count > AUTO_LARK_LIMIT)
 
     def check_all(self, samples: list[Sample]) -> list[SampleResult]:
         use_lark = self.runs_lark(len(samples))
@@ -215,8 +212,7 @@ class SampleChecker:
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
 
     def _llguidance_rejection(self, text: str, verdict) -> Rejection:
-        from grammarkit.core.span import caret_snippet
-        from grammarkit.core.span import byte_offset_to_position
+        from grammarkit.core.span import byte_offset_to_position, caret_snippet
 
         # As llguidance was fed it (matcher.check): a lone surrogate as its 3-byte form.
         data = text.encode("utf-8", "surrogatepass")

@@ -25,7 +25,6 @@ from pathlib import Path
 from grammarkit.core.errors import InputError
 from grammarkit.core.source import decode_grammar_bytes
 
-
 SIDECAR_SUFFIXES = (".samples.toml", ".samples.json")
 MAX_SAMPLE_FILE_BYTES = 64 * 1024 * 1024
 
