@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from grammarkit.core.errors import GrammarkitError
+
 SUFFIXES = (".lark", ".regex")
 
 
@@ -82,7 +84,7 @@ class GrammarFile(pytest.File):
         yield GrammarItem.from_parent(self, name="grammarkit")
 
 
-class GrammarCheckFailed(Exception):
+class GrammarCheckFailed(GrammarkitError):
     """The grammar has errors; ``report`` is the text to show."""
 
     def __init__(self, report: str) -> None:

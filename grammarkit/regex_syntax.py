@@ -41,6 +41,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from grammarkit.core.errors import GrammarkitError
 from grammarkit.core.records import ValueRecord
 
 __all__ = [
@@ -91,7 +92,7 @@ UNSUPPORTED_GROUP_KINDS = frozenset(
 )
 
 
-class RegexSyntaxError(ValueError):
+class RegexSyntaxError(GrammarkitError, ValueError):
     """Malformed regex text, located at ``[offset, end)`` of the pattern."""
 
     def __init__(self, message: str, offset: int, end: int | None = None) -> None:

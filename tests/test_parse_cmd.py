@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from lark import Token, Tree
 
-import grammarkit.cli.parse_cmd  # noqa: F401  (registers the command)
+
 from grammarkit.cli import main
-from grammarkit.cli.parse_cmd import pretty_tree, tree_to_json
+from grammarkit.output.trees import pretty_tree, tree_to_json
 from grammarkit.llg.matcher import EngineMatcher
-from grammarkit.local.parser import InputRejected, LocalParser
+from grammarkit.core.rejection import InputRejected
+from grammarkit.local.parser import LocalParser
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMARS = ROOT / "grammars"
@@ -102,13 +103,16 @@ def test_input_that_ends_too_early(capsys):
     assert doc["accepted"] is False and doc["tree"] is None
     assert doc["engines"] == {"llguidance": False, "lark": False}
     assert doc["error"] == {
-        "message": "the input ends too early",
+        "engine": "llguidance",
+        "kind": "incomplete",
+        "message": 'the input ends too early; expected " ", "(", "-", [0-9]',
         "line": 1,
         "column": 4,
         "offset": 3,
         "byte_offset": 3,
         "found": "",
-        "expected": ['" "', '"("', '"-"', "[0-9]"],
+        "allowed": ['" "', '"("', '"-"', "[0-9]"],
+        "expected": [],
         "at_end": True,
     }
 
@@ -214,16 +218,16 @@ def test_syntax_option_overrides_the_suffix(grammar_file, capsys):
 def test_dead_end_leaves_the_matcher_usable(capsys):
     # llguidance's mask allows "a" first, but nothing can follow it; computing the mask
     # there puts a matcher in an error state that even reset() keeps.
-    from grammarkit.cli.parse_cmd import parse_input
+    from grammarkit.verdict import judge
 
     grammar = 'start: A B | "z"\nA: /[a]/\nB: /[^\\x00-\\x{10FFFF}]/\n'
     matcher = EngineMatcher(grammar)
-    report = parse_input("ab", matcher, grammar, "lark")
-    assert not report.accepted and report.error is not None
-    assert (report.error.column, report.error.expected) == (2, [])
+    report = judge("ab", matcher, grammar, "lark")
+    assert not report.accepted and report.rejection is not None
+    assert (report.rejection.column, report.rejection.allowed) == (2, [])
     assert matcher.accepts("z")
-    report = parse_input("b", matcher, grammar, "lark")
-    assert report.error is not None and report.error.expected == ['"a"', '"z"']
+    report = judge("b", matcher, grammar, "lark")
+    assert report.rejection is not None and report.rejection.allowed == ['"a"', '"z"']
 
 
 # --------------------------------------------------------------------------- inputs

@@ -99,14 +99,15 @@ def test_both_engines_judge_each_sample():
 def test_llguidance_rejection_is_located_with_allowed_bytes():
     (result,), _ = check_samples(ARITH.read_text(), [Sample("12+x")])
     err = result.rejection
-    assert (err.engine, err.line, err.column, err.offset, err.byte, err.found) == ("llguidance", 1, 4, 3, 3, "x")
-    assert err.expected == ['" "', '"("', '"-"', "[0-9]"]
+    assert (err.engine, err.line, err.column, err.offset, err.byte_offset, err.found) == ("llguidance", 1, 4, 3, 3, "x")
+    assert err.allowed == ['" "', '"("', '"-"', "[0-9]"]
+    assert err.message == 'unexpected \'x\'; expected " ", "(", "-", [0-9]'
     assert err.snippet == "12+x\n   ^"
 
 
 def test_rejection_after_multibyte_characters_counts_characters():
     (result,), _ = check_samples('start: "é" /[a-z]{1,3}/\n', [Sample("éé")])
-    assert (result.rejection.column, result.rejection.offset, result.rejection.byte) == (2, 1, 2)
+    assert (result.rejection.column, result.rejection.offset, result.rejection.byte_offset) == (2, 1, 2)
 
 
 def test_input_that_ends_too_early():
@@ -258,7 +259,7 @@ def test_lone_surrogate_in_a_sample_is_reported(tmp_path, capsys):
         code, out, _ = run(["check", str(tmp_path / "g.lark"), "--engine", engine], capsys)
         assert code == 1
         assert 'GK300 sample 1 "a\\ud800" should be accepted, but llguidance rejects it at 1:2' in out
-        assert "cannot match '\\ud800' at byte 1; allowed here: end of input" in out
+        assert "unexpected '\\ud800'; expected end of input" in out
         assert "  input | a\ufffd\n  input |  ^" in out
         out.encode("utf-8")  # printable
 
@@ -269,24 +270,25 @@ def test_position_after_a_lone_surrogate_counts_it_as_llguidance_saw_it():
     assert byte_offset_to_position("x\ud800\ny", 5) == (2, 1, 3)
     (result,), _ = check_samples('start: "ab"\n', [Sample("\ud800b")], engine="llguidance")
     err = result.rejection
-    assert (err.byte, err.column, err.found) == (0, 1, "\ud800")
+    assert (err.byte_offset, err.column, err.found) == (0, 1, "\ud800")
 
 
 def test_rejection_inside_a_character_names_the_whole_character():
     (result,), _ = check_samples('start: "xé"\n', [Sample("xè")], engine="llguidance")
     err = result.rejection
-    assert err.message == "cannot match 'è' at byte 1; allowed here: \"é\""
-    assert (err.byte, err.line, err.column, err.offset, err.found, err.expected) == (1, 1, 2, 1, "è", ['"é"'])
+    assert err.message == "unexpected 'è'; expected \"é\""
+    assert (err.byte_offset, err.line, err.column, err.offset, err.found, err.allowed) == (1, 1, 2, 1, "è", ['"é"'])
     assert err.snippet == "xè\n ^"
 
 
 def test_allowed_non_ascii_characters_are_whole_characters():
     grammar = 'start: "a" ("é" | "b" | "😀" | "\\u0085")\n'
     (early, wrong), _ = check_samples(grammar, [Sample("a"), Sample("a😃")], engine="llguidance")
-    assert early.rejection.expected == ['"b"', '"\\u0085"', '"é"', '"😀"']
-    assert wrong.rejection.message.startswith("cannot match '😃' at byte 1; allowed here:")
+    assert early.rejection.allowed == ['"b"', '"\\u0085"', '"é"', '"😀"']
+    assert wrong.rejection.message.startswith("unexpected '😃'; expected ")
+    assert wrong.rejection.byte_offset == 1
     (wide,), _ = check_samples('start: "a" /[^"]/\n', [Sample("a")], engine="llguidance")
-    assert wide.rejection.expected[-1] == "non-ASCII characters"
+    assert wide.rejection.allowed[-1] == "non-ASCII characters"
 
 
 def test_common_numbers_make_no_false_disagreement():

@@ -549,7 +549,7 @@ def test_check_rejects_a_lone_surrogate_instead_of_raising():
     verdict = tool.check("a\ud800@b.com")
     assert not verdict.accepted and verdict.stopped_at in (1, 2)  # at the surrogate's bytes
     assert tool.matcher.check("ab\udc00").accepted is False
-    err = ToolInputError._from_verdict(tool.name, "a\ud800@b.com", verdict)
+    err = ToolInputError.from_rejection(tool.name, tool.rejection("a\ud800@b.com"))
     assert (err.line, err.column, err.offset, err.found) == (1, 2, 1, "\ud800")
 
 

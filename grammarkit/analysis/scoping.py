@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from grammarkit.core.errors import GrammarkitError
 from grammarkit.reader import model as m
 
 
-class Unanalysable(Exception):
+class Unanalysable(GrammarkitError):
     """A construct the language model does not represent; callers stay silent."""
 
 

@@ -19,8 +19,8 @@ from typing import Annotated
 
 import typer
 
+from grammarkit.cli.inputs import UsageProblem, build_matcher, load_grammar
 from grammarkit.cli.options import SyntaxChoice, TextOrJson
-from grammarkit.cli.parse_cmd import UsageProblem, build_matcher, load_grammar
 from grammarkit.samples.generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
 
 

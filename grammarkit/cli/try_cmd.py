@@ -132,11 +132,11 @@ def _request(tool, prompt: str, model: str, timeout: float):
 def _report_engine(tool, text: str) -> bool:
     from grammarkit.runtime.errors import ToolInputError
 
-    verdict = tool.check(text)
-    if verdict.accepted:
+    rejection = tool.rejection(text)
+    if rejection is None:
         print("llguidance: accepted")
         return True
-    err = ToolInputError._from_verdict(tool.name, text, verdict)
+    err = ToolInputError.from_rejection(tool.name, rejection)
     where = f" at byte {err.byte_offset} (line {err.line}, column {err.column})" if err.line is not None else ""
     print(f"llguidance: rejected{where}: {_printable(err.message)}")
     return False
@@ -150,13 +150,13 @@ def _report_lark(tool, text: str) -> bool:
     if parser is None:
         print(f"lark: not checked ({tool.local_parser_error})")
         return True
-    from grammarkit.local.parser import InputRejected
+    from grammarkit.core.rejection import InputRejected
     from grammarkit.runtime.errors import ToolInputError
 
     try:
         tree = parser.parse(text)
     except InputRejected as exc:
-        err = ToolInputError._from_rejection(tool.name, exc)
+        err = ToolInputError.from_rejection(tool.name, exc.rejection)
         print(f"lark: {_printable(str(err))}")
         for row in _printable(err.snippet).split("\n") if err.snippet else []:
             print(f"  | {row}")

@@ -97,3 +97,13 @@ def collect_grammar_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]
 
 def _hidden(f: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in f.relative_to(root).parts)
+
+
+def strip_final_newline(text: str) -> str:
+    """``text`` minus one trailing newline (``\n`` or ``\r\n``): a regex grammar's
+    pattern is its file's text without it, and an input typed with ``echo`` has one."""
+    if text.endswith("\r\n"):
+        return text[:-2]
+    if text.endswith("\n"):
+        return text[:-1]
+    return text

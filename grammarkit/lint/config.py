@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grammarkit.core.diagnostics import Severity
+from grammarkit.core.errors import GrammarkitError
 
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "samples", "engine", "exclude"}
 DEFAULT_SAMPLE_PATTERNS = ("{stem}.samples.toml", "{stem}.samples.json")
 ENGINES = ("auto", "both", "llguidance", "lark")
 
 
-class ConfigError(Exception):
+class ConfigError(GrammarkitError):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path

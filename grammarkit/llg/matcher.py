@@ -8,17 +8,20 @@ is consumed and the grammar is in an accepting state at the end.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+
+from grammarkit.core.errors import EngineUnavailable
+from grammarkit.core.rejection import Rejection
+from grammarkit.core.span import char_start, utf8_bytes, utf8_length
 
 DEFAULT_MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
-class MatcherUnavailable(Exception):
+class MatcherUnavailable(EngineUnavailable):
     """llguidance cannot compile the grammar (so nothing can be checked against it)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    engine = "llguidance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,7 @@ class EngineMatcher:
         """llguidance's verdict on one input. A ``str`` is fed as UTF-8; a lone surrogate
         (which has no UTF-8 form) goes in as its 3-byte encoding, which no grammar matches,
         so the input is rejected there instead of raising ``UnicodeEncodeError``."""
-        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+        raw = utf8_bytes(data) if isinstance(data, str) else bytes(data)
         n = len(raw)
         if n > self.max_input_bytes:
             return EngineVerdict(False, 0, n, too_long=True)
@@ -118,6 +121,88 @@ class EngineMatcher:
         # Tokens 0..254 are the bytes themselves (255 and up: special tokens and EOS).
         allowed = [b for b in range(255) if mask[b >> 3] >> (b & 7) & 1]
         return allowed, can_end
+
+
+    # -- rejections, for people
+    def rejection(self, text: str, verdict: EngineVerdict | None = None) -> Rejection | None:
+        """llguidance's located :class:`~grammarkit.core.rejection.Rejection` of ``text``
+        (None when it accepts it); ``verdict`` is :meth:`check`'s, when known. A stop
+        inside a multi-byte character names the whole character, and what is allowed
+        there is named in characters (``"é"``), not bytes."""
+        if verdict is None:
+            verdict = self.check(text)
+        if verdict.accepted:
+            return None
+        if verdict.too_long:
+            return Rejection.too_long(verdict.length, self.max_input_bytes, engine="llguidance", unit="bytes")
+        data = utf8_bytes(text)
+        at = char_start(data, len(data) if verdict.ended_early else verdict.stopped_at or 0)
+        allowed = self.allowed_names(data[:at], can_end_counts=not verdict.ended_early)
+        return Rejection.at_byte(text, at, allowed=allowed, incomplete=verdict.ended_early)
+
+    def allowed_names(self, prefix: bytes, *, can_end_counts: bool = True) -> list[str]:
+        """What llguidance allows after ``prefix`` (which ends on a character boundary),
+        for people: ASCII as :func:`describe_bytes` names it, non-ASCII as whole
+        characters (``"é"``, not ``byte 0xc3``), and ``end of input`` when the input may
+        end there (and ``can_end_counts``)."""
+        allowed, can_end = self.allowed_after(prefix)
+        leads = [b for b in allowed if b >= 0xC0]
+        items = describe_bytes([b for b in allowed if b < 0xC0])
+        if leads:
+            chars = self._allowed_characters(prefix, leads)
+            if chars is None:
+                items.append("non-ASCII characters")
+            else:
+                items.extend(_show_character(c) for c in chars)
+        if can_end and can_end_counts:
+            items.append("end of input")
+        return items
+
+    def _allowed_characters(self, prefix: bytes, leads: list[int]) -> list[str] | None:
+        """The non-ASCII characters llguidance allows after ``prefix``, given the lead
+        bytes it allows there: each lead byte is extended by the continuation bytes the
+        mask allows until a character completes. None when there are more than
+        :data:`MAX_CHARACTERS_SHOWN` of them or naming them would take more than
+        :data:`MAX_CHARACTER_PROBES` masks (``/[^"]/`` allows ~1.1 million)."""
+        raw = self._matcher
+        raw.reset()
+        base = raw.deep_copy()
+        if prefix and base.try_consume_tokens(list(prefix)) < len(prefix):
+            return None
+        found: list[str] = []
+        probes = 0
+
+        def extend(seq: bytes) -> bool:  # False: give up
+            nonlocal probes
+            if len(seq) == utf8_length(seq[0]):
+                try:
+                    found.append(seq.decode("utf-8"))
+                except UnicodeDecodeError:
+                    pass  # not a character (llguidance only builds valid UTF-8; be safe)
+                return len(found) <= MAX_CHARACTERS_SHOWN
+            probes += 1
+            if probes > MAX_CHARACTER_PROBES:
+                return False
+            probe = base.deep_copy()  # a mask where nothing follows puts a matcher in error
+            if probe.try_consume_tokens(list(seq)) < len(seq):
+                return True
+            mask = probe.compute_bitmask()
+            if probe.is_error():
+                return True
+            return all(extend(seq + bytes([b])) for b in range(0x80, 0xC0) if mask[b >> 3] >> (b & 7) & 1)
+
+        if not all(extend(bytes([lead])) for lead in leads if lead < 0xF8):
+            return None
+        return found
+
+
+MAX_CHARACTER_PROBES = 64
+"""llguidance masks computed at most to name the non-ASCII characters allowed somewhere."""
+MAX_CHARACTERS_SHOWN = 10
+
+
+def _show_character(ch: str) -> str:
+    return json.dumps(ch, ensure_ascii=not ch.isprintable())
 
 
 def _make_matcher(syntax: str, grammar: str):

@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, TypeVar
 
+from grammarkit.core.errors import GrammarkitError
+
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
@@ -29,15 +31,19 @@ _T = TypeVar("_T")
 _stack_lock = threading.Lock()
 
 
-class EngineTimeout(Exception):
+class EngineFailure(GrammarkitError):
+    """llguidance failed while it ran (timed out, crashed, raised, or could not start)."""
+
+
+class EngineTimeout(EngineFailure):
     """llguidance did not answer in time."""
 
 
-class NoBigStackThread(Exception):
+class NoBigStackThread(EngineFailure):
     """A thread with a large stack could not be started."""
 
 
-class ChildCrashed(Exception):
+class ChildCrashed(EngineFailure):
     """The child process died or answered garbage."""
 
     def __init__(self, returncode: int, stderr: str) -> None:
@@ -46,7 +52,7 @@ class ChildCrashed(Exception):
         self.stderr = stderr
 
 
-class LibraryError(Exception):
+class LibraryError(EngineFailure):
     """llguidance raised a Python exception in the child process."""
 
 

@@ -4,60 +4,27 @@ Built with Python Lark the way llguidance reads grammars (Earley, dynamic lexer,
 ``regex=True`` so Rust-style classes such as ``\\p{L}`` work), on the grammar as
 :mod:`grammarkit.local.normalize` translates it. Parse trees use the grammar's own names.
 
-Rejected inputs raise :class:`InputRejected` with the line, column, offending text and
-what was expected there. Inputs are untrusted: their size is bounded and nothing in them
-is evaluated.
+Rejected inputs raise :class:`~grammarkit.core.rejection.InputRejected` carrying the
+located :class:`~grammarkit.core.rejection.Rejection`. Inputs are untrusted: their size
+is bounded and nothing in them is evaluated.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from grammarkit.core.span import caret_snippet
+from grammarkit.core.errors import EngineUnavailable
+from grammarkit.core.rejection import InputRejected, Rejection
 from grammarkit.local.normalize import normalize
 
 DEFAULT_MAX_INPUT_CHARS = 1_000_000
 _HOIST_ATTEMPTS = 8
 
 
-class ParserUnavailable(Exception):
+class ParserUnavailable(EngineUnavailable):
     """The grammar has no faithful Lark equivalent (or Lark cannot load it)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass
-class InputRejected(Exception):
-    """The input does not parse. Positions are 1-based; ``offset`` counts characters."""
-
-    message: str
-    line: int
-    column: int
-    offset: int
-    found: str = ""  # the offending text ("" at the end of the input)
-    expected: list[str] = field(default_factory=list)
-    at_end: bool = False
-    snippet: str = ""
-
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return f"{self.line}:{self.column}: {self.message}"
-
-    def to_dict(self) -> dict:
-        return {
-            "message": self.message,
-            "line": self.line,
-            "column": self.column,
-            "offset": self.offset,
-            "found": self.found,
-            "expected": self.expected,
-            "at_end": self.at_end,
-        }
+    engine = "lark"
 
 
 class LocalParser:
@@ -127,12 +94,7 @@ class LocalParser:
         from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
         if len(text) > self.max_input_chars:
-            raise InputRejected(
-                f"input is too long ({len(text)} characters; the limit is {self.max_input_chars})",
-                1,
-                1,
-                0,
-            )
+            raise InputRejected(Rejection.too_long(len(text), self.max_input_chars))
         try:
             tree = self._lark.parse(text)
         except UnexpectedCharacters as exc:
@@ -146,33 +108,12 @@ class LocalParser:
             pos = getattr(exc, "pos_in_stream", None) or 0
             raise self._rejection(text, pos, set()) from None
         except RecursionError:
-            raise InputRejected("input is nested too deeply to parse", 1, 1, 0) from None
+            raise InputRejected(Rejection.nested()) from None
         return self._rename_tree(tree) if self._renames else tree
 
     def _rejection(self, text: str, pos: int, expected: set[str]) -> InputRejected:
-        pos = max(0, min(pos, len(text)))
-        line = text.count("\n", 0, pos) + 1
-        line_start = text.rfind("\n", 0, pos) + 1
-        column = pos - line_start + 1
-        at_end = pos >= len(text)
-        found = "" if at_end else text[pos]
         shown = sorted({self._terminal_text.get(e, e) for e in expected if not e.startswith("$")})
-        if at_end:
-            message = "the input ends too early"
-        else:
-            message = f"unexpected {found!r}"
-        if shown:
-            message += "; expected " + ", ".join(shown[:12]) + (", ..." if len(shown) > 12 else "")
-        return InputRejected(
-            message,
-            line,
-            column,
-            pos,
-            found=found,
-            expected=shown,
-            at_end=at_end,
-            snippet=caret_snippet(text, line, column),
-        )
+        return InputRejected(Rejection.at_offset(text, pos, engine="lark", expected=shown))
 
     def _rename_tree(self, tree):
         from lark import Token, Tree

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from lark import Token
 
+from grammarkit.core.errors import GrammarkitError
+
 # (type, literal) — checked before regex tokens on equal length, as in llguidance.
 _LITERALS: list[tuple[str, str]] = [
     ("ARROW", "->"),
@@ -116,7 +118,7 @@ def _build_dispatch() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 _DISPATCH = _build_dispatch()
 
 
-class LexError(ValueError):
+class LexError(GrammarkitError, ValueError):
     """Text llguidance's lexer would stop at. ``offset`` is a character offset."""
 
     def __init__(self, message: str, offset: int, end: int | None = None, hint: str = ""):

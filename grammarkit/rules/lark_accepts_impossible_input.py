@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
-from grammarkit.samples.locate import located, sample_span
 
 CODE = "GK302"
 NAME = "lark-accepts-impossible-input"
@@ -31,10 +30,14 @@ def check(ctx) -> Iterator[Finding]:
     for result in ctx.sample_results:
         if result.disagreement == "lark-accepts":
             yield Finding(
-                sample_span(result.sample),
+                result.sample.span,
                 f"{result.sample.label}: the local Lark parser accepts it but llguidance rejects it "
-                f"(the model cannot send it){located(result.rejection)}",
+                f"(the model cannot send it){_located(result.rejection)}",
                 "exclude delimiters from free-text terminals so both engines agree",
                 path=result.sample.source,
                 snippet=result.rejection.snippet if result.rejection else "",
             )
+
+
+def _located(rejection) -> str:
+    return f" {rejection.located}" if rejection is not None else ""

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
-from grammarkit.samples.locate import located, sample_span
 
 CODE = "GK301"
 NAME = "lark-rejects-model-output"
@@ -34,10 +33,14 @@ def check(ctx) -> Iterator[Finding]:
     for result in ctx.sample_results:
         if result.disagreement == "lark-rejects":
             yield Finding(
-                sample_span(result.sample),
+                result.sample.span,
                 f"{result.sample.label}: llguidance accepts it (the model can send it) but the local Lark parser "
-                f"rejects it{located(result.lark_rejection)}",
+                f"rejects it{_located(result.lark_rejection)}",
                 "make the terminals unambiguous so both engines split the input the same way",
                 path=result.sample.source,
                 snippet=result.lark_rejection.snippet if result.lark_rejection else "",
             )
+
+
+def _located(rejection) -> str:
+    return f" {rejection.located}" if rejection is not None else ""

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
-from grammarkit.samples.locate import located, sample_span
 
 CODE = "GK300"
 NAME = "sample-mismatch"
@@ -35,10 +34,14 @@ def check(ctx) -> Iterator[Finding]:
         sample = result.sample
         engine = "llguidance" if result.llguidance is not None else "the local Lark parser"
         if sample.expected:
-            message = f"{sample.label} should be accepted, but {engine} rejects it{located(result.rejection)}"
+            message = f"{sample.label} should be accepted, but {engine} rejects it{_located(result.rejection)}"
             hint = "the model can never send this input: widen the grammar, or move the sample to the invalid ones"
         else:
             message = f"{sample.label} should be rejected, but {engine} accepts it"
             hint = "the model may send this input: tighten the grammar, or move the sample to the valid ones"
         snippet = result.rejection.snippet if result.rejection is not None else ""
-        yield Finding(sample_span(sample), message, hint, path=sample.source, snippet=snippet)
+        yield Finding(sample.span, message, hint, path=sample.source, snippet=snippet)
+
+
+def _located(rejection) -> str:
+    return f" {rejection.located}" if rejection is not None else ""

@@ -4,21 +4,17 @@ input the tool refuses (both located, both :class:`grammarkit.errors.GrammarkitE
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from grammarkit.core.diagnostics import Diagnostic
-
-if TYPE_CHECKING:  # pragma: no cover
-    from grammarkit.llg.matcher import EngineVerdict
-    from grammarkit.local.parser import InputRejected
-
+from grammarkit.core.errors import GrammarkitError
+from grammarkit.core.rejection import Rejection
 
 # --------------------------------------------------------------------------- errors
 
 
-class GrammarError(ValueError):
+class GrammarError(GrammarkitError, ValueError):
     """The grammar of a :class:`CustomTool` has errors (lint diagnostics of severity error,
     or llguidance cannot compile it). ``diagnostics`` holds the error diagnostics (empty
     when llguidance failed for a reason the linter does not locate; ``reason`` says why)."""
@@ -49,7 +45,7 @@ class GrammarError(ValueError):
         return "\n".join(lines)
 
 
-class ToolInputError(ValueError):
+class ToolInputError(GrammarkitError, ValueError):
     """A tool input the grammar does not accept (or one too long or too deeply nested).
 
     ``str(error)`` is one stable line, e.g. ``input rejected at 1:5: unexpected 'x';
@@ -88,6 +84,7 @@ class ToolInputError(ValueError):
         self.expected = list(expected)
         self.at_end = at_end
         self.snippet = snippet
+        self.rejection: Rejection | None = None  # set when built from one
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -111,83 +108,36 @@ class ToolInputError(ValueError):
         }
 
     @classmethod
-    def _from_rejection(cls, tool: str, exc: InputRejected) -> ToolInputError:
-        if exc.message.startswith("input is nested too deeply"):
-            return cls(exc.message, tool=tool, kind="nested", source="limit")
-        return cls(
-            exc.message,
+    def from_rejection(cls, tool: str, rejection: Rejection) -> ToolInputError:
+        """The error for a located :class:`~grammarkit.core.rejection.Rejection` (its
+        wording, its place; ``expected`` is what could have come instead)."""
+        kind: Literal["syntax", "too_long", "nested"]
+        kind = rejection.kind if rejection.kind in ("too_long", "nested") else "syntax"  # type: ignore[assignment]
+        error = cls(
+            rejection.message,
             tool=tool,
-            line=exc.line,
-            column=exc.column,
-            offset=exc.offset,
-            found=exc.found,
-            expected=exc.expected,
-            at_end=exc.at_end,
-            snippet=exc.snippet,
+            kind=kind,
+            source="limit" if kind != "syntax" else rejection.engine,
+            line=rejection.line,
+            column=rejection.column,
+            offset=rejection.offset,
+            byte_offset=rejection.byte_offset,
+            found=rejection.found,
+            expected=rejection.choices,
+            at_end=rejection.at_end,
+            snippet=rejection.snippet,
         )
-
-    @classmethod
-    def _from_verdict(
-        cls, tool: str, text: str, verdict: EngineVerdict, expected: Sequence[str] = ()
-    ) -> ToolInputError:
-        from grammarkit.core.span import caret_snippet
-
-        if verdict.too_long:
-            return cls(
-                f"input is too long ({verdict.length} bytes)", tool=tool, kind="too_long", source="limit"
-            )
-        byte_offset = verdict.length if verdict.ended_early else verdict.stopped_at or 0
-        from grammarkit.core.span import byte_offset_to_position
-
-        line, column, offset = byte_offset_to_position(text, byte_offset)
-        at_end = offset >= len(text)
-        found = "" if at_end else text[offset]
-        message = "the input ends too early" if at_end else f"unexpected {found!r}"
-        if expected:
-            message += "; expected " + ", ".join(expected)
-        return cls(
-            message,
-            tool=tool,
-            source="llguidance",
-            expected=expected,
-            line=line,
-            column=column,
-            offset=offset,
-            byte_offset=byte_offset,
-            found=found,
-            at_end=at_end,
-            snippet=caret_snippet(_printable_text(text), line, column),
-        )
+        error.rejection = rejection
+        return error
 
 
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _not_utf8(tool: str, text: str, offset: int) -> ToolInputError:
-    from grammarkit.core.span import caret_snippet
-
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    found = text[offset]
-    return ToolInputError(
-        f"unexpected {found!r} (a lone surrogate, which has no UTF-8 form: the model cannot emit it)",
-        tool=tool,
-        source="llguidance",
-        line=line,
-        column=column,
-        offset=offset,
-        byte_offset=len(text[:offset].encode("utf-8")),
-        found=found,
-        snippet=caret_snippet(_printable_text(text), line, column),
+def not_utf8(tool: str, text: str, offset: int) -> ToolInputError:
+    """A lone surrogate at ``offset``: no UTF-8 form, so the model cannot emit it."""
+    rejection = Rejection.at_offset(
+        text, offset, engine="llguidance", detail=" (a lone surrogate, which has no UTF-8 form: the model cannot emit it)"
     )
+    return ToolInputError.from_rejection(tool, rejection)
 
 
-def _printable_text(text: str) -> str:
-    """``text`` with each lone surrogate replaced by U+FFFD (one character for one, so
-    columns stay), so that it can be written out as UTF-8."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
-
-
-def _too_deep(tool: str) -> ToolInputError:
-    return ToolInputError("input is nested too deeply to process", tool=tool, kind="nested", source="limit")
+def too_deep(tool: str) -> ToolInputError:
+    return ToolInputError.from_rejection(tool, Rejection.nested())

@@ -49,7 +49,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from grammarkit.core.span import count_characters
+from grammarkit.core.rejection import Rejection
+from grammarkit.core.span import char_at, char_start, count_characters, cut_after_chars, utf8_bytes
 from grammarkit.runtime.tool import CustomTool
 
 __all__ = ["StreamChecker", "StreamReport", "check_stream"]
@@ -83,6 +84,7 @@ class StreamReport:
     column: int | None = None
     found: str = ""
     message: str = ""
+    rejection: Rejection | None = None
 
     @property
     def ok(self) -> bool:
@@ -257,7 +259,7 @@ class StreamChecker:
         if call.tool is None:  # the tool's name is not known yet: hold the bytes back
             if not self.tools:  # whatever its name, the call goes to an unknown tool
                 return None
-            cut = _cut_after_chars(chunk, self._pending_limit - call.pending_chars)
+            cut = cut_after_chars(chunk, self._pending_limit - call.pending_chars)
             if cut is not None:
                 offset = len(call.pending) + cut
                 received = len(call.pending) + len(chunk)
@@ -282,7 +284,7 @@ class StreamChecker:
         call.held = ""
         if text and "\ud800" <= text[-1] <= "\udbff":
             call.held, text = text[-1], text[:-1]
-        return _utf8(text)
+        return utf8_bytes(text)
 
     def _consume(self, call: _Call, chunk: bytes) -> StreamReport | None:
         """Feed ``chunk`` to the call's matcher; a report (and the call retired) when the
@@ -291,7 +293,7 @@ class StreamChecker:
             return None
         assert call.tool is not None
         limit = call.tool.max_input_chars
-        cut = _cut_after_chars(chunk, limit - call.chars)  # where the first character past the limit starts
+        cut = cut_after_chars(chunk, limit - call.chars)  # where the first character past the limit starts
         start = len(call.data)
         call.data += chunk
         fed = chunk if cut is None else chunk[:cut]
@@ -320,12 +322,12 @@ class StreamChecker:
             return None
         if call.held:  # a lone high surrogate at the very end
             held, call.held = call.held, ""
-            report = self._consume(call, _utf8(held))
+            report = self._consume(call, utf8_bytes(held))
             if report is not None:
                 call.finished = True
                 return report
         if isinstance(full_input, str):
-            full = _utf8(full_input)
+            full = utf8_bytes(full_input)
             if full != call.data:  # deltas were missed: judge the whole input
                 call.data, call.consumed, call.chars = bytearray(), 0, 0
                 call.matcher = call.tool._fresh_matcher()
@@ -343,16 +345,26 @@ class StreamChecker:
 
     def _rejection(self, call: _Call, offset: int, *, incomplete: bool = False) -> StreamReport:
         data = bytes(call.data)
-        line, column = _position(data, offset)
-        found = "" if incomplete else _char_at(data, _char_start(data, offset))
-        if incomplete:
-            message = f"the input ends too early (after {len(data)} bytes, line {line}, column {column})"
-            status: Status = "incomplete"
-        else:
-            what = repr(found) if found else f"byte 0x{data[offset]:02x}"
-            message = f"the input can no longer match at byte {offset} (line {line}, column {column}): unexpected {what}"
-            status = "rejected"
-        return self._report(call, status, byte_offset=offset, line=line, column=column, found=found, message=message)
+        text = _decoded(data)
+        try:
+            rejection = call.tool.rejection(text)  # with what llguidance allows there
+        except Exception:
+            rejection = None
+        if rejection is None or rejection.byte_offset != char_start(data, offset):
+            rejection = Rejection.at_byte(text, offset, incomplete=incomplete)
+        if not incomplete and not char_at(data, char_start(data, offset)):  # a character still arriving
+            rejection.found, rejection.found_byte = "", data[offset]
+        status: Status = "incomplete" if incomplete else "rejected"
+        return self._report(
+            call,
+            status,
+            byte_offset=offset,
+            line=rejection.line,
+            column=rejection.column,
+            found=rejection.found,
+            message=rejection.message,
+            rejection=rejection,
+        )
 
     def _report(self, call: _Call, status: Status, *, received: int | None = None, **fields: Any) -> StreamReport:
         return StreamReport(
@@ -403,52 +415,10 @@ def _get(obj: Any, key: str) -> Any:
     return getattr(obj, key, None)
 
 
-def _utf8(text: str) -> bytes:
-    # join surrogate pairs that arrived in separate deltas, then encode; a lone surrogate
-    # stays as its (invalid) 3-byte form, which no grammar matches
+def _decoded(data: bytes) -> str:
+    """The text of a call's input so far: a character cut at the end (still arriving) or
+    an invalid sequence reads as U+FFFD; lone surrogates in their 3-byte form stay."""
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-        return joined.encode("utf-8", "surrogatepass")
-
-
-def _cut_after_chars(data: bytes, room: int) -> int | None:
-    """The offset in ``data`` where the character after the first ``room`` characters
-    starts, or ``None`` when ``data`` starts no more than ``room`` characters."""
-    if count_characters(data) <= room:
-        return None
-    seen = 0
-    for i, byte in enumerate(data):
-        if not 0x80 <= byte < 0xC0:
-            if seen == max(room, 0):
-                return i
-            seen += 1
-    return len(data)  # pragma: no cover - unreachable: there are more than room lead bytes
-
-
-def _char_start(data: bytes, offset: int) -> int:
-    """The offset of the first byte of the character that byte ``offset`` belongs to."""
-    start = offset
-    while 0 < start < len(data) and offset - start < 3 and 0x80 <= data[start] < 0xC0:
-        start -= 1
-    return start
-
-
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    """(line, column), 1-based in characters, of the character holding byte ``offset``."""
-    prefix = data[: _char_start(data, offset)].decode("utf-8", "replace")
-    line = prefix.count("\n") + 1
-    column = len(prefix) - (prefix.rfind("\n") + 1) + 1
-    return line, column
-
-
-def _char_at(data: bytes, offset: int) -> str:
-    """The whole character that starts at byte ``offset``, or "" when the bytes there are
-    not (yet) a whole character."""
-    for size in (1, 2, 3, 4):
-        try:
-            return data[offset : offset + size].decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-    return ""
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].decode("utf-8", "surrogatepass") + data[exc.start :].decode("utf-8", "replace")

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from grammarkit.core.diagnostics import Diagnostic
-from grammarkit.runtime.errors import _LONE_SURROGATE, GrammarError, ToolInputError, _not_utf8, _too_deep
+from grammarkit.core.rejection import Rejection
+from grammarkit.core.span import LONE_SURROGATE
+from grammarkit.runtime.errors import GrammarError, ToolInputError, not_utf8, too_deep
 
 if TYPE_CHECKING:  # pragma: no cover
     from grammarkit.lint.runner import LintResult
@@ -265,60 +267,44 @@ class CustomTool:
         if not isinstance(text, str):
             raise TypeError(f"a tool input must be a string, not {type(text).__name__}")
         if len(text) > self.max_input_chars:
-            raise ToolInputError(
-                f"input is too long ({len(text)} characters; the limit is {self.max_input_chars})",
-                tool=self.name,
-                kind="too_long",
-                source="limit",
-            )
-        bad = _LONE_SURROGATE.search(text)
+            raise ToolInputError.from_rejection(self.name, Rejection.too_long(len(text), self.max_input_chars))
+        bad = LONE_SURROGATE.search(text)
         if bad is not None:  # not UTF-8: the model cannot emit it, whatever Lark would say
-            raise _not_utf8(self.name, text, bad.start())
+            raise not_utf8(self.name, text, bad.start())
         parser = self.local_parser
         if parser is None:
-            verdict = self.check(text)
-            if not verdict.accepted:
-                expected = self._engine_expected(text, verdict)
-                raise ToolInputError._from_verdict(self.name, text, verdict, expected)
+            rejection = self.rejection(text)
+            if rejection is not None:
+                raise ToolInputError.from_rejection(self.name, rejection)
             value: Any = text
         else:
-            from grammarkit.local.parser import InputRejected
+            from grammarkit.core.rejection import InputRejected
 
             try:
                 # no lock: Lark's Earley parse keeps all its state in the call (the Lark
                 # object is only read), so threads parse at the same time
                 value = parser.parse(text)
             except InputRejected as exc:
-                raise ToolInputError._from_rejection(self.name, exc) from None
+                raise ToolInputError.from_rejection(self.name, exc.rejection) from None
         if self._transform is None:
             return value
         try:
             return self._transform(value)
         except RecursionError:
-            raise _too_deep(self.name) from None
+            raise too_deep(self.name) from None
         except Exception as exc:
             orig = getattr(exc, "orig_exc", None)  # lark.exceptions.VisitError
             if isinstance(orig, RecursionError):
-                raise _too_deep(self.name) from None
+                raise too_deep(self.name) from None
             if orig is not None and type(exc).__name__ == "VisitError":
                 raise orig from exc
             raise
 
-    def _engine_expected(self, text: str, verdict: EngineVerdict) -> list[str]:
-        """What llguidance allows where it stopped (``[]`` when that is not available)."""
-        allowed_after = getattr(self.matcher, "allowed_after", None)
-        if allowed_after is None or verdict.too_long:
-            return []
-        try:
-            from grammarkit.llg.matcher import describe_bytes
-
-            raw = text.encode("utf-8", "surrogatepass")
-            end = verdict.length if verdict.ended_early else verdict.stopped_at or 0
-            with self._lock:
-                allowed, can_end = allowed_after(raw[:end])
-            return list(describe_bytes(allowed, can_end))
-        except Exception:
-            return []
+    def rejection(self, text: str) -> Rejection | None:
+        """llguidance's located rejection of ``text`` (None when the model could have
+        produced it)."""
+        with self._lock:
+            return self.matcher.rejection(text)
 
     def _fresh_matcher(self):
         """A new ``llguidance.LLMatcher`` for this grammar in its initial state."""

@@ -3,44 +3,14 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-
+from grammarkit.core.errors import EngineUnavailable
+from grammarkit.core.rejection import InputRejected, Rejection, disagreement
 from grammarkit.samples.files import Sample
 
 AUTO_LARK_LIMIT = 1000  # with engine "auto", Lark runs only for sets up to this size
 
 ENGINES = ("auto", "both", "llguidance", "lark")
 
-
-
-@dataclass(slots=True)
-class Rejection:
-    """Where and why one engine rejected an input (positions are 1-based, in characters)."""
-
-    engine: str  # "llguidance" | "lark"
-    message: str
-    line: int
-    column: int
-    offset: int
-    byte: int | None = None
-    found: str = ""
-    expected: list[str] = field(default_factory=list)
-    at_end: bool = False
-    snippet: str = ""
-
-    def to_dict(self) -> dict:
-        return {
-            "engine": self.engine,
-            "message": self.message,
-            "line": self.line,
-            "column": self.column,
-            "offset": self.offset,
-            "byte": self.byte,
-            "found": self.found,
-            "expected": self.expected,
-            "at_end": self.at_end,
-        }
 
 
 class SampleResult:
@@ -77,7 +47,7 @@ class SampleResult:
             self._explain = None
             lark = self.lark_rejection
             if self._rejection is not None and lark is not None and lark.offset == self._rejection.offset:
-                self._rejection.expected = self._rejection.expected or lark.expected
+                self._rejection.expected = lark.expected
         return self._rejection or self.lark_rejection
 
     def __repr__(self) -> str:
@@ -94,9 +64,7 @@ class SampleResult:
     def disagreement(self) -> str | None:
         """"lark-rejects" when the model can emit the input but Lark rejects it,
         "lark-accepts" when Lark accepts an input the model cannot emit, else None."""
-        if self.llguidance is None or self.lark is None or self.llguidance == self.lark:
-            return None
-        return "lark-rejects" if self.llguidance else "lark-accepts"
+        return disagreement(self.llguidance, self.lark)
 
     def to_dict(self) -> dict:
         error = self.rejection
@@ -189,21 +157,17 @@ class SampleChecker:
             verdict = self.matcher.check(text)
             llg = verdict.accepted
             if not llg:
-                explain = lambda: self._llguidance_rejection(text, verdict)  # noqa: E731
+                matcher = self.matcher
+                explain = lambda: matcher.rejection(text, verdict)  # noqa: E731
         lark_ok: bool | None = None
         lark_rejection = None
         if lark_runs:
-            from grammarkit.local.parser import InputRejected
-
             try:
                 self.parser.parse(text)
                 lark_ok = True
             except InputRejected as exc:
                 lark_ok = False
-                lark_rejection = Rejection(
-                    "lark", exc.message, exc.line, exc.column, exc.offset, None, exc.found, exc.expected,
-                    exc.at_end, exc.snippet,
-                )
+                lark_rejection = exc.rejection
         if llg is None and lark_ok is None:
             reasons = [f"llguidance: {self.engine_unavailable or 'not run'}"]
             reasons.append(f"Lark: {self.lark_unavailable or 'not run'}")
@@ -211,111 +175,11 @@ class SampleChecker:
         accepted = llg if llg is not None else lark_ok
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
 
-    def _llguidance_rejection(self, text: str, verdict) -> Rejection:
-        from grammarkit.core.span import byte_offset_to_position, caret_snippet
 
-        # As llguidance was fed it (matcher.check): a lone surrogate as its 3-byte form.
-        data = text.encode("utf-8", "surrogatepass")
-        if verdict.too_long:
-            return Rejection("llguidance", verdict.describe(), 1, 1, 0, 0)
-        at = len(data) if verdict.ended_early else verdict.stopped_at or 0
-        at = _character_start(data, at)  # llguidance may stop inside a character: report all of it
-        line, column, offset = byte_offset_to_position(text, at)
-        expected = self._allowed_after(data[:at], can_end_counts=not verdict.ended_early)
-        if verdict.ended_early:
-            message = "the input ends too early"
-            found = ""
-        else:
-            found = text[offset] if offset < len(text) else ""
-            message = f"cannot match {found!r} at byte {at}"  # repr escapes a lone surrogate
-        if expected:
-            message += "; allowed here: " + ", ".join(expected)
-        return Rejection(
-            "llguidance", message, line, column, offset, at, found, expected, verdict.ended_early,
-            caret_snippet(text, line, column),
-        )
-
-    def _allowed_after(self, prefix: bytes, *, can_end_counts: bool) -> list[str]:
-        """What llguidance allows after ``prefix`` (which ends on a character boundary),
-        for people: ASCII as :func:`~grammarkit.llg.matcher.describe_bytes` names it, and
-        non-ASCII as whole characters (``"é"``, not ``byte 0xc3``)."""
-        from grammarkit.llg.matcher import describe_bytes
-
-        allowed, can_end = self.matcher.allowed_after(prefix)
-        leads = [b for b in allowed if b >= 0xC0]
-        items = describe_bytes([b for b in allowed if b < 0xC0])
-        if leads:
-            chars = _allowed_characters(self.matcher, prefix, leads)
-            if chars is None:
-                items.append("non-ASCII characters")
-            else:
-                items.extend(_show_character(c) for c in chars)
-        if can_end and can_end_counts:
-            items.append("end of input")
-        return items
-
-
-class NoEngineAvailable(Exception):
+class NoEngineAvailable(EngineUnavailable):
     """Neither llguidance nor the local parser can check samples against the grammar."""
 
-
-_MAX_CHARACTER_PROBES = 64  # llguidance masks computed to name allowed non-ASCII characters
-_MAX_CHARACTERS_SHOWN = 10
-
-
-def _character_start(data: bytes, at: int) -> int:
-    """``at`` moved back to the first byte of the UTF-8 character it is inside (at most
-    3 bytes back; ``data`` is UTF-8, lone surrogates in their 3-byte form)."""
-    start = at
-    while 0 < start < len(data) and at - start < 3 and 0x80 <= data[start] < 0xC0:
-        start -= 1
-    return start
-
-
-def _utf8_length(lead: int) -> int:
-    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-
-
-def _allowed_characters(matcher, prefix: bytes, leads: list[int]) -> list[str] | None:
-    """The non-ASCII characters llguidance allows after ``prefix``, given the lead bytes
-    it allows there: each lead byte is extended by the continuation bytes the mask allows
-    until a character completes. None when there are more than
-    :data:`_MAX_CHARACTERS_SHOWN` of them or naming them would take more than
-    :data:`_MAX_CHARACTER_PROBES` masks (``/[^"]/`` allows ~1.1 million)."""
-    raw = matcher.raw
-    raw.reset()
-    base = raw.deep_copy()
-    if prefix and base.try_consume_tokens(list(prefix)) < len(prefix):
-        return None
-    found: list[str] = []
-    probes = 0
-
-    def extend(seq: bytes) -> bool:  # False: give up
-        nonlocal probes
-        if len(seq) == _utf8_length(seq[0]):
-            try:
-                found.append(seq.decode("utf-8"))
-            except UnicodeDecodeError:
-                pass  # not a character (llguidance only builds valid UTF-8; be safe)
-            return len(found) <= _MAX_CHARACTERS_SHOWN
-        probes += 1
-        if probes > _MAX_CHARACTER_PROBES:
-            return False
-        probe = base.deep_copy()  # a mask where nothing follows puts a matcher in error
-        if probe.try_consume_tokens(list(seq)) < len(seq):
-            return True
-        mask = probe.compute_bitmask()
-        if probe.is_error():
-            return True
-        return all(extend(seq + bytes([b])) for b in range(0x80, 0xC0) if mask[b >> 3] >> (b & 7) & 1)
-
-    if not all(extend(bytes([lead])) for lead in leads if lead < 0xF8):
-        return None
-    return found
-
-
-def _show_character(ch: str) -> str:
-    return json.dumps(ch, ensure_ascii=not ch.isprintable())
+    engine = "both"
 
 
 def check_samples(

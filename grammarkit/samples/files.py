@@ -24,6 +24,7 @@ from pathlib import Path
 
 from grammarkit.core.errors import InputError
 from grammarkit.core.source import decode_grammar_bytes
+from grammarkit.core.span import LONE_SURROGATE, Span
 
 SIDECAR_SUFFIXES = (".samples.toml", ".samples.json")
 MAX_SAMPLE_FILE_BYTES = 64 * 1024 * 1024
@@ -41,6 +42,12 @@ class Sample:
     line: int = 1  # line in its source where the sample starts (best effort)
 
     @property
+    def span(self) -> Span:
+        """Where the sample's diagnostics point: its line in its samples file (column 1;
+        line 1 for ``--sample`` inputs)."""
+        return Span(self.line, 1, self.line, 2)
+
+    @property
     def label(self) -> str:
         shown = self.input if len(self.input) <= 40 else self.input[:37] + "..."
         text = f"sample {self.index} {_quoted(shown)}"
@@ -49,13 +56,12 @@ class Sample:
         return text
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _quoted(text: str) -> str:
     """``text`` as a JSON string, non-ASCII kept, each lone surrogate (which cannot be
     written out as UTF-8) as its ``\\uXXXX`` escape."""
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+    return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 
@@ -155,7 +161,6 @@ class _Locator:
         self.pos = 0
 
     def seek(self, key: str) -> None:
-        import re
 
         m = re.search(rf"(?m)^\s*{key}\s*=", self.text)
         if m:

@@ -49,6 +49,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from grammarkit.core.errors import GrammarkitError
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 
 DEFAULT_COUNT = 10
@@ -62,7 +63,7 @@ _BYTE_TOKENS = 255
 special (empty) token, 256.. are special tokens and EOS."""
 
 
-class GenerationError(Exception):
+class GenerationError(GrammarkitError):
     """Fewer samples than requested could be drawn (``samples`` holds those that were),
     or the grammar matches no string at all (``empty_language``)."""
 
