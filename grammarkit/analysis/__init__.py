@@ -1,7 +1,7 @@
 """Static analysis of a grammar: scopes, languages, lexemes and flow (what the practice
 rules GK220-GK239 ask about).
 
-Three pieces, computed once per grammar and on demand (:func:`analysis`, cached on the lint context):
+Three pieces, computed once per grammar and on demand (:class:`Analysis`, cached on the lint context as ``ctx.analysis``):
 
 * **Scopes.** The top-level grammar and every nested ``%lark { … }`` grammar are separate
   name spaces in llguidance (a nested grammar has its own ``start`` and cannot see the
@@ -68,18 +68,13 @@ from grammarkit.reader import model as m
 class Analysis:
     """Everything the practice rules share about one grammar."""
 
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-        self.grammar: m.Grammar = ctx.grammar
+    def __init__(self, grammar: m.Grammar, *, read_ok: bool = True) -> None:
+        self.grammar = grammar
+        self.read_ok = read_ok  # the reader read every item (else the rules stay careful)
         self.scopes = scopes(self.grammar)
         self._lang: Lang | None = None
         self._lexemes: dict[int, Lexemes] = {}
         self._flows: dict[int, Flow] = {}
-
-    @property
-    def read_ok(self) -> bool:
-        read = self.ctx.read
-        return read is not None and read.ok
 
     @property
     def lang(self) -> Lang:
@@ -100,18 +95,6 @@ class Analysis:
         return self._flows[key]
 
 
-_ATTR = "_grammarkit_practice"
-
-
-def analysis(ctx) -> Analysis:
-    """The shared :class:`Analysis` of ``ctx`` (computed once)."""
-    found = ctx.__dict__.get(_ATTR)
-    if found is None:
-        found = Analysis(ctx)
-        ctx.__dict__[_ATTR] = found
-    return found
-
-
 __all__ = [
     "Analysis",
     "EOS",
@@ -120,7 +103,6 @@ __all__ = [
     "Lang",
     "Scope",
     "Unanalysable",
-    "analysis",
     "body_nodes",
     "bound_for",
     "bounded_pattern",

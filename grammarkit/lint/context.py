@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from grammarkit.core.span import LineIndex, Span
 
 if TYPE_CHECKING:
+    from grammarkit.analysis import Analysis
     from grammarkit.core.diagnostics import Finding
     from grammarkit.llg.compile import EngineReport
     from grammarkit.reader import Grammar, ReadResult
@@ -58,6 +59,14 @@ class RegexSite:
         except RegexSyntaxError as exc:
             self._error = exc
         self._done = True
+
+
+@dataclass(slots=True)
+class Unreadable:
+    span: Span
+    message: str
+    hint: str
+    engine_accepts: bool
 
 
 @dataclass
@@ -134,6 +143,39 @@ class LintContext:
         return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text)
 
     @cached_property
+    def analysis(self) -> Analysis:
+        """The static analysis of a Lark grammar (scopes, languages, lexemes, flow) that the
+        practice rules share (only asked for when the grammar was read)."""
+        from grammarkit.analysis import Analysis
+
+        assert self.grammar is not None
+        return Analysis(self.grammar, read_ok=self.read is not None and self.read.ok)
+
+    @cached_property
+    def unreadable(self) -> list[Unreadable]:
+        """Every place grammarkit could not read (GK100 and GK200 report them), and whether
+        llguidance compiles it anyway (then grammarkit, not the grammar, is at fault)."""
+        problems: list[Unreadable] = []
+        engine_ok = self.engine.ok
+        if self.read is not None:
+            for p in self.read.errors:
+                problems.append(Unreadable(p.span, p.message, p.hint, engine_ok))
+        for site in self.regex_sites:
+            err = site.error
+            if err is None:
+                continue
+            accepts = engine_ok or _regex_compiles(site.pattern, site.flags, self.syntax)
+            problems.append(
+                Unreadable(
+                    site.span(err.offset, max(err.end, err.offset + 1)),
+                    f"invalid regex: {err.message}",
+                    "llguidance reads regexes with Rust `regex` crate syntax",
+                    accepts,
+                )
+            )
+        return problems
+
+    @cached_property
     def suppressions(self) -> list:
         """Inline ``grammarkit: ignore`` comments (Lark grammars only)."""
         if self.syntax != "lark":
@@ -163,3 +205,12 @@ class LintContext:
 
     def found_codes(self) -> set[str]:
         return {code for code, _ in self.found}
+
+
+def _regex_compiles(pattern: str, flags: str, syntax: str) -> bool:
+    """Whether llguidance compiles this one regex on its own."""
+    from grammarkit.llg.compile import compile_report
+
+    if syntax == "regex":
+        return compile_report("regex", pattern).ok
+    return compile_report("lark", f"start: /{pattern}/{flags}\n").ok

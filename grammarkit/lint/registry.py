@@ -31,8 +31,14 @@ class Rule:
     check: Callable[[LintContext], Iterable[Finding]]
     doc: str
     after_others: bool = False  # runs once every other rule's findings are known
-    # llguidance error messages (substrings) this rule's findings explain (see GK109)
+    # the llguidance errors this rule's findings explain (see GK109): by category of
+    # grammarkit.llg.messages, or by message substring
+    engine_categories: tuple[str, ...] = ()
     engine_messages: tuple[str, ...] = ()
+    suppressible: bool = True  # inline suppression comments apply to it
+    # the finding to report when every error explaining llguidance's rejection of the
+    # grammar was deselected or suppressed (so that such a grammar never passes)
+    fallback: Callable[[LintContext], Finding | None] | None = None
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -44,8 +50,15 @@ class Rule:
             check=module.check,
             doc=inspect.cleandoc(module.__doc__ or ""),
             after_others=getattr(module, "AFTER_OTHERS", False),
+            engine_categories=tuple(getattr(module, "ENGINE_CATEGORIES", ())),
             engine_messages=tuple(getattr(module, "ENGINE_MESSAGES", ())),
+            suppressible=getattr(module, "SUPPRESSIBLE", True),
+            fallback=getattr(module, "fallback", None) if getattr(module, "FALLBACK", False) else None,
         )
+
+    def explains(self, category: str, message: str) -> bool:
+        """Whether this rule's findings explain an llguidance error."""
+        return category in self.engine_categories or any(m in message for m in self.engine_messages)
 
     @property
     def summary(self) -> str:

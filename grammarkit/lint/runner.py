@@ -6,9 +6,10 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.core.diagnostics import Diagnostic, Finding, Severity
 from grammarkit.core.source import detect_syntax, read_grammar_file
 from grammarkit.lint.context import LintContext
+from grammarkit.lint.registry import Rule, all_rules
 
 
 @dataclass
@@ -62,11 +63,11 @@ def lint_text(
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
-    from grammarkit.lint.registry import all_rules
 
     ctx = LintContext(text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine)
-    produced: list[tuple[object, object]] = []
-    for rule in sorted(all_rules(), key=lambda r: r.after_others):
+    produced: list[tuple[Rule, Finding]] = []
+    rules = all_rules()
+    for rule in sorted(rules, key=lambda r: r.after_others):
         if syntax not in rule.syntaxes:
             continue
         for finding in rule.check(ctx):
@@ -83,7 +84,7 @@ def lint_text(
         if (
             suppressions
             and finding.path is None
-            and rule.code != "GK290"
+            and rule.suppressible
             and suppressed(suppressions, rule.code, rule.name, finding.span.line)
         ):
             continue
@@ -99,39 +100,38 @@ def lint_text(
         if finding.snippet:
             d.extra["snippet"] = finding.snippet
         diagnostics.append(d)
-    if not ctx.engine.ok and ctx.engine.error is not None:
-        _keep_engine_rejection(ctx, diagnostics, path, select, ignore)
+    if not ctx.engine.ok and not any(d.is_error and d.path == path for d in diagnostics):
+        _fallbacks(ctx, rules, diagnostics, path, select, ignore)
     diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
     return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
 
 
-def _keep_engine_rejection(ctx, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
-    """llguidance rejects the grammar: if the errors that explained it were suppressed or
-    deselected, report GK109 after all (unless GK109 itself is), so it cannot pass."""
-    if any(d.is_error and d.path == path for d in diagnostics):
-        return
-    from grammarkit.rules import engine_rejected
+def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
+    """llguidance rejects the grammar but no error remains (the errors that explained it
+    were suppressed or deselected): report the rules' fallback findings (GK109's), unless
+    those rules are deselected or suppressed too, so such a grammar cannot pass."""
+    for rule in rules:
+        if rule.fallback is None or ctx.syntax not in rule.syntaxes or not _selected(rule.code, rule.name, select, ignore):
+            continue
+        finding = rule.fallback(ctx)
+        if finding is None:
+            continue
+        if ctx.suppressions:
+            from grammarkit.lint.suppressions import apply
 
-    code, name = engine_rejected.CODE, engine_rejected.NAME
-    if not _selected(code, name, select, ignore):
-        return
-    finding = engine_rejected.finding(ctx)
-    if ctx.suppressions:
-        from grammarkit.lint.suppressions import apply
-
-        if apply(ctx.suppressions, code, name, finding.span.line):
-            return
-    diagnostics.append(
-        Diagnostic.at(
-            finding.span,
-            code=code,
-            name=name,
-            severity=engine_rejected.SEVERITY,
-            message=finding.message,
-            hint=finding.hint,
-            path=path,
+            if apply(ctx.suppressions, rule.code, rule.name, finding.span.line):
+                continue
+        diagnostics.append(
+            Diagnostic.at(
+                finding.span,
+                code=rule.code,
+                name=rule.name,
+                severity=rule.severity,
+                message=finding.message,
+                hint=finding.hint,
+                path=path,
+            )
         )
-    )
 
 
 def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK226"
@@ -60,7 +59,7 @@ _FIX = {
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         for d in scope.definition_list():
             for attr in d.attributes:

@@ -26,6 +26,7 @@ CODE = "GK106"
 NAME = "declare"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
+ENGINE_CATEGORIES = ("declare",)  # the llguidance errors this rule's findings explain (GK109)
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -32,18 +32,7 @@ SEVERITY = Severity.ERROR
 SYNTAXES = ("lark", "regex")
 AFTER_OTHERS = True  # needs every other rule's findings to know what is explained
 
-# llguidance error categories (see grammarkit.llg) and the rule that reports them.
-# Syntax and regex errors are explained only by an error at llguidance's location.
-CATEGORY_RULES = {
-    "lookaround": "GK101",
-    "lazy": "GK102",
-    "priority": "GK103",
-    "template": "GK104",
-    "import": "GK105",
-    "declare": "GK106",
-    "override": "GK108",
-    "extend": "GK108",
-}
+FALLBACK = True  # reported even when every error that explained it is deselected or suppressed
 
 
 def check(ctx) -> Iterator[Finding]:
@@ -58,8 +47,9 @@ def check(ctx) -> Iterator[Finding]:
 def finding(ctx) -> Finding:
     """llguidance's error as a finding at its location (``ctx.engine`` must have one).
 
-    Also used by :func:`grammarkit.lint.lint_text` when the diagnostics that explained
-    the error were suppressed or deselected: a grammar llguidance rejects never passes."""
+    Also the rule's ``fallback``: the lint runner reports it when the diagnostics that
+    explained the error were suppressed or deselected, so a grammar llguidance rejects
+    never passes."""
     err = ctx.engine.error
     if err.line is not None:
         column = err.column or 1
@@ -73,15 +63,13 @@ def finding(ctx) -> Finding:
 
 def _explained(ctx, err) -> bool:
     errors = [(code, f) for code, f in ctx.found if code != CODE and _is_error(code) and f.path is None]
-    code = CATEGORY_RULES.get(err.category)
-    if code is not None and any(c == code for c, _ in errors):
-        return True
-    # Rules may declare the llguidance messages their findings explain (ENGINE_MESSAGES).
+    # Rules declare the llguidance errors their findings explain: by category
+    # (ENGINE_CATEGORIES) or by message (ENGINE_MESSAGES).
     from grammarkit.lint.registry import get_rule
 
     for c, _ in errors:
         rule = get_rule(c)
-        if rule is not None and any(m in err.message for m in rule.engine_messages):
+        if rule is not None and rule.explains(err.category, err.message):
             return True
     if err.category in ("syntax", "regex") and err.line is not None:
         # A lexer/parser error or an invalid regex where a rule already reports an error:
@@ -116,3 +104,10 @@ def _hint(err) -> str:
     if "start" in text and "not" in text:
         return "the top rule must be called start"
     return "llguidance stops at its first error: fix this one and check again"
+
+
+def fallback(ctx) -> Finding | None:
+    """The finding to report when no error remains after selection and suppression."""
+    if ctx.engine.ok or ctx.engine.error is None:
+        return None
+    return finding(ctx)

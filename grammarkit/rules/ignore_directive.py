@@ -38,7 +38,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     ignore_once = _ignore_once(ctx.grammar)
     widths = None
     for scope in a.scopes:

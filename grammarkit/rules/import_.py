@@ -31,6 +31,7 @@ CODE = "GK105"
 NAME = "import"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
+ENGINE_CATEGORIES = ("import",)  # the llguidance errors this rule's findings explain (GK109)
 
 
 def check(ctx) -> Iterator[Finding]:

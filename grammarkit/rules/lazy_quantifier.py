@@ -31,6 +31,7 @@ CODE = "GK102"
 NAME = "lazy-quantifier"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark", "regex")
+ENGINE_CATEGORIES = ("lazy",)  # the llguidance errors this rule's findings explain (GK109)
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -53,7 +53,7 @@ _ATTR_FIX = {
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         for item in scope.items:
             if isinstance(item, m.LLGuidanceOptions):

@@ -30,6 +30,7 @@ CODE = "GK101"
 NAME = "lookaround"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark", "regex")
+ENGINE_CATEGORIES = ("lookaround",)  # the llguidance errors this rule's findings explain (GK109)
 
 _KINDS = {
     "lookahead": ("(?=", "lookahead"),

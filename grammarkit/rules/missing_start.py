@@ -45,7 +45,7 @@ def has_start(scope: p.Scope) -> bool:
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         if has_start(scope):
             continue

@@ -70,7 +70,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         flow = a.flow(scope)
         contexts = flow.contexts()

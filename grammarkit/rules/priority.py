@@ -28,6 +28,7 @@ CODE = "GK103"
 NAME = "priority"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
+ENGINE_CATEGORIES = ("priority",)  # the llguidance errors this rule's findings explain (GK109)
 
 
 def check(ctx) -> Iterator[Finding]:

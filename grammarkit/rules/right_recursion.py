@@ -38,7 +38,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         for d in scope.definition_list():
             if d.is_terminal or d.params is not None:

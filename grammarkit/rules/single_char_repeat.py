@@ -40,7 +40,7 @@ MIN_MAX = 5
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         lex = a.lexemes(scope)
         memo: dict[str, bool] = {}

@@ -40,7 +40,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         lex = a.lexemes(scope)
         flow = a.flow(scope)

@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
-from grammarkit.lint.unreadable import unreadable
 
 CODE = "GK100"
 NAME = "syntax-error"
@@ -35,6 +34,6 @@ SYNTAXES = ("lark", "regex")
 
 
 def check(ctx) -> Iterator[Finding]:
-    for problem in unreadable(ctx):
+    for problem in ctx.unreadable:
         if not problem.engine_accepts:
             yield Finding(problem.span, problem.message, problem.hint)

@@ -27,6 +27,7 @@ CODE = "GK104"
 NAME = "template"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
+ENGINE_CATEGORIES = ("template",)  # the llguidance errors this rule's findings explain (GK109)
 
 
 def check(ctx) -> Iterator[Finding]:

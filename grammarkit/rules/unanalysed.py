@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
-from grammarkit.lint.unreadable import unreadable
 
 CODE = "GK200"
 NAME = "unanalysed"
@@ -28,7 +27,7 @@ SYNTAXES = ("lark", "regex")
 
 
 def check(ctx) -> Iterator[Finding]:
-    for problem in unreadable(ctx):
+    for problem in ctx.unreadable:
         if problem.engine_accepts:
             yield Finding(
                 problem.span,

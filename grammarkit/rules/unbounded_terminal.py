@@ -48,7 +48,7 @@ def check(ctx) -> Iterator[Finding]:
     if ctx.syntax == "regex":
         yield from _check_regex_grammar(ctx)
         return
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         lex = a.lexemes(scope)
         used = p.terminals_used_by_rules(scope)

@@ -34,7 +34,7 @@ MIN_RUN = 4
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     for scope in a.scopes:
         for d in scope.definition_list():
             kind = "terminal" if d.is_terminal else "rule"

@@ -26,6 +26,7 @@ CODE = "GK108"
 NAME = "unsupported-directive"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
+ENGINE_CATEGORIES = ("override", "extend")  # the llguidance errors this rule's findings explain (GK109)
 
 
 def check(ctx) -> Iterator[Finding]:

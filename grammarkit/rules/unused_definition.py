@@ -42,7 +42,7 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    a = p.analysis(ctx)
+    a = ctx.analysis
     if not a.read_ok:
         return
     for scope in a.scopes:

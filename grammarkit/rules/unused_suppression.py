@@ -27,6 +27,7 @@ NAME = "unused-suppression"
 SEVERITY = Severity.WARNING
 SYNTAXES = ("lark",)
 AFTER_OTHERS = True  # needs every other rule's findings
+SUPPRESSIBLE = False  # a suppression comment cannot hide its own report
 
 
 def check(ctx) -> Iterator[Finding]:
