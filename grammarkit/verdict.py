@@ -41,7 +41,7 @@ class Verdict:
         return disagreement(self.accepted, self.lark)
 
     def to_dict(self) -> dict[str, Any]:
-        from grammarkit.output.trees import tree_to_json
+        from grammarkit.core.trees import tree_to_json
 
         return {
             "accepted": self.accepted,

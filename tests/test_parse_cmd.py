@@ -12,7 +12,7 @@ from lark import Token, Tree
 
 
 from grammarkit.cli import main
-from grammarkit.output.trees import pretty_tree, tree_to_json
+from grammarkit.core.trees import pretty_tree, tree_to_json
 from grammarkit.llg.matcher import EngineMatcher
 from grammarkit.core.rejection import InputRejected
 from grammarkit.local.parser import LocalParser

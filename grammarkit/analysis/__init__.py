@@ -47,7 +47,7 @@ Three pieces, computed once per grammar and on demand (:class:`Analysis`, cached
 from __future__ import annotations
 
 from grammarkit.analysis.bounds import bound_for, bounded_pattern, bounded_quantifier, unbounded_repeats
-from grammarkit.analysis.charsets import Flags, _explicit_chars, parse_regex
+from grammarkit.analysis.charsets import Flags, explicit_chars, parse_regex
 from grammarkit.analysis.flow import Flow
 from grammarkit.analysis.languages import Lang
 from grammarkit.analysis.lexemes import EOS, Lexemes, is_broad, lexeme_key, show
@@ -79,7 +79,7 @@ class Analysis:
     @property
     def lang(self) -> Lang:
         if self._lang is None:
-            self._lang = Lang(_explicit_chars(self.grammar))
+            self._lang = Lang(explicit_chars(self.grammar))
         return self._lang
 
     def lexemes(self, scope: Scope) -> Lexemes:

@@ -15,7 +15,7 @@ from grammarkit.reader import model as m
 
 # ---------------------------------------------------------------------------- alphabet
 
-_PREFERRED = (
+PREFERRED = (
     string.ascii_lowercase
     + string.ascii_uppercase
     + string.digits
@@ -24,12 +24,12 @@ _PREFERRED = (
 )
 # Non-ASCII representatives: a Latin letter, a sharp s, a Greek capital, an ideograph, an
 # Arabic-Indic digit, a no-break space, a line separator, an emoji, a titlecase letter.
-_REPRESENTATIVES = "éßΩ中٣\u00a0\u2028😀ǅ"
+REPRESENTATIVES = "éßΩ中٣\u00a0\u2028😀ǅ"
 
-_PRINTABLE = frozenset(chr(c) for c in range(0x20, 0x7F))
+PRINTABLE = frozenset(chr(c) for c in range(0x20, 0x7F))
 
 
-def _case_variants(ch: str) -> set[str]:
+def case_variants(ch: str) -> set[str]:
     out = {ch}
     for v in (ch.lower(), ch.upper(), ch.swapcase(), ch.casefold()):
         if len(v) == 1:
@@ -37,7 +37,7 @@ def _case_variants(ch: str) -> set[str]:
     return out
 
 
-def _explicit_chars(grammar: m.Grammar) -> set[str]:
+def explicit_chars(grammar: m.Grammar) -> set[str]:
     """Every character written in a literal or regex of the grammar."""
     chars: set[str] = set()
     for node in grammar.nodes():
@@ -206,11 +206,11 @@ def char_member(node: rx.Node, c: str, flags: Flags) -> bool:
     """Does the one-character regex ``node`` match ``c`` (Rust semantics)?"""
     if isinstance(node, rx.Dot):
         return flags.s or c != "\n"
-    variants = _case_variants(c) if flags.i else (c,)
+    variants = case_variants(c) if flags.i else (c,)
     if isinstance(node, rx.Class):
         hit = any(_class_item(i, v, flags) for i in node.items for v in variants)
         return hit != node.negated
     return any(_class_item(node, v, flags) for v in variants)
 
 
-_CHAR_LEAVES = (rx.Literal, rx.Dot, rx.Class, rx.PerlClass, rx.UnicodeClass, rx.NamedChar)
+CHAR_LEAVES = (rx.Literal, rx.Dot, rx.Class, rx.PerlClass, rx.UnicodeClass, rx.NamedChar)

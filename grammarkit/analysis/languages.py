@@ -8,12 +8,12 @@ from collections.abc import Iterable, Iterator
 
 from grammarkit import regex_syntax as rx
 from grammarkit.analysis.charsets import (
-    _CHAR_LEAVES,
-    _PREFERRED,
-    _PRINTABLE,
-    _REPRESENTATIVES,
+    CHAR_LEAVES,
+    PREFERRED,
+    PRINTABLE,
+    REPRESENTATIVES,
     Flags,
-    _case_variants,
+    case_variants,
     char_member,
     parse_regex,
 )
@@ -41,20 +41,20 @@ class Lang:
                 seen.add(c)
                 chars.append(c)
 
-        for c in _PREFERRED:
+        for c in PREFERRED:
             add(c)
         for code in list(range(0, 32)) + [127]:
             add(chr(code))
         extra: set[str] = set()
         for c in extra_chars:
-            extra |= _case_variants(c)
+            extra |= case_variants(c)
         for c in sorted(extra):
             add(c)
-        for c in _REPRESENTATIVES:
+        for c in REPRESENTATIVES:
             add(c)
         self.chars = chars
         self.full = (1 << len(chars)) - 1
-        self.printable = sum(1 << i for i, c in enumerate(chars) if c in _PRINTABLE)
+        self.printable = sum(1 << i for i, c in enumerate(chars) if c in PRINTABLE)
         self._nodes: list[tuple] = [("0",), ("e",)]
         self._ids: dict[tuple, int] = {("0",): EMPTY, ("e",): EPS}
         self._nullable: list[bool] = [False, True]
@@ -146,7 +146,7 @@ class Lang:
         return self.cat(self.chars_term(self.char_mask(c, case_insensitive)) for c in text)
 
     def char_mask(self, c: str, case_insensitive: bool = False) -> int:
-        targets = _case_variants(c) if case_insensitive else (c,)
+        targets = case_variants(c) if case_insensitive else (c,)
         mask = 0
         for ch in targets:
             i = self._index.get(ch)
@@ -170,7 +170,7 @@ class Lang:
             if self._variant_masks is None:
                 masks: dict[str, int] = {}
                 for i, ch in enumerate(self.chars):
-                    for v in _case_variants(ch):
+                    for v in case_variants(ch):
                         masks[v] = masks.get(v, 0) | 1 << i
                 self._variant_masks = masks
             return self._variant_masks.get(node.char, 0)
@@ -204,7 +204,7 @@ class Lang:
     def _regex_term(self, node: rx.Node, flags: Flags) -> int:
         if isinstance(node, rx.Empty):
             return EPS
-        if isinstance(node, _CHAR_LEAVES):
+        if isinstance(node, CHAR_LEAVES):
             return self.chars_term(self.leaf_mask(node, flags))
         if isinstance(node, rx.Concat):
             parts = []

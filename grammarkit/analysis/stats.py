@@ -10,14 +10,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from grammarkit.core.source import Syntax
+from grammarkit.core.source import Syntax, strip_final_newline
 from grammarkit.llg.limits import (
     DEFAULT_PRECISION,
     DEFAULT_TIME_BUDGET,
     MEASURED,
     RUNTIME_ONLY,
     LimitUsage,
-    _without_final_newline,
     default_limits,
     measure_limits,
 )
@@ -129,7 +128,7 @@ def _nesting(body) -> int:
 def _count_regex(text: str, stats: GrammarStats) -> None:
     from grammarkit import regex_syntax as rs
 
-    pattern = _without_final_newline(text)
+    pattern = strip_final_newline(text)
     stats.rules = 1  # llguidance compiles it as `start: /PATTERN/`
     stats.regex_literals = 1
     stats.alternatives = 1

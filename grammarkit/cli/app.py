@@ -22,7 +22,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from grammarkit import __version__
+        from grammarkit.core.version import __version__
 
         print(f"grammarkit {__version__}")
         raise typer.Exit(0)

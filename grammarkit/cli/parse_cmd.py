@@ -24,7 +24,7 @@ import typer
 
 from grammarkit.cli.inputs import UsageProblem, build_matcher, load_grammar, read_input
 from grammarkit.cli.options import SyntaxChoice, TextOrJson
-from grammarkit.output.trees import caret_lines, pretty_tree
+from grammarkit.core.trees import caret_lines, pretty_tree
 from grammarkit.verdict import Verdict, judge
 
 

@@ -233,6 +233,7 @@ def _codes(value, shown: str, key: str) -> list[str]:
 
 def is_known_code(item: str) -> bool:
     """A rule code, a code prefix (``GK1``), a rule name, or ``ALL``."""
-    from grammarkit.lint.registry import all_rules, matches
+    from grammarkit.lint.patterns import matches
+    from grammarkit.lint.registry import all_rules
 
     return any(matches(item, rule.code, rule.name) for rule in all_rules())

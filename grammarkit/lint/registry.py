@@ -83,16 +83,6 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: r.code))
 
 
-def matches(pattern: str, code: str, name: str) -> bool:
-    """Whether ``pattern`` names the rule: ``ALL``, a code or code prefix (``GK1``), or the
-    rule's name. Used by --select/--ignore, the configuration and suppressions alike."""
-    p = pattern.strip()
-    if not p:
-        return False
-    key = p.upper()
-    return key == "ALL" or key.startswith("GK") and code.startswith(key) or p.lower() == name
-
-
 def get_rule(code_or_name: str) -> Rule | None:
     key = code_or_name.strip()
     for rule in all_rules():

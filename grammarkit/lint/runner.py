@@ -135,7 +135,7 @@ def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ign
 
 
 def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:
-    from grammarkit.lint.registry import matches
+    from grammarkit.lint.patterns import matches
 
     return any(matches(p, code, name) for p in patterns)
 

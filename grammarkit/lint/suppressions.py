@@ -34,7 +34,7 @@ class Suppression:
             return False
         if self.codes is None:
             return True
-        from grammarkit.lint.registry import matches
+        from grammarkit.lint.patterns import matches
 
         return any(matches(c, code, name) for c in self.codes)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from grammarkit.core.source import Syntax
 from grammarkit.core.span import LineIndex
-from grammarkit.llg.messages import EngineMessage, _Context, _message, interpret_message
+from grammarkit.llg.messages import EngineMessage, MessageContext, engine_message, interpret_message
 from grammarkit.llg.runner import (
     ChildCrashed,
     EngineTimeout,
@@ -166,7 +166,7 @@ def compile_report(
     except Exception as exc:
         return _failure(f"llguidance raised {type(exc).__name__}: {exc}")
 
-    context = _Context(syntax, text)
+    context = MessageContext(syntax, text)
     interpreted = [interpret_message(m, syntax, text, _context=context) for m in messages]
     if is_error:
         return EngineReport(ok=False, error=interpreted[0] if interpreted else _generic_error())
@@ -174,7 +174,7 @@ def compile_report(
 
 
 def _generic_error() -> EngineMessage:
-    return _message("llguidance rejected the grammar without a message")
+    return engine_message("llguidance rejected the grammar without a message")
 
 
 def _crash_message(exc: ChildCrashed) -> str:
@@ -198,4 +198,4 @@ def _crash_message(exc: ChildCrashed) -> str:
 def _failure(
     text: str, *, line: int | None = None, column: int | None = None, raw: str | None = None
 ) -> EngineReport:
-    return EngineReport(ok=False, error=_message(text, line=line, column=column, raw=raw))
+    return EngineReport(ok=False, error=engine_message(text, line=line, column=column, raw=raw))

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from grammarkit.core.source import Syntax
+from grammarkit.core.source import Syntax, strip_final_newline
 
 HUGE = 1 << 40
 """A limit no grammar reaches, used for the limits not being measured."""
@@ -390,7 +390,7 @@ def measure_limits(
     from grammarkit.llg.compile import IN_PROCESS_MAX_BYTES
 
     if syntax == "regex":  # the pattern is the text minus one trailing newline
-        text = _without_final_newline(text)
+        text = strip_final_newline(text)
     request = {
         "syntax": syntax,
         "text": text,
@@ -419,10 +419,6 @@ def measure_limits(
         msg = interpret_message(error, syntax, text)  # type: ignore[arg-type]
         error = f"{msg.line}:{msg.column}: {msg.message}" if msg.line is not None else msg.message
     return reply["compiles"], error, [LimitUsage(**u) for u in reply["usages"]]
-
-
-def _without_final_newline(text: str) -> str:
-    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
 
 
 def _failure_note(exc: Exception) -> str:

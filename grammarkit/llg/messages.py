@@ -90,7 +90,7 @@ class EngineMessage:
     category: Category
 
 
-def _message(
+def engine_message(
     text: str,
     *,
     line: int | None = None,
@@ -137,7 +137,7 @@ _PARAMS = re.compile(
 _DIRECTIVE = re.compile(r"%[A-Za-z_]+")
 
 
-class _Context:
+class MessageContext:
     """The user's text plus what is needed to map llguidance positions into it."""
 
     def __init__(self, syntax: Syntax, text: str) -> None:
@@ -352,10 +352,10 @@ def _take_apart(raw: str) -> _Parsed:
 
 
 def interpret_message(
-    raw: str, syntax: Syntax, text: str, *, _context: _Context | None = None
+    raw: str, syntax: Syntax, text: str, *, _context: MessageContext | None = None
 ) -> EngineMessage:
     """Turn one llguidance error/warning about ``text`` into a located message."""
-    context = _context or _Context(syntax, text)
+    context = _context or MessageContext(syntax, text)
     parsed = _take_apart(raw)
     line: int | None = None
     column: int | None = None
@@ -379,7 +379,7 @@ def interpret_message(
     return EngineMessage(parsed.message, line, column, end_column, raw, category)
 
 
-def _user_position(context: _Context, line: int, byte_column: int) -> tuple[int, int]:
+def _user_position(context: MessageContext, line: int, byte_column: int) -> tuple[int, int]:
     """Map llguidance's (line, byte column) to (line, char column) in the user's text."""
     if context.syntax == "regex":
         escaped, origin = context.wrapped_pattern()
@@ -395,7 +395,7 @@ def _user_position(context: _Context, line: int, byte_column: int) -> tuple[int,
     return line, max(1, min(column, index.line_end(line) - line_start + 1))
 
 
-def _locate_regex_error(context: _Context, parsed: _Parsed) -> tuple[int, int, int | None] | None:
+def _locate_regex_error(context: MessageContext, parsed: _Parsed) -> tuple[int, int, int | None] | None:
     """Exact (line, column, end_column) of an invalid regex in the user's text, if known."""
     rx = parsed.regex_rx
     if rx is None or parsed.regex_info != "regex":
@@ -444,14 +444,14 @@ def _locate_regex_error(context: _Context, parsed: _Parsed) -> tuple[int, int, i
     return _span_position(context, body_start + start, body_start + end)
 
 
-def _span_position(context: _Context, start: int, end: int) -> tuple[int, int, int | None]:
+def _span_position(context: MessageContext, start: int, end: int) -> tuple[int, int, int | None]:
     line, column = context.index.position(start)
     end_line, end_column = context.index.position(end)
     return line, column, end_column if end_line == line and end_column > column else None
 
 
 def _refine_header_location(
-    context: _Context, message: str, line: int, column: int
+    context: MessageContext, message: str, line: int, column: int
 ) -> tuple[int, int, int | None] | None:
     """Point priority/parameter errors at ``.N`` / ``{...}`` instead of the rule body."""
     if message.startswith("priority not supported"):
@@ -469,7 +469,7 @@ def _refine_header_location(
     return line, found.start() + 1, found.end() + 1
 
 
-def _directive_at(context: _Context, line: int, column: int) -> tuple[int, int, str] | None:
+def _directive_at(context: MessageContext, line: int, column: int) -> tuple[int, int, str] | None:
     """The ``%word`` covering (line, column): (column, end_column, word)."""
     for m in _DIRECTIVE.finditer(context.index.line_text(line)):
         if m.start() + 1 <= column <= m.end():
@@ -478,7 +478,7 @@ def _directive_at(context: _Context, line: int, column: int) -> tuple[int, int, 
 
 
 def _categorize(
-    context: _Context, parsed: _Parsed, line: int | None, column: int | None
+    context: MessageContext, parsed: _Parsed, line: int | None, column: int | None
 ) -> Category:
     message = parsed.message
     lowered = message.lower()

@@ -52,7 +52,7 @@ def artifact_uri(path: str) -> str:
 def results_to_sarif(results: list[LintResult], input_errors: list[dict] | None = None) -> dict:
     """The SARIF 2.1.0 log of ``results`` (and of ``input_errors``: ``{"path", "message"}``
     dicts of the files that could not be read), as a JSON-ready dict."""
-    from grammarkit import __version__
+    from grammarkit.core.version import __version__
     from grammarkit.lint.registry import all_rules
 
     rules = all_rules()

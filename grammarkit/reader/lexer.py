@@ -33,7 +33,7 @@ from lark import Token
 from grammarkit.core.errors import GrammarkitError
 
 # (type, literal) — checked before regex tokens on equal length, as in llguidance.
-_LITERALS: list[tuple[str, str]] = [
+LITERALS: list[tuple[str, str]] = [
     ("ARROW", "->"),
     ("COLON", ":"),
     ("COMMA", ","),
@@ -106,7 +106,7 @@ _STARTS = {
 def _build_dispatch() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """First character -> candidate tokens, in priority order (literals first)."""
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for name, lit in _LITERALS:
+    for name, lit in LITERALS:
         table.setdefault(lit[0], []).append((name, re.compile(re.escape(lit))))
     for name, pattern in _REGEXES:
         compiled = _REGEX_LITERAL if name == "REGEXP" else re.compile(pattern)

@@ -78,7 +78,7 @@ def _cache_path() -> str | bool:
         return False
     if not os.access(folder, os.W_OK):
         return False
-    from grammarkit import __version__
+    from grammarkit.core.version import __version__
 
     return os.path.join(folder, f"dialect-{__version__}.lark-cache")
 
@@ -141,9 +141,9 @@ _TOKEN_DESCRIPTIONS = {
 def _describe(token_type: str) -> str:
     if token_type in _TOKEN_DESCRIPTIONS:
         return _TOKEN_DESCRIPTIONS[token_type]
-    from grammarkit.reader.lexer import _LITERALS
+    from grammarkit.reader.lexer import LITERALS
 
-    for name, lit in _LITERALS:
+    for name, lit in LITERALS:
         if name == token_type:
             return repr(lit)
     return token_type

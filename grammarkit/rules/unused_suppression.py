@@ -67,7 +67,8 @@ def check(ctx) -> Iterator[Finding]:
 
 
 def _matches_used(pattern: str, code: str) -> bool:
-    from grammarkit.lint.registry import get_rule, matches
+    from grammarkit.lint.patterns import matches
+    from grammarkit.lint.registry import get_rule
 
     rule = get_rule(code)
     return matches(pattern, code, rule.name if rule else "")

@@ -161,7 +161,7 @@ def _raw_calls(response: Any) -> list[_RawCall]:
     return raws
 
 
-def _lenient_calls(response: Any) -> tuple[list[tuple[CustomToolCall, tuple[str, str] | None]], list[str]]:
+def lenient_calls(response: Any) -> tuple[list[tuple[CustomToolCall, tuple[str, str] | None]], list[str]]:
     """For :class:`~grammarkit.ToolRouter`: the calls that can be answered (they have a call
     id), each with its problem (``("name" | "input", description)``, or ``None`` when it is
     well-formed), and a description of each call skipped because no output can be paired

@@ -55,9 +55,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from grammarkit.runtime.calls import CustomToolCall, _lenient_calls
+from grammarkit.runtime.calls import CustomToolCall, lenient_calls
 from grammarkit.runtime.errors import ToolInputError
-from grammarkit.runtime.tool import API, CustomTool, _check_api
+from grammarkit.runtime.tool import API, CustomTool, check_api
 
 __all__ = ["ConfirmFn", "ToolResult", "ToolRouter"]
 
@@ -170,7 +170,7 @@ class ToolRouter:
     def tools(self, api: API = "responses") -> list[dict]:
         """The tool definitions for ``tools=[...]`` of the Responses (``"responses"``) or
         Chat Completions (``"chat"``) API, in registration order."""
-        _check_api(api)
+        check_api(api)
         return [reg.tool.to_api(api) for reg in self._routes.values()]
 
     # ------------------------------------------------------------ sync
@@ -311,7 +311,7 @@ class ToolRouter:
     ) -> tuple[list[ToolResult | None], list[tuple[int, CustomToolCall, _Registration]]]:
         """A result slot per answerable call (filled in for malformed calls and unknown
         tools), and the calls to parse and run: ``(slot, call, registration)``."""
-        answerable, skipped = _lenient_calls(response)
+        answerable, skipped = lenient_calls(response)
         for where in skipped:
             logger.warning("skipped the custom tool call at %s: no output can be paired with it", where)
         results: list[ToolResult | None] = [None] * len(answerable)

@@ -211,11 +211,11 @@ class CustomTool:
         }
 
     def to_api(self, api: API = "responses") -> dict:
-        return self.to_responses() if _check_api(api) == "responses" else self.to_chat()
+        return self.to_responses() if check_api(api) == "responses" else self.to_chat()
 
     def tool_choice(self, api: API = "responses") -> dict:
         """``tool_choice`` that forces the model to call this tool."""
-        if _check_api(api) == "responses":
+        if check_api(api) == "responses":
             return {"type": "custom", "name": self.name}
         return {"type": "custom", "custom": {"name": self.name}}
 
@@ -330,7 +330,7 @@ def _transformer_call(transformer: Any, syntax: str) -> tuple[Callable[[Any], An
     raise TypeError(f"transformer must be a Lark Transformer or a callable, not {type(transformer).__name__}")
 
 
-def _check_api(api: str) -> str:
+def check_api(api: str) -> str:
     if api not in APIS:
         raise ValueError(f"unknown API {api!r} (expected 'responses' or 'chat')")
     return api
