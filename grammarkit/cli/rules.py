@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Annotated
 
 import typer
 
 from grammarkit.cli.options import TextOrJson
+from grammarkit.lint.docs import plain_text
 
 
 def rules(
@@ -60,7 +60,7 @@ def rule_to_dict(rule) -> dict:
 def rules_table(rules) -> str:
     """Code, name, severity and summary of each rule, in aligned columns."""
     rows = [("CODE", "NAME", "SEVERITY", "SUMMARY")]
-    rows += [(r.code, r.name, r.severity.value, plain(r.summary)) for r in rules]
+    rows += [(r.code, r.name, r.severity.value, plain_text(r.summary)) for r in rules]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=False)) + "  " + row[3]
@@ -68,30 +68,15 @@ def rules_table(rules) -> str:
     )
 
 
-_CODE_SPAN = re.compile(r"(``.+?``)", re.S)
 
 
-def plain(text: str) -> str:
-    """reStructuredText/Markdown-ish docstring text made readable on a terminal.
 
-    ``**What it flags.**`` loses its stars (outside code spans only: ````a**```` is
-    code); ````code```` becomes ```code``` (or keeps its double backticks when the code
-    itself contains a backtick).
-    """
-    parts = _CODE_SPAN.split(text)
-    for i, part in enumerate(parts):
-        if i % 2:  # a code span
-            inner = part[2:-2]
-            parts[i] = part if "`" in inner else f"`{inner}`"
-        else:
-            parts[i] = part.replace("**", "")
-    return "".join(parts)
 
 
 def render_doc(rule) -> str:
     """A rule's docstring for a terminal: a header line, then the four parts."""
     lines = rule.doc.splitlines()
-    header = plain(lines[0]) if lines else f"{rule.code} {rule.name}"
-    body = plain("\n".join(lines[1:])).strip("\n")
+    header = plain_text(lines[0]) if lines else f"{rule.code} {rule.name}"
+    body = plain_text("\n".join(lines[1:])).strip("\n")
     meta = f"severity: {rule.severity.value}; applies to: {', '.join(rule.syntaxes)} grammars"
     return f"{header}\n{meta}\n\n{body}" if body else f"{header}\n{meta}"

@@ -79,6 +79,7 @@ class LintContext:
     samples: list = field(default_factory=list)  # grammarkit.samples.Sample
     engine_choice: str = "auto"
     found: list[tuple[str, Finding]] = field(default_factory=list)
+    sample_checker_factory: Callable[..., Any] | None = None  # see sample_checker
 
     @cached_property
     def index(self) -> LineIndex:
@@ -186,14 +187,16 @@ class LintContext:
 
     @cached_property
     def sample_checker(self):
-        """The checker for this grammar's samples (None when there are none, or when
-        llguidance rejects the grammar: its errors are reported already)."""
-        if not self.samples or not self.engine.ok:
+        """The checker for this grammar's samples, made by the injected
+        ``sample_checker_factory`` (the lint runner passes
+        :class:`~grammarkit.samples.checker.SampleChecker`); None when there are no samples,
+        or when llguidance rejects the grammar (its errors are reported already)."""
+        if not self.samples or not self.engine.ok or self.sample_checker_factory is None:
             return None
-        from grammarkit.samples.checker import SampleChecker
-
         grammar = self.regex_pattern if self.syntax == "regex" else self.text
-        return SampleChecker(grammar, syntax=self.syntax, engine=self.engine_choice, engine_report=self.engine)
+        return self.sample_checker_factory(
+            grammar, syntax=self.syntax, engine=self.engine_choice, engine_report=self.engine
+        )
 
     @cached_property
     def sample_results(self) -> list:

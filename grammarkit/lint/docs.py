@@ -31,6 +31,39 @@ def markdown_cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
+_CODE_SPAN = re.compile(r"(``.+?``)", re.S)
+
+
+def plain_text(text: str) -> str:
+    """reStructuredText/Markdown-ish docstring text made readable on a terminal.
+
+    ``**What it flags.**`` loses its stars (outside code spans only: ````a**```` is
+    code); ````code```` becomes ```code``` (or keeps its double backticks when the code
+    itself contains a backtick).
+    """
+    parts = _CODE_SPAN.split(text)
+    for i, part in enumerate(parts):
+        if i % 2:  # a code span
+            inner = part[2:-2]
+            parts[i] = part if "`" in inner else f"`{inner}`"
+        else:
+            parts[i] = part.replace("**", "")
+    return "".join(parts)
+
+
+def markdown_text(text: str) -> str:
+    """Docstring text as Markdown: ````code```` becomes ```code``` (Markdown needs no
+    doubled backticks unless the code holds one); bold and indented code blocks already
+    are Markdown."""
+    parts = _CODE_SPAN.split(text)
+    for i, part in enumerate(parts):
+        if i % 2:
+            inner = part[2:-2]
+            if "`" not in inner:
+                parts[i] = f"`{inner}`"
+    return "".join(parts)
+
+
 def rules_markdown_table(rules: Iterable | None = None) -> str:
     """The Markdown table of every rule (code, name, severity, summary), in code order."""
     if rules is None:

@@ -64,7 +64,13 @@ def lint_text(
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
 
-    ctx = LintContext(text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine)
+    samples = list(samples or [])
+    factory = None
+    if samples:
+        from grammarkit.samples.checker import SampleChecker as factory
+    ctx = LintContext(
+        text=text, syntax=syntax, path=path, samples=samples, engine_choice=engine, sample_checker_factory=factory
+    )
     produced: list[tuple[Rule, Finding]] = []
     rules = all_rules()
     for rule in sorted(rules, key=lambda r: r.after_others):

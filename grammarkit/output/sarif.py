@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.lint.docs import markdown_text, plain_text
 from grammarkit.lint.runner import LintResult
 
 SARIF_VERSION = "2.1.0"
@@ -28,7 +29,6 @@ INFORMATION_URI = "https://pypi.org/project/grammarkit/"
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
-_CODE_SPAN = re.compile(r"(``.+?``)", re.DOTALL)
 
 
 def sarif_level(severity: Severity) -> str:
@@ -146,9 +146,9 @@ def _rule_descriptor(rule) -> dict:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": _plain(rule.summary)},
-        "fullDescription": {"text": _plain(flags or rule.summary)},
-        "help": {"text": _plain(body), "markdown": _markdown(body)},
+        "shortDescription": {"text": plain_text(rule.summary)},
+        "fullDescription": {"text": plain_text(flags or rule.summary)},
+        "help": {"text": plain_text(body), "markdown": markdown_text(body)},
         "defaultConfiguration": {"level": sarif_level(rule.severity)},
         "properties": {"tags": ["grammar", *rule.syntaxes]},
     }
@@ -162,29 +162,3 @@ def _part(body: str, label: str) -> str:
     rest = body[start + len(label) + 4 :]
     nxt = re.search(r"\n\s*\*\*[A-Z][^*\n]*\.\*\*", rest)
     return " ".join((rest[: nxt.start()] if nxt else rest).split())
-
-
-def _plain(text: str) -> str:
-    """Docstring text as plain text: ``**bold**`` loses its stars (outside code), a
-    ````code```` span becomes ```code``` (unless the code holds a backtick)."""
-    parts = _CODE_SPAN.split(text)
-    for i, part in enumerate(parts):
-        if i % 2:
-            inner = part[2:-2]
-            parts[i] = part if "`" in inner else f"`{inner}`"
-        else:
-            parts[i] = part.replace("**", "")
-    return "".join(parts)
-
-
-def _markdown(text: str) -> str:
-    """Docstring text as Markdown: ````code```` becomes ```code``` (Markdown needs no
-    doubled backticks unless the code holds one); bold and indented code blocks already
-    are Markdown."""
-    parts = _CODE_SPAN.split(text)
-    for i, part in enumerate(parts):
-        if i % 2:
-            inner = part[2:-2]
-            if "`" not in inner:
-                parts[i] = f"`{inner}`"
-    return "".join(parts)

@@ -27,7 +27,7 @@ import grammarkit
 from grammarkit import CustomTool, CustomToolCall, GrammarError, ToolInputError, custom_tool_calls
 from grammarkit.core.errors import InputError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 GRAMMARS = ROOT / "grammars"
 ARITH = GRAMMARS / "arithmetic.lark"
 SQL = GRAMMARS / "sql_select.lark"

@@ -15,7 +15,7 @@ from lintutil import found
 
 from grammarkit.lint.runner import lint_file, lint_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 CLEAN = sorted((ROOT / "tests" / "fixtures" / "clean").glob("*.lark")) + sorted(
     p for p in (ROOT / "grammars").iterdir() if p.suffix in (".lark", ".regex")
 )

@@ -18,7 +18,7 @@ from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 from grammarkit.local.parser import LocalParser
 from grammarkit.samples.generate import GenerationError, generate, generate_samples
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 GRAMMARS = ROOT / "grammars"
 BUNDLED = sorted(p for p in GRAMMARS.iterdir() if p.suffix in (".lark", ".regex"))
 

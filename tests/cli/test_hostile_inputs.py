@@ -102,7 +102,7 @@ def test_interrupted_sample_exits_130_without_crashing(tmp_path):
     import sys
     from pathlib import Path
 
-    grammar = Path(__file__).resolve().parent.parent / "grammars" / "arithmetic.lark"
+    grammar = Path(__file__).resolve().parent.parent.parent / "grammars" / "arithmetic.lark"
     proc = subprocess.Popen(
         [sys.executable, "-m", "grammarkit", "sample", str(grammar), "-n", "100000000"],
         stdout=subprocess.DEVNULL,

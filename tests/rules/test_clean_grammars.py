@@ -9,7 +9,7 @@ import pytest
 
 from grammarkit.lint.runner import lint_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 CLEAN = sorted((ROOT / "tests" / "fixtures" / "clean").glob("*.lark"))
 BUNDLED = sorted(p for p in (ROOT / "grammars").iterdir() if p.suffix in (".lark", ".regex"))
 

@@ -11,7 +11,7 @@ from openai_fake import stream_events
 
 from grammarkit import CustomTool, StreamChecker, StreamReport, ToolRouter, check_stream
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 ARITH = ROOT / "grammars" / "arithmetic.lark"
 
 # multi-byte characters: "é" is 2 bytes in UTF-8, the emoji 4 (two UTF-16 surrogates)

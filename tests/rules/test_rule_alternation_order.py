@@ -40,6 +40,6 @@ def test_the_warning_predicts_a_real_disagreement():
 
 
 def test_silent_on_clean_real_world_grammars():
-    root = Path(__file__).resolve().parent / "fixtures" / "clean"
+    root = Path(__file__).resolve().parent.parent / "fixtures" / "clean"
     for path in root.glob("*.lark"):
         assert found(path.read_text(), code="GK215") == [], path.name

@@ -15,7 +15,7 @@ from grammarkit.lint.runner import lint_file, lint_text
 from grammarkit.samples.checker import NoEngineAvailable, check_samples
 from grammarkit.samples.files import Sample, find_sidecars, load_samples, parse_json_samples, parse_toml_samples
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 ARITH = ROOT / "grammars" / "arithmetic.lark"
 # Python's regex alternation takes the first branch that matches, llguidance's DFA the
 # longest: on "ab" the engines split the input differently.

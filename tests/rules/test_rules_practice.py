@@ -14,7 +14,7 @@ from grammarkit.lint.registry import all_rules, get_rule
 from grammarkit.lint.runner import lint_text
 from grammarkit.llg.compile import compile_report
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 PRACTICE = [f"GK{n}" for n in range(220, 231)]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from grammarkit.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 GRAMMARS = ROOT / "grammars"
 
 

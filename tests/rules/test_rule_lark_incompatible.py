@@ -35,6 +35,6 @@ def test_traps_load_in_plain_lark(grammar):
 
 
 def test_silent_on_clean_and_bundled_grammars():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent.parent
     for path in [*root.glob("tests/fixtures/clean/*.lark"), *root.glob("grammars/*.lark")]:
         assert found(path.read_text(), code="GK217") == [], path.name

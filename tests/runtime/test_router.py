@@ -23,7 +23,7 @@ from openai_fake import (
 
 from grammarkit import CustomTool, ToolResult, ToolRouter
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 ARITH = ROOT / "grammars" / "arithmetic.lark"
 SQL = ROOT / "grammars" / "sql_select.lark"
 

@@ -16,7 +16,7 @@ from grammarkit.lint.runner import lint_file, lint_text
 from grammarkit.llg.compile import byte_tokenizer
 from grammarkit.llg.limits import MEASURED, RUNTIME_ONLY, estimate_usage
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 BUNDLED = sorted(p for p in (ROOT / "grammars").iterdir() if p.suffix in (".lark", ".regex"))
 CLEAN = sorted((ROOT / "tests" / "fixtures" / "clean").glob("*.lark"))
 

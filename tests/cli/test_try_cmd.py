@@ -13,7 +13,7 @@ from openai_fake import custom_call, message, reasoning, response_body
 
 from grammarkit.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 GRAMMARS = ROOT / "grammars"
 ARITH = GRAMMARS / "arithmetic.lark"
 

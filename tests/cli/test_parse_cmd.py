@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 from lark import Token, Tree
 
-
 from grammarkit.cli import main
+from grammarkit.core.rejection import InputRejected
 from grammarkit.core.trees import pretty_tree, tree_to_json
 from grammarkit.llg.matcher import EngineMatcher
-from grammarkit.core.rejection import InputRejected
 from grammarkit.local.parser import LocalParser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 GRAMMARS = ROOT / "grammars"
 ARITH = str(GRAMMARS / "arithmetic.lark")
 TIMESTAMP = str(GRAMMARS / "timestamp.regex")

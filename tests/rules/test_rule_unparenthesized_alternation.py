@@ -41,6 +41,6 @@ def test_traps():
 
 
 def test_silent_on_clean_and_bundled_grammars():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent.parent
     for path in [*root.glob("tests/fixtures/clean/*.lark"), *root.glob("grammars/*.lark")]:
         assert found(path.read_text(), code="GK216") == [], path.name
