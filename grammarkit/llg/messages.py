@@ -461,11 +461,10 @@ def _refine_header_location(
     else:
         return None
     before = context.index.line_text(line)[: column - 1]
-    found = None
-    for found in pattern.finditer(before):
-        pass
-    if found is None:
+    matches = list(pattern.finditer(before))
+    if not matches:
         return None
+    found = matches[-1]
     return line, found.start() + 1, found.end() + 1
 
 
