@@ -113,7 +113,9 @@ def rule_lexeme_nodes(scope: Scope) -> Iterator[tuple[m.Definition, m.Node]]:
         if d.is_terminal:
             continue
         for sub in scope.body(d):
-            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)) or isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name):
+            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)) or (
+                isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name)
+            ):
                 yield d, sub
 
 

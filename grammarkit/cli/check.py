@@ -61,7 +61,9 @@ def check(
     ] = None,
     color: Annotated[
         bool | None,
-        typer.Option("--color/--no-color", help="Colour the text output (default: on a terminal, unless NO_COLOR is set)."),
+        typer.Option(
+            "--color/--no-color", help="Colour the text output (default: on a terminal, unless NO_COLOR is set)."
+        ),
     ] = None,
     config_path: Annotated[
         str | None,

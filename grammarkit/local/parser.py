@@ -106,7 +106,9 @@ class LocalParser:
             except (LarkError, ValueError, TypeError) as exc:
                 raise ParserUnavailable(f"Lark cannot load the grammar: {_first_line(exc)}") from None
             except Exception as exc:
-                raise ParserUnavailable(f"Lark cannot load the grammar: {type(exc).__name__}: {_first_line(exc)}") from None
+                raise ParserUnavailable(
+                    f"Lark cannot load the grammar: {type(exc).__name__}: {_first_line(exc)}"
+                ) from None
         raise ParserUnavailable("Lark cannot load the grammar: colliding expansions remain")
 
     def _describe_terminals(self) -> dict[str, str]:

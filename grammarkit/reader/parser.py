@@ -178,7 +178,8 @@ def _problem(exc: Exception, text: str, index: LineIndex) -> tuple[SyntaxProblem
     if isinstance(exc, UnexpectedEOF):
         return SyntaxProblem("unexpected end of file", index.span(len(text), len(text))), len(text)
     if isinstance(exc, UnexpectedCharacters):  # pragma: no cover - custom lexer raises LexError
-        return SyntaxProblem(str(exc).splitlines()[0], index.span(exc.pos_in_stream, exc.pos_in_stream + 1)), exc.pos_in_stream
+        pos = exc.pos_in_stream or 0  # lark types it None; UnexpectedCharacters sets the lexer position
+        return SyntaxProblem(str(exc).splitlines()[0], index.span(pos, pos + 1)), pos
     raise exc  # pragma: no cover
 
 

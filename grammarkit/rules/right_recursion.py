@@ -49,9 +49,12 @@ def check(ctx) -> Iterator[Finding]:
                 if len(alt.conjuncts) != 1:
                     continue
                 items = alt.conjuncts[0].items
-                if len(items) >= 2 and not _is_self(items[0], d.name):
-                    if _is_self(items[-1], d.name) or _tail_self(items[-1], d.name) is not None:
-                        recursive.append(alt)
+                if (
+                    len(items) >= 2
+                    and not _is_self(items[0], d.name)
+                    and (_is_self(items[-1], d.name) or _tail_self(items[-1], d.name) is not None)
+                ):
+                    recursive.append(alt)
             if not recursive:
                 continue
             others = [alt for alt in alts if alt not in recursive]

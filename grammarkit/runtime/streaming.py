@@ -350,7 +350,9 @@ class StreamChecker:
             status: Status = "incomplete"
         else:
             what = repr(found) if found else f"byte 0x{data[offset]:02x}"
-            message = f"the input can no longer match at byte {offset} (line {line}, column {column}): unexpected {what}"
+            message = (
+                f"the input can no longer match at byte {offset} (line {line}, column {column}): unexpected {what}"
+            )
             status = "rejected"
         return self._report(call, status, byte_offset=offset, line=line, column=column, found=found, message=message)
 

@@ -157,7 +157,9 @@ class SampleChecker:
         if not self._parser_built:
             self._parser_built = True
             if self.syntax != "lark":
-                self.lark_unavailable = "regex grammars have no Lark parse tree; the application matches them with a regex"
+                self.lark_unavailable = (
+                    "regex grammars have no Lark parse tree; the application matches them with a regex"
+                )
             else:
                 from grammarkit.local.parser import LocalParser, ParserUnavailable
 

@@ -142,7 +142,9 @@ def parse_toml_samples(text: str, source: str = "<toml>") -> list[Sample]:
             elif isinstance(entry, dict) and isinstance(entry.get("input"), str):
                 value, description = entry["input"], str(entry.get("description", ""))
             else:
-                raise InputError(source, f"'{key}' item {index}: expected a string or {{input = ..., description = ...}}")
+                raise InputError(
+                    source, f"'{key}' item {index}: expected a string or {{input = ..., description = ...}}"
+                )
             samples.append(Sample(value, expected, description, source, index, locator.find(value)))
     return samples
 

@@ -5,9 +5,9 @@ the matcher says which bytes may come next (:meth:`LLMatcher.compute_bitmask`: o
 token in little-endian 32-bit words, so token ``t`` is bit ``t`` of
 ``int.from_bytes(mask, "little")``; in the byte tokenizer tokens 0-254 are the bytes
 themselves, 255 and 256-260 are special tokens, 261 is EOS) and whether the text may end
-there (:meth:`LLMatcher.is_accepting`, not the EOS bit, which is also set in an error state); one allowed byte is picked at random and consumed, until
-the walk stops in an accepting state. Every sample is therefore a string the model can
-emit under the grammar.
+there (:meth:`LLMatcher.is_accepting`, not the EOS bit, which is also set in an error
+state); one allowed byte is picked at random and consumed, until the walk stops in an
+accepting state. Every sample is therefore a string the model can emit under the grammar.
 
 How a walk chooses (documented, because it shapes what the samples look like):
 
