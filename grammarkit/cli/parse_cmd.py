@@ -19,11 +19,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from grammarkit.cli.options import SyntaxChoice, TextOrJson
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
 
 MAX_SHOWN_LINE = 200
 
@@ -35,7 +38,7 @@ class UsageProblem(Exception):
 # --------------------------------------------------------------------------- loading
 
 
-def load_grammar(path: str, syntax: str | None) -> tuple[str, str, str]:
+def load_grammar(path: str, syntax: Syntax | None) -> tuple[str, Syntax, str]:
     """``(text, syntax, shown name)`` of the grammar at ``path`` (``-``: standard input).
 
     The syntax comes from ``syntax``, else the suffix (``.regex`` is regex, else lark). A
@@ -64,7 +67,7 @@ def load_grammar(path: str, syntax: str | None) -> tuple[str, str, str]:
     return text, chosen, shown
 
 
-def build_matcher(text: str, syntax: str, shown: str):
+def build_matcher(text: str, syntax: Syntax, shown: str):
     """llguidance's matcher for the grammar, or :class:`UsageProblem` when it rejects it."""
     from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from grammarkit.core.diagnostics import Diagnostic, Severity
-from grammarkit.core.source import detect_syntax, read_grammar_file
+from grammarkit.core.diagnostics import Diagnostic, Finding, Severity
+from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
 from grammarkit.lint.context import LintContext
+
+if TYPE_CHECKING:
+    from grammarkit.lint.registry import Rule
 
 
 @dataclass
@@ -41,7 +45,7 @@ class LintResult:
 def lint_text(
     text: str,
     *,
-    syntax: str = "lark",
+    syntax: Syntax = "lark",
     path: str = "<string>",
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
@@ -65,7 +69,7 @@ def lint_text(
     from grammarkit.lint.registry import all_rules
 
     ctx = LintContext(text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine)
-    produced: list[tuple[object, object]] = []
+    produced: list[tuple[Rule, Finding]] = []
     for rule in sorted(all_rules(), key=lambda r: r.after_others):
         if syntax not in rule.syntaxes:
             continue
@@ -150,7 +154,7 @@ def _selected(code: str, name: str, select, ignore) -> bool:
 def lint_file(
     path: str | os.PathLike[str],
     *,
-    syntax: str | None = None,
+    syntax: Syntax | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     samples: Sequence | None = None,

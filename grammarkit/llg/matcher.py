@@ -9,6 +9,10 @@ is consumed and the grammar is in an accepting state at the end.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
 
 DEFAULT_MAX_INPUT_BYTES = 4 * 1024 * 1024
 
@@ -57,7 +61,7 @@ class EngineMatcher:
         self,
         grammar: str,
         *,
-        syntax: str = "lark",
+        syntax: Syntax = "lark",
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         report=None,
     ) -> None:

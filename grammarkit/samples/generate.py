@@ -48,8 +48,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
 
 DEFAULT_COUNT = 10
 DEFAULT_MAX_BYTES = 256
@@ -106,7 +110,7 @@ class GenerationResult:
 
 def generate_samples(
     grammar: str,
-    syntax: str = "lark",
+    syntax: Syntax = "lark",
     n: int = DEFAULT_COUNT,
     seed: int | str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -128,7 +132,7 @@ def generate_samples(
 def generate(
     grammar: str,
     *,
-    syntax: str = "lark",
+    syntax: Syntax = "lark",
     n: int = DEFAULT_COUNT,
     seed: int | str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
