@@ -82,7 +82,7 @@ class LocalParser:
         hoist: set[str] = set()
         for _ in range(_HOIST_ATTEMPTS):
             norm = normalize(grammar, hoist_rules=frozenset(hoist))
-            if not norm.ok:
+            if norm.text is None:  # not norm.ok
                 raise ParserUnavailable("no Lark equivalent for " + "; ".join(norm.unsupported))
             self.rewrites = norm.rewrites
             self._renames = norm.renames
@@ -138,7 +138,8 @@ class LocalParser:
         try:
             tree = self._lark.parse(text)
         except UnexpectedCharacters as exc:
-            raise self._rejection(text, exc.pos_in_stream, exc.allowed or set()) from None
+            pos = exc.pos_in_stream or 0  # lark types it None; UnexpectedCharacters sets the lexer position
+            raise self._rejection(text, pos, exc.allowed or set()) from None
         except UnexpectedEOF as exc:
             raise self._rejection(text, len(text), set(exc.expected or [])) from None
         except UnexpectedToken as exc:

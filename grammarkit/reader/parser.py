@@ -213,6 +213,7 @@ def _item_starts(text: str) -> list[int]:
                 after_newline = after_newline or depth == 0
             else:
                 if after_newline and depth == 0:
+                    assert tok.start_pos is not None  # tokenize() places every token
                     starts.append(tok.start_pos)
                 after_newline = False
                 if depth and kind == "LBRACE" or kind == "LBRACE" and previous == "KW_LARK":
@@ -283,7 +284,7 @@ class _Builder(Transformer):
         start, end = None, None
         for c in children:
             if isinstance(c, Token):
-                if c.type == "_NL" or c.start_pos is None:
+                if c.type == "_NL" or c.start_pos is None or c.end_pos is None:
                     continue
                 s, e = c.start_pos, c.end_pos
             elif isinstance(c, m.Node):
@@ -294,11 +295,12 @@ class _Builder(Transformer):
                 continue
             start = s if start is None or s < start else start
             end = e if end is None or e > end else end
-        if start is None:
+        if start is None or end is None:  # both or neither
             return self.index.span(0, 0)
         return self.index.span(start, end)
 
     def _tok_span(self, tok: Token) -> Span:
+        assert tok.start_pos is not None and tok.end_pos is not None  # tokenize() places every token
         return self.index.span(tok.start_pos, tok.end_pos)
 
     # -- top level
@@ -332,7 +334,9 @@ class _Builder(Transformer):
                 if c.data == "parametric":
                     definition.parametric = True
                 elif c.data in ("rule_params", "token_params"):
-                    definition.params = [str(t) for t in c.children if t.type in ("RULE", "TOKEN")]
+                    definition.params = [
+                        str(t) for t in c.children if isinstance(t, Token) and t.type in ("RULE", "TOKEN")
+                    ]
                     definition.params_span = self._span(c.children)
                 elif c.data == "priority":
                     number = c.children[1]
