@@ -138,10 +138,10 @@ def terminals_used_by_rules(scope: Scope) -> set[str]:
                     stack.append(name)
     while stack:
         name = stack.pop()
-        d = scope.definitions.get(name)
-        if d is None or not d.is_terminal:
+        found = scope.definitions.get(name)
+        if found is None or not found.is_terminal:
             continue
-        for ref in terminal_refs(scope, d):
+        for ref in terminal_refs(scope, found):
             if ref not in used:
                 used.add(ref)
                 stack.append(ref)

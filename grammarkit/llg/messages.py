@@ -273,9 +273,9 @@ def _parse_regex_block(block: list[str], rx: str) -> _RegexSpan | None:
     if pos >= len(block) or block[pos] != _RULER:
         return None
     for note in block[pos + 1 :]:
-        m = _MULTILINE_SPAN.match(note)
-        if m:
-            a, b, c, d = (int(g) for g in m.groups())
+        multiline = _MULTILINE_SPAN.match(note)
+        if multiline:
+            a, b, c, d = (int(g) for g in multiline.groups())
             spans.append(_RegexSpan(a, b, c, d + 1))
     if not spans:
         return None

@@ -98,6 +98,7 @@ def check(ctx) -> Iterator[Finding]:
         for pair, origin in pairs.items():
             x, y = sorted(pair, key=lambda k: _where(scope, k, first).start)
             tx, ty = lex.term(x), lex.term(y)
+            assert tx is not None and ty is not None  # _usable keys have a language
             sample = a.lang.common_string(tx, ty)
             if sample is None:
                 continue

@@ -111,16 +111,15 @@ def _rewrite(ctx, d: m.Definition, alt: m.Alternative, others: list[m.Alternativ
         sep = " ".join(p.item_text(ctx, i) for i in body.alternatives[0].conjuncts[0].items[:-1])
         head = " ".join(p.item_text(ctx, i) for i in items[:-1])
         one = head if len(items) == 2 else f"({head})"
-        rest = "".join(f" | {p.item_text(ctx, o)}" for o in others)
-        return f"{d.name}: {head} ({sep} {one})*{rest}"
+        more = "".join(f" | {p.item_text(ctx, o)}" for o in others)
+        return f"{d.name}: {head} ({sep} {one})*{more}"
     prefix = " ".join(p.item_text(ctx, i) for i in items[:-1])
     optional_self = not isinstance(items[-1], m.NameRef)
     rest = [p.item_text(ctx, o) for o in others]
     grouped = prefix if len(items) == 2 and _simple(items[0]) else f"({prefix})"
     if optional_self:
         # r: P r?  ==  P+   (plus any other alternatives)
-        tail = f"{grouped}+"
-        return f"{d.name}: {tail}" + "".join(f" | {r}" for r in rest)
+        return f"{d.name}: {grouped}+" + "".join(f" | {r}" for r in rest)
     if not rest:
         return f"{d.name}: {grouped}* …  (the rule never ends: add a non-recursive alternative)"
     if rest == [prefix]:

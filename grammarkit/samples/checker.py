@@ -206,11 +206,14 @@ class SampleChecker:
                     "lark", exc.message, exc.line, exc.column, exc.offset, None, exc.found, exc.expected,
                     exc.at_end, exc.snippet,
                 )
-        if llg is None and lark_ok is None:
+        if llg is not None:
+            accepted = llg
+        elif lark_ok is not None:
+            accepted = lark_ok
+        else:
             reasons = [f"llguidance: {self.engine_unavailable or 'not run'}"]
             reasons.append(f"Lark: {self.lark_unavailable or 'not run'}")
             raise NoEngineAvailable("no engine can check samples against this grammar (" + "; ".join(reasons) + ")")
-        accepted = llg if llg is not None else lark_ok
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
 
     def _llguidance_rejection(self, text: str, verdict) -> Rejection:
