@@ -52,7 +52,11 @@ def main() -> int:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     commands = {
-        "baseline (import lark, llguidance, typer, regex)": [sys.executable, "-c", "import lark, llguidance, typer, regex"],
+        "baseline (import lark, llguidance, typer, regex)": [
+            sys.executable,
+            "-c",
+            "import lark, llguidance, typer, regex",
+        ],
         f"grammarkit check --no-sidecars {args.grammar}": _check_command("--no-sidecars", args.grammar),
         f"grammarkit check {args.grammar} (with samples)": _check_command(args.grammar),
     }

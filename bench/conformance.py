@@ -55,7 +55,10 @@ def main() -> int:
             stats[f"{key}: reader reads"] += 1
         if compiles:
             if not read.ok:
-                notes.append(f"{case['id']}: llguidance compiles, reader fails: {read.errors[0].message} at {read.errors[0].span}")
+                notes.append(
+                    f"{case['id']}: llguidance compiles, reader fails: "
+                    f"{read.errors[0].message} at {read.errors[0].span}"
+                )
             # GK102: OpenAI documents lazy quantifiers as unsupported although
             # llguidance's validation accepts them, so grammarkit flags them on purpose.
             unexpected = [d for d in result.errors if d.code not in INTENTIONAL]
@@ -73,7 +76,9 @@ def main() -> int:
                 )
         else:
             if not has_error:
-                failures.append(f"{case['id']}: llguidance rejects ({case.get('llguidance_error', '')!r}) but check passes")
+                failures.append(
+                    f"{case['id']}: llguidance rejects ({case.get('llguidance_error', '')!r}) but check passes"
+                )
             else:
                 stats["rejected: check reports errors"] += 1
                 own = [d.code for d in result.errors if d.code != "GK109"]

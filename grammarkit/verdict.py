@@ -53,7 +53,9 @@ class Verdict:
         }
 
 
-def judge(text: str, matcher: EngineMatcher, grammar: str, syntax: str, *, parser: LocalParser | None = None) -> Verdict:
+def judge(
+    text: str, matcher: EngineMatcher, grammar: str, syntax: str, *, parser: LocalParser | None = None
+) -> Verdict:
     """Run llguidance (``matcher``) and, for Lark grammars, the local Lark parser (built
     here unless ``parser`` is given) on ``text``."""
     engine_verdict = matcher.check(text)

@@ -1,7 +1,8 @@
 """Static analysis of a grammar: scopes, languages, lexemes and flow (what the practice
 rules GK220-GK239 ask about).
 
-Three pieces, computed once per grammar and on demand (:class:`Analysis`, cached on the lint context as ``ctx.analysis``):
+Three pieces, computed once per grammar and on demand (:class:`Analysis`, cached on the
+lint context as ``ctx.analysis``):
 
 * **Scopes.** The top-level grammar and every nested ``%lark { … }`` grammar are separate
   name spaces in llguidance (a nested grammar has its own ``start`` and cannot see the

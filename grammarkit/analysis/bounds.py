@@ -32,10 +32,10 @@ def unbounded_repeats(tree: rx.Node) -> list[rx.Repeat]:
 
 def bounded_quantifier(form: str, lo: int, n: int) -> str:
     if form == "*" or lo == 0:
-        return "{0,%d}" % n
+        return f"{{0,{n}}}"
     if form == "+" or lo == 1:
-        return "{1,%d}" % n
-    return "{%d,%d}" % (lo, max(lo, n))
+        return f"{{1,{n}}}"
+    return f"{{{lo},{max(lo, n)}}}"
 
 
 def bounded_pattern(pattern: str, tree: rx.Node, lang: Lang, flags: str = "") -> str:

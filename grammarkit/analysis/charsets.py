@@ -7,7 +7,7 @@ from __future__ import annotations
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from grammarkit import regex_syntax as rx
 from grammarkit.analysis.scoping import Unanalysable
@@ -49,12 +49,12 @@ def explicit_chars(grammar: m.Grammar) -> set[str]:
             except Unanalysable:
                 continue
             for sub in rx.iter_nodes(tree):
-                if isinstance(sub, rx.Literal) or isinstance(sub, rx.NamedChar) and sub.char:
+                if isinstance(sub, (rx.Literal, rx.NamedChar)) and sub.char:  # a Literal is one character
                     chars.add(sub.char)
     return chars
 
 
-_PARSE_CACHE: dict[str, Any] = {}
+_PARSE_CACHE: dict[str, rx.Node | Literal[False]] = {}  # False: does not parse
 
 
 def parse_regex(pattern: str) -> rx.Node:
@@ -90,8 +90,12 @@ _GC_LONG = {
 }  # fmt: skip
 _GC_SHORT = {
     v.lower(): v
-    for v in ["L", "LC", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So", "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Cs", "Co", "Cn"]
-}
+    for v in [
+        "L", "LC", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No",
+        "P", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So",
+        "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Cs", "Co", "Cn",
+    ]
+}  # fmt: skip
 
 
 def _unicode_predicate(name: str):

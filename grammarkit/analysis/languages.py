@@ -336,7 +336,8 @@ class Lang:
         if k == "c":
             return 1, 1
         if k == ".":
-            lo, hi = 0, 0
+            lo = 0
+            hi: int | None = 0
             for x in node[1]:
                 a, b = self.lengths(x)
                 lo += a

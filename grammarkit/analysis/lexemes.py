@@ -92,7 +92,9 @@ class Lexemes:
         """The language of a terminal-body node (raises :class:`Unanalysable`)."""
         lang = self.lang
         if isinstance(node, (m.Literal, m.RegexLiteral, m.LiteralRange)):
-            t = self.term(lexeme_key(self.scope, node))
+            key = lexeme_key(self.scope, node)
+            assert key is not None  # leaves always have a key
+            t = self.term(key)
             if t is None:
                 raise Unanalysable("leaf")
             return t

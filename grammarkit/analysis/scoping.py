@@ -114,7 +114,9 @@ def rule_lexeme_nodes(scope: Scope) -> Iterator[tuple[m.Definition, m.Node]]:
         if d.is_terminal:
             continue
         for sub in scope.body(d):
-            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)) or isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name):
+            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)) or (
+                isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name)
+            ):
                 yield d, sub
 
 
@@ -137,10 +139,10 @@ def terminals_used_by_rules(scope: Scope) -> set[str]:
                     stack.append(name)
     while stack:
         name = stack.pop()
-        d = scope.definitions.get(name)
-        if d is None or not d.is_terminal:
+        found = scope.definitions.get(name)
+        if found is None or not found.is_terminal:
             continue
-        for ref in terminal_refs(scope, d):
+        for ref in terminal_refs(scope, found):
             if ref not in used:
                 used.add(ref)
                 stack.append(ref)

@@ -92,22 +92,21 @@ def _count_lark(text: str, stats: GrammarStats) -> None:
     result = read_grammar(text)
     stats.read_errors = len(result.errors)
     for node in result.grammar.nodes():
-        kind = type(node)
-        if kind is m.Definition:
+        if type(node) is m.Definition:
             if node.is_terminal:
                 stats.terminals += 1
             else:
                 stats.rules += 1
             stats.max_nesting = max(stats.max_nesting, _nesting(node.body))
-        elif kind is m.Alternative:
+        elif type(node) is m.Alternative:
             stats.alternatives += 1
-        elif kind is m.Literal:
+        elif type(node) is m.Literal:
             stats.string_literals += 1
-        elif kind is m.RegexLiteral:
+        elif type(node) is m.RegexLiteral:
             stats.regex_literals += 1
-        elif kind is m.Ignore:
+        elif type(node) is m.Ignore:
             stats.ignores += 1
-        elif kind is m.Import:
+        elif type(node) is m.Import:
             stats.imports += len(node.names)
 
 

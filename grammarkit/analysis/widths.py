@@ -9,17 +9,25 @@ unreadable regex, ``%json``) counts as unbounded only where that is certain, and
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Final
+
 from grammarkit.reader import model as m
 
 UNBOUNDED = None
 
 
-class _Unknown:
+class _Unknown(Enum):
+    # a one-member enum, so that type checkers narrow ``x is UNKNOWN`` (PEP 484 sentinels)
+    UNKNOWN = "UNKNOWN"
+
     def __repr__(self) -> str:
         return "UNKNOWN"
 
+    __str__ = __repr__
 
-UNKNOWN = _Unknown()
+
+UNKNOWN: Final = _Unknown.UNKNOWN
 
 Width = int | None | _Unknown
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from grammarkit.cli.options import SyntaxChoice
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
 
 
 class OutputFormat(str, Enum):
@@ -61,7 +64,9 @@ def check(
     ] = None,
     color: Annotated[
         bool | None,
-        typer.Option("--color/--no-color", help="Colour the text output (default: on a terminal, unless NO_COLOR is set)."),
+        typer.Option(
+            "--color/--no-color", help="Colour the text output (default: on a terminal, unless NO_COLOR is set)."
+        ),
     ] = None,
     config_path: Annotated[
         str | None,
@@ -77,7 +82,7 @@ def check(
     from grammarkit.lint.config import ConfigError, load_config
     from grammarkit.lint.runner import lint_file, lint_text
 
-    chosen = syntax.value if syntax else None
+    chosen: Syntax | None = syntax.value if syntax else None
     sel = _split(select)
     ign = _split(ignore)
     _validate_codes(sel, ign)

@@ -7,13 +7,18 @@ Problems are :class:`UsageProblem`: one line on standard error, exit status 2.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
+    from grammarkit.llg.matcher import EngineMatcher
 
 
 class UsageProblem(Exception):
     """A usage or input problem: one line on standard error, exit status 2."""
 
 
-def load_grammar(path: str, syntax: str | None) -> tuple[str, str, str]:
+def load_grammar(path: str, syntax: Syntax | None) -> tuple[str, Syntax, str]:
     """``(text, syntax, shown name)`` of the grammar at ``path`` (``-``: standard input).
 
     The syntax comes from ``syntax``, else the suffix (``.regex`` is regex, else lark). A
@@ -39,7 +44,7 @@ def load_grammar(path: str, syntax: str | None) -> tuple[str, str, str]:
     return text, chosen, shown
 
 
-def build_matcher(text: str, syntax: str, shown: str):
+def build_matcher(text: str, syntax: Syntax, shown: str) -> EngineMatcher:
     """llguidance's matcher for the grammar, or :class:`UsageProblem` when it rejects it."""
     from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 

@@ -61,7 +61,9 @@ def parse(
     ] = None,
     input_file: Annotated[
         str | None,
-        typer.Option("--input-file", "-f", metavar="FILE", help="Read the input from this file ('-' for standard input)."),
+        typer.Option(
+            "--input-file", "-f", metavar="FILE", help="Read the input from this file ('-' for standard input)."
+        ),
     ] = None,
     syntax: Annotated[
         SyntaxChoice | None,

@@ -107,7 +107,9 @@ def _request(tool, prompt: str, model: str, timeout: float):
             )
     except openai.APIStatusError as exc:
         body = exc.body if isinstance(exc.body, dict) else {}
-        message = body.get("message") if isinstance(body.get("message"), str) else exc.message
+        message = body.get("message")
+        if not isinstance(message, str):
+            message = exc.message
         raise _Fail(f"the API request failed: HTTP {exc.status_code}: {_one_line(message)}") from None
     except openai.APITimeoutError:
         raise _Fail(f"the API request timed out after {timeout:g} seconds") from None

@@ -13,11 +13,11 @@ from grammarkit.core.errors import InputError
 Syntax = Literal["lark", "regex"]
 """The two grammar syntaxes of an OpenAI custom tool."""
 
-GRAMMAR_SUFFIXES = {".lark": "lark", ".regex": "regex"}
+GRAMMAR_SUFFIXES: dict[str, Syntax] = {".lark": "lark", ".regex": "regex"}
 MAX_GRAMMAR_BYTES = 4 * 1024 * 1024
 
 
-def detect_syntax(path: str | os.PathLike[str]) -> str | None:
+def detect_syntax(path: str | os.PathLike[str]) -> Syntax | None:
     return GRAMMAR_SUFFIXES.get(Path(path).suffix.lower())
 
 

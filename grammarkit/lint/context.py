@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from grammarkit.core.span import LineIndex, Span
 if TYPE_CHECKING:
     from grammarkit.analysis import Analysis
     from grammarkit.core.diagnostics import Finding
+    from grammarkit.core.source import Syntax
     from grammarkit.llg.compile import EngineReport
     from grammarkit.reader import Grammar, ReadResult
     from grammarkit.reader.model import RegexLiteral
@@ -74,7 +76,7 @@ class LintContext:
     """The grammar under lint: its text, syntax, model, regexes and llguidance's verdict."""
 
     text: str
-    syntax: str  # "lark" | "regex"
+    syntax: Syntax
     path: str = "<string>"
     samples: list = field(default_factory=list)  # grammarkit.samples.Sample
     engine_choice: str = "auto"
@@ -117,7 +119,7 @@ class LintContext:
             return [RegexSite(self.regex_pattern, "", 0, self.index)]
         from grammarkit.reader.model import RegexLiteral
 
-        sites = []
+        sites: list[RegexSite] = []
         grammar = self.grammar
         if grammar is None:
             return sites

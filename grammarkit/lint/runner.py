@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from grammarkit.core.diagnostics import Diagnostic, Finding, Severity
-from grammarkit.core.source import detect_syntax, read_grammar_file
+from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
 from grammarkit.lint.context import LintContext
 from grammarkit.lint.registry import Rule, all_rules
 
@@ -42,7 +43,7 @@ class LintResult:
 def lint_text(
     text: str,
     *,
-    syntax: str = "lark",
+    syntax: Syntax = "lark",
     path: str = "<string>",
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
@@ -65,9 +66,11 @@ def lint_text(
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
 
     samples = list(samples or [])
-    factory = None
+    factory: Callable[..., Any] | None = None
     if samples:
-        from grammarkit.samples.checker import SampleChecker as factory
+        from grammarkit.samples.checker import SampleChecker
+
+        factory = SampleChecker
     ctx = LintContext(
         text=text, syntax=syntax, path=path, samples=samples, engine_choice=engine, sample_checker_factory=factory
     )
@@ -117,7 +120,9 @@ def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ign
     were suppressed or deselected): report the rules' fallback findings (GK109's), unless
     those rules are deselected or suppressed too, so such a grammar cannot pass."""
     for rule in rules:
-        if rule.fallback is None or ctx.syntax not in rule.syntaxes or not _selected(rule.code, rule.name, select, ignore):
+        if rule.fallback is None or ctx.syntax not in rule.syntaxes:
+            continue
+        if not _selected(rule.code, rule.name, select, ignore):
             continue
         finding = rule.fallback(ctx)
         if finding is None:
@@ -156,7 +161,7 @@ def _selected(code: str, name: str, select, ignore) -> bool:
 def lint_file(
     path: str | os.PathLike[str],
     *,
-    syntax: str | None = None,
+    syntax: Syntax | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     samples: Sequence | None = None,

@@ -277,11 +277,11 @@ class _Probe:
         from grammarkit.llg.compile import byte_tokenizer, grammar_for
 
         self._llg = llguidance
-        self._grammar = grammar_for(self.syntax, self.text)  # type: ignore[arg-type]
+        self._grammar = grammar_for(self.syntax, self.text)
         self._tok = byte_tokenizer()
 
     def limits(self, **overrides: int):
-        values = {"max_grammar_size": HUGE, "initial_lexer_fuel": HUGE}
+        values: dict[str, Any] = {"max_grammar_size": HUGE, "initial_lexer_fuel": HUGE}  # parameter names
         values.update(overrides)
         return self._llg.LLParserLimits(**values)
 
@@ -391,7 +391,7 @@ def measure_limits(
 
     if syntax == "regex":  # the pattern is the text minus one trailing newline
         text = strip_final_newline(text)
-    request = {
+    request: dict[str, Any] = {  # _measure's arguments, also sent to a child as JSON
         "syntax": syntax,
         "text": text,
         "precision": precision,
@@ -416,7 +416,7 @@ def measure_limits(
     if error:
         from grammarkit.llg.messages import interpret_message
 
-        msg = interpret_message(error, syntax, text)  # type: ignore[arg-type]
+        msg = interpret_message(error, syntax, text)
         error = f"{msg.line}:{msg.column}: {msg.message}" if msg.line is not None else msg.message
     return reply["compiles"], error, [LimitUsage(**u) for u in reply["usages"]]
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
 
 from grammarkit.core.errors import EngineUnavailable
 from grammarkit.core.rejection import Rejection
@@ -60,7 +64,7 @@ class EngineMatcher:
         self,
         grammar: str,
         *,
-        syntax: str = "lark",
+        syntax: Syntax = "lark",
         max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
         report=None,
     ) -> None:

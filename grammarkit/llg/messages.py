@@ -273,9 +273,9 @@ def _parse_regex_block(block: list[str], rx: str) -> _RegexSpan | None:
     if pos >= len(block) or block[pos] != _RULER:
         return None
     for note in block[pos + 1 :]:
-        m = _MULTILINE_SPAN.match(note)
-        if m:
-            a, b, c, d = (int(g) for g in m.groups())
+        multiline = _MULTILINE_SPAN.match(note)
+        if multiline:
+            a, b, c, d = (int(g) for g in multiline.groups())
             spans.append(_RegexSpan(a, b, c, d + 1))
     if not spans:
         return None
@@ -461,11 +461,10 @@ def _refine_header_location(
     else:
         return None
     before = context.index.line_text(line)[: column - 1]
-    found = None
-    for found in pattern.finditer(before):
-        pass
-    if found is None:
+    matches = list(pattern.finditer(before))
+    if not matches:
         return None
+    found = matches[-1]
     return line, found.start() + 1, found.end() + 1
 
 

@@ -152,9 +152,12 @@ class _Printer:
                 if line:
                     out.append(line)
             elif isinstance(item, m.LLGuidanceOptions):
-                if isinstance(item.value, dict) and item.value.get("ignore_once"):
-                    if any(isinstance(i, m.Ignore) for i in self.grammar.items):
-                        self.note('%llguidance {"ignore_once": true} with %ignore', item.span)
+                if (
+                    isinstance(item.value, dict)
+                    and item.value.get("ignore_once")
+                    and any(isinstance(i, m.Ignore) for i in self.grammar.items)
+                ):
+                    self.note('%llguidance {"ignore_once": true} with %ignore', item.span)
                 self.rewrites.append("dropped %llguidance options")
             elif isinstance(item, m.Declare):
                 self.note("%declare", item.span)
@@ -269,7 +272,9 @@ class _Printer:
                 return f"{self.regex_text(ne, node.flags, node.span)}?"
             return text
         if isinstance(node, m.LiteralRange):
-            return f"{json.dumps(node.low.value, ensure_ascii=False)}..{json.dumps(node.high.value, ensure_ascii=False)}"
+            low = json.dumps(node.low.value, ensure_ascii=False)
+            high = json.dumps(node.high.value, ensure_ascii=False)
+            return f"{low}..{high}"
         if isinstance(node, m.NameRef):
             name = self.name(node.name)
             if m.is_terminal_name(node.name) and self.nullable_name(node.name):

@@ -49,7 +49,7 @@ class LocalParser:
         hoist: set[str] = set()
         for _ in range(_HOIST_ATTEMPTS):
             norm = normalize(grammar, hoist_rules=frozenset(hoist))
-            if not norm.ok:
+            if norm.text is None:  # not norm.ok
                 raise ParserUnavailable("no Lark equivalent for " + "; ".join(norm.unsupported))
             self.rewrites = norm.rewrites
             self._renames = norm.renames
@@ -73,7 +73,9 @@ class LocalParser:
             except (LarkError, ValueError, TypeError) as exc:
                 raise ParserUnavailable(f"Lark cannot load the grammar: {_first_line(exc)}") from None
             except Exception as exc:
-                raise ParserUnavailable(f"Lark cannot load the grammar: {type(exc).__name__}: {_first_line(exc)}") from None
+                raise ParserUnavailable(
+                    f"Lark cannot load the grammar: {type(exc).__name__}: {_first_line(exc)}"
+                ) from None
         raise ParserUnavailable("Lark cannot load the grammar: colliding expansions remain")
 
     def _describe_terminals(self) -> dict[str, str]:
@@ -98,7 +100,8 @@ class LocalParser:
         try:
             tree = self._lark.parse(text)
         except UnexpectedCharacters as exc:
-            raise self._rejection(text, exc.pos_in_stream, exc.allowed or set()) from None
+            pos = exc.pos_in_stream or 0  # lark types it None; UnexpectedCharacters sets the lexer position
+            raise self._rejection(text, pos, exc.allowed or set()) from None
         except UnexpectedEOF as exc:
             raise self._rejection(text, len(text), set(exc.expected or [])) from None
         except UnexpectedToken as exc:

@@ -56,13 +56,15 @@ def use_color(stream: TextIO | None = None) -> bool:
 
 def _enable_windows_ansi(stream: TextIO) -> bool:  # pragma: no cover - Windows only
     """Turn on ANSI escape processing for a Windows console; False when that fails."""
+    if sys.platform != "win32":  # only called there; tells type checkers msvcrt and windll exist
+        return False
     try:
         import ctypes
         import msvcrt
         from ctypes import wintypes
 
         handle = msvcrt.get_osfhandle(stream.fileno())
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32
         mode = wintypes.DWORD()
         if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
             return False

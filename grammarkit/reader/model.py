@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from typing import Any, Union
+from typing import Any
 
 from grammarkit.core.records import ValueRecord
 from grammarkit.core.span import LineIndex, Span
@@ -281,7 +281,7 @@ class LLGuidanceOptions(Node):
     raw: str
 
 
-Item = Union[Definition, Import, Ignore, Declare, Override, LLGuidanceOptions]
+Item = Definition | Import | Ignore | Declare | Override | LLGuidanceOptions
 
 
 @dataclass(**_NODE)

@@ -178,7 +178,8 @@ def _problem(exc: Exception, text: str, index: LineIndex) -> tuple[SyntaxProblem
     if isinstance(exc, UnexpectedEOF):
         return SyntaxProblem("unexpected end of file", index.span(len(text), len(text))), len(text)
     if isinstance(exc, UnexpectedCharacters):  # pragma: no cover - custom lexer raises LexError
-        return SyntaxProblem(str(exc).splitlines()[0], index.span(exc.pos_in_stream, exc.pos_in_stream + 1)), exc.pos_in_stream
+        pos = exc.pos_in_stream or 0  # lark types it None; UnexpectedCharacters sets the lexer position
+        return SyntaxProblem(str(exc).splitlines()[0], index.span(pos, pos + 1)), pos
     raise exc  # pragma: no cover
 
 
@@ -212,6 +213,7 @@ def _item_starts(text: str) -> list[int]:
                 after_newline = after_newline or depth == 0
             else:
                 if after_newline and depth == 0:
+                    assert tok.start_pos is not None  # tokenize() places every token
                     starts.append(tok.start_pos)
                 after_newline = False
                 if depth and kind == "LBRACE" or kind == "LBRACE" and previous == "KW_LARK":
@@ -282,7 +284,7 @@ class _Builder(Transformer):
         start, end = None, None
         for c in children:
             if isinstance(c, Token):
-                if c.type == "_NL" or c.start_pos is None:
+                if c.type == "_NL" or c.start_pos is None or c.end_pos is None:
                     continue
                 s, e = c.start_pos, c.end_pos
             elif isinstance(c, m.Node):
@@ -293,11 +295,12 @@ class _Builder(Transformer):
                 continue
             start = s if start is None or s < start else start
             end = e if end is None or e > end else end
-        if start is None:
+        if start is None or end is None:  # both or neither
             return self.index.span(0, 0)
         return self.index.span(start, end)
 
     def _tok_span(self, tok: Token) -> Span:
+        assert tok.start_pos is not None and tok.end_pos is not None  # tokenize() places every token
         return self.index.span(tok.start_pos, tok.end_pos)
 
     # -- top level
@@ -331,7 +334,9 @@ class _Builder(Transformer):
                 if c.data == "parametric":
                     definition.parametric = True
                 elif c.data in ("rule_params", "token_params"):
-                    definition.params = [str(t) for t in c.children if t.type in ("RULE", "TOKEN")]
+                    definition.params = [
+                        str(t) for t in c.children if isinstance(t, Token) and t.type in ("RULE", "TOKEN")
+                    ]
                     definition.params_span = self._span(c.children)
                 elif c.data == "priority":
                     number = c.children[1]

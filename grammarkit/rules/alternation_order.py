@@ -70,6 +70,8 @@ def _plain_text(node) -> str | None:
         return node.char
     if isinstance(node, Empty):
         return ""
-    if isinstance(node, Concat) and all(isinstance(i, Literal) for i in node.items):
-        return "".join(i.char for i in node.items)
+    if isinstance(node, Concat):
+        literals = [i for i in node.items if isinstance(i, Literal)]
+        if len(literals) == len(node.items):
+            return "".join(i.char for i in literals)
     return None

@@ -76,7 +76,10 @@ def check(ctx) -> Iterator[Finding]:
 
 def _ignore_once(grammar: m.Grammar) -> bool:
     for item in grammar.items:
-        if isinstance(item, m.LLGuidanceOptions) and isinstance(item.value, dict):
-            if item.value.get("ignore_once") is True:
-                return True
+        if (
+            isinstance(item, m.LLGuidanceOptions)
+            and isinstance(item.value, dict)
+            and item.value.get("ignore_once") is True
+        ):
+            return True
     return False

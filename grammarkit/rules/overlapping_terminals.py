@@ -86,13 +86,10 @@ def check(ctx) -> Iterator[Finding]:
             if not flow.is_nt(sym)
         }
 
-        def usable(k) -> bool:
-            return k != p.EOS and k[0] != "O" and k not in lazy and lex.term(k) is not None
-
         pairs: dict[frozenset, str] = {}
         allowed_anywhere: set = set()
         for allowed, origin in contexts:
-            keys = sorted((k for k in allowed if usable(k)), key=repr)
+            keys = sorted((k for k in allowed if _usable(k, lazy, lex)), key=repr)
             allowed_anywhere.update(keys)
             open_keys = [k for k in keys if not lex.is_keyword(k)]
             for x, y in combinations(open_keys, 2):
@@ -101,6 +98,7 @@ def check(ctx) -> Iterator[Finding]:
         for pair, origin in pairs.items():
             x, y = sorted(pair, key=lambda k: _where(scope, k, first).start)
             tx, ty = lex.term(x), lex.term(y)
+            assert tx is not None and ty is not None  # _usable keys have a language
             sample = a.lang.common_string(tx, ty)
             if sample is None:
                 continue
@@ -124,6 +122,10 @@ def check(ctx) -> Iterator[Finding]:
         findings.extend(_ignore_ties(ctx, a, scope, lex, first, allowed_anywhere))
         for _, finding in sorted(findings, key=lambda f: f[0]):
             yield finding
+
+
+def _usable(k, lazy: set, lex) -> bool:
+    return k != p.EOS and k[0] != "O" and k not in lazy and lex.term(k) is not None
 
 
 def _ignore_ties(ctx, a, scope, lex, first, allowed) -> Iterator[tuple[int, Finding]]:

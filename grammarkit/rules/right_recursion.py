@@ -49,9 +49,12 @@ def check(ctx) -> Iterator[Finding]:
                 if len(alt.conjuncts) != 1:
                     continue
                 items = alt.conjuncts[0].items
-                if len(items) >= 2 and not _is_self(items[0], d.name):
-                    if _is_self(items[-1], d.name) or _tail_self(items[-1], d.name) is not None:
-                        recursive.append(alt)
+                if (
+                    len(items) >= 2
+                    and not _is_self(items[0], d.name)
+                    and (_is_self(items[-1], d.name) or _tail_self(items[-1], d.name) is not None)
+                ):
+                    recursive.append(alt)
             if not recursive:
                 continue
             others = [alt for alt in alts if alt not in recursive]
@@ -108,16 +111,15 @@ def _rewrite(ctx, d: m.Definition, alt: m.Alternative, others: list[m.Alternativ
         sep = " ".join(p.item_text(ctx, i) for i in body.alternatives[0].conjuncts[0].items[:-1])
         head = " ".join(p.item_text(ctx, i) for i in items[:-1])
         one = head if len(items) == 2 else f"({head})"
-        rest = "".join(f" | {p.item_text(ctx, o)}" for o in others)
-        return f"{d.name}: {head} ({sep} {one})*{rest}"
+        more = "".join(f" | {p.item_text(ctx, o)}" for o in others)
+        return f"{d.name}: {head} ({sep} {one})*{more}"
     prefix = " ".join(p.item_text(ctx, i) for i in items[:-1])
     optional_self = not isinstance(items[-1], m.NameRef)
     rest = [p.item_text(ctx, o) for o in others]
     grouped = prefix if len(items) == 2 and _simple(items[0]) else f"({prefix})"
     if optional_self:
         # r: P r?  ==  P+   (plus any other alternatives)
-        tail = f"{grouped}+"
-        return f"{d.name}: {tail}" + "".join(f" | {r}" for r in rest)
+        return f"{d.name}: {grouped}+" + "".join(f" | {r}" for r in rest)
     if not rest:
         return f"{d.name}: {grouped}* …  (the rule never ends: add a non-recursive alternative)"
     if rest == [prefix]:

@@ -40,6 +40,7 @@ regex. This is information, not an error.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from grammarkit.core.diagnostics import Finding, Severity
 
@@ -95,12 +96,12 @@ def check(ctx) -> Iterator[Finding]:
         if ast is None:
             continue
         inside_class_until = -1
-        ascii_flags: dict[int, object] = {}  # id -> flags node turning Unicode off
+        ascii_flags: dict[int, SetFlags | Group] = {}  # id -> flags node turning Unicode off
         ascii_used: set[int] = set()  # ... whose scope has a Perl class
         findings: list[tuple[object, Finding]] = []
         for node, flags in iter_with_flags(ast, site.flags):
             if isinstance(node, (SetFlags, Group)) and _turns_unicode_off(node):
-                flags[_U_OFF_BY] = node
+                cast("dict[str, object]", flags)[_U_OFF_BY] = node  # scoped like the flags themselves
                 ascii_flags[id(node)] = node
             elif isinstance(node, PerlClass) and not flags.get("u", True):
                 setter = flags.get(_U_OFF_BY)

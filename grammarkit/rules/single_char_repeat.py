@@ -126,7 +126,7 @@ def _finding(ctx, d: m.Definition, node: m.Repeat, ignores: bool) -> Finding:
 
 def _quantifier(node: m.Repeat) -> str:
     if node.max is not None:
-        return "{%d}" % node.min if node.min == node.max else "{%d,%d}" % (node.min, node.max)
+        return f"{{{node.min}}}" if node.min == node.max else f"{{{node.min},{node.max}}}"
     return p.bounded_quantifier(node.op if node.form == "op" else "", node.min, 64)
 
 

@@ -57,9 +57,9 @@ def check(ctx) -> Iterator[Finding]:
         for node, sym, followers, origin in sorted(
             occurrences.values(), key=lambda e: e[0].span.start
         ):
-            if not lex.is_free_text(sym):
-                continue
             term = lex.term(sym)
+            if term is None or not lex.free_text_term(term):  # lex.is_free_text(sym)
+                continue
             for follower in sorted(followers, key=lambda k: (k[0] != "L", repr(k))):
                 if follower == p.EOS or follower[0] == "O":
                     continue

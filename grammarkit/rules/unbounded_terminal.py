@@ -9,9 +9,9 @@ grammar that is unbounded free text. A terminal used in many rules is reported o
 its definition. Terminals used only by ``%ignore`` are GK107's business; unused ones GK229's.
 A regex grammar is reported only when it is free text: the whole output is that one
 token, a token format such as ``[a-z0-9-]+`` is usually what is meant, and the text
-after it is the end of the tool input. The message says whether the terminal is *free text* (a long run of a broad class of
-characters: ``.``, ``[^x]``, ``\\S``, a class containing the space) or a token such as
-an identifier or a number.
+after it is the end of the tool input. The message says whether the terminal is *free
+text* (a long run of a broad class of characters: ``.``, ``[^x]``, ``\\S``, a class
+containing the space) or a token such as an identifier or a number.
 
 **Why.** OpenAI's guide for grammar tools asks for bounded terminals: an unbounded
 terminal lets the model keep sampling inside it, drifting out of distribution (endless

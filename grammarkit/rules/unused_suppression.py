@@ -61,7 +61,8 @@ def check(ctx) -> Iterator[Finding]:
             if unused:
                 yield Finding(
                     s.span,
-                    f"suppression of {', '.join(unused)} is unused {'in this file' if s.file_level else f'on line {s.line}'}",
+                    f"suppression of {', '.join(unused)} is unused "
+                    f"{'in this file' if s.file_level else f'on line {s.line}'}",
                     "remove the unused codes",
                 )
 

@@ -111,8 +111,9 @@ class ToolInputError(GrammarkitError, ValueError):
     def from_rejection(cls, tool: str, rejection: Rejection) -> ToolInputError:
         """The error for a located :class:`~grammarkit.core.rejection.Rejection` (its
         wording, its place; ``expected`` is what could have come instead)."""
-        kind: Literal["syntax", "too_long", "nested"]
-        kind = rejection.kind if rejection.kind in ("too_long", "nested") else "syntax"  # type: ignore[assignment]
+        kind: Literal["syntax", "too_long", "nested"] = "syntax"
+        if rejection.kind == "too_long" or rejection.kind == "nested":
+            kind = rejection.kind
         error = cls(
             rejection.message,
             tool=tool,
@@ -134,7 +135,10 @@ class ToolInputError(GrammarkitError, ValueError):
 def not_utf8(tool: str, text: str, offset: int) -> ToolInputError:
     """A lone surrogate at ``offset``: no UTF-8 form, so the model cannot emit it."""
     rejection = Rejection.at_offset(
-        text, offset, engine="llguidance", detail=" (a lone surrogate, which has no UTF-8 form: the model cannot emit it)"
+        text,
+        offset,
+        engine="llguidance",
+        detail=" (a lone surrogate, which has no UTF-8 form: the model cannot emit it)",
     )
     return ToolInputError.from_rejection(tool, rejection)
 

@@ -380,7 +380,9 @@ class ToolRouter:
 
 
 def _is_async(handler: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(getattr(handler, "__call__", None))
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - the method itself (`async def __call__`?), not callability
+    )
 
 
 def _wants_call(handler: Callable[..., Any]) -> bool:

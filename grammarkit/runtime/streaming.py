@@ -346,6 +346,7 @@ class StreamChecker:
     def _rejection(self, call: _Call, offset: int, *, incomplete: bool = False) -> StreamReport:
         data = bytes(call.data)
         text = _decoded(data)
+        assert call.tool is not None
         try:
             rejection = call.tool.rejection(text)  # with what llguidance allows there
         except Exception:

@@ -125,7 +125,9 @@ class SampleChecker:
         if not self._parser_built:
             self._parser_built = True
             if self.syntax != "lark":
-                self.lark_unavailable = "regex grammars have no Lark parse tree; the application matches them with a regex"
+                self.lark_unavailable = (
+                    "regex grammars have no Lark parse tree; the application matches them with a regex"
+                )
             else:
                 from grammarkit.local.parser import LocalParser, ParserUnavailable
 
@@ -172,7 +174,7 @@ class SampleChecker:
             reasons = [f"llguidance: {self.engine_unavailable or 'not run'}"]
             reasons.append(f"Lark: {self.lark_unavailable or 'not run'}")
             raise NoEngineAvailable("no engine can check samples against this grammar (" + "; ".join(reasons) + ")")
-        accepted = llg if llg is not None else lark_ok
+        accepted = llg if llg is not None else bool(lark_ok)
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
 
 

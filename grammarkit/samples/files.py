@@ -18,6 +18,7 @@ and ``x.samples.toml``.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,14 +69,14 @@ def _quoted(text: str) -> str:
 # ---------------------------------------------------------------- files
 
 
-def find_sidecars(grammar_path: str | Path) -> list[Path]:
+def find_sidecars(grammar_path: str | os.PathLike[str]) -> list[Path]:
     """The sample files beside ``grammar_path`` (``x.lark`` → ``x.samples.toml``/``.json``)."""
     p = Path(grammar_path)
     stem = p.name[: -len(p.suffix)] if p.suffix else p.name
     return [p.with_name(stem + suffix) for suffix in SIDECAR_SUFFIXES if p.with_name(stem + suffix).is_file()]
 
 
-def load_samples(path: str | Path) -> list[Sample]:
+def load_samples(path: str | os.PathLike[str]) -> list[Sample]:
     """Read a samples file (``.json`` or ``.toml``); raise :class:`InputError` when it is
     unreadable or not in one of the two formats."""
     p = Path(path)
@@ -148,7 +149,9 @@ def parse_toml_samples(text: str, source: str = "<toml>") -> list[Sample]:
             elif isinstance(entry, dict) and isinstance(entry.get("input"), str):
                 value, description = entry["input"], str(entry.get("description", ""))
             else:
-                raise InputError(source, f"'{key}' item {index}: expected a string or {{input = ..., description = ...}}")
+                raise InputError(
+                    source, f"'{key}' item {index}: expected a string or {{input = ..., description = ...}}"
+                )
             samples.append(Sample(value, expected, description, source, index, locator.find(value)))
     return samples
 

@@ -5,9 +5,9 @@ the matcher says which bytes may come next (:meth:`LLMatcher.compute_bitmask`: o
 token in little-endian 32-bit words, so token ``t`` is bit ``t`` of
 ``int.from_bytes(mask, "little")``; in the byte tokenizer tokens 0-254 are the bytes
 themselves, 255 and 256-260 are special tokens, 261 is EOS) and whether the text may end
-there (:meth:`LLMatcher.is_accepting`, not the EOS bit, which is also set in an error state); one allowed byte is picked at random and consumed, until
-the walk stops in an accepting state. Every sample is therefore a string the model can
-emit under the grammar.
+there (:meth:`LLMatcher.is_accepting`, not the EOS bit, which is also set in an error
+state); one allowed byte is picked at random and consumed, until the walk stops in an
+accepting state. Every sample is therefore a string the model can emit under the grammar.
 
 How a walk chooses (documented, because it shapes what the samples look like):
 
@@ -48,9 +48,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from grammarkit.core.errors import GrammarkitError
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
 
 DEFAULT_COUNT = 10
 DEFAULT_MAX_BYTES = 256
@@ -107,7 +111,7 @@ class GenerationResult:
 
 def generate_samples(
     grammar: str,
-    syntax: str = "lark",
+    syntax: Syntax = "lark",
     n: int = DEFAULT_COUNT,
     seed: int | str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -129,7 +133,7 @@ def generate_samples(
 def generate(
     grammar: str,
     *,
-    syntax: str = "lark",
+    syntax: Syntax = "lark",
     n: int = DEFAULT_COUNT,
     seed: int | str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,

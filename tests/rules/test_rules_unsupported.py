@@ -199,17 +199,17 @@ def test_engine_rejected_when_reader_accepts_but_llguidance_does_not():
 
 def test_syntax_errors_all_reported():
     text = 'start: a b\na: ("x"\nb: "y"\nc: "\\q"\n'
-    assert [(c, l) for c, l, _ in found(text, code="GK100")] == [("GK100", 2), ("GK100", 4)]
+    assert [(c, line) for c, line, _ in found(text, code="GK100")] == [("GK100", 2), ("GK100", 4)]
 
 
 def test_invalid_regex_is_syntax_error_with_location():
     text = 'start: A B\nA: /[a-z/\nB: /(x/\n'
     codes = found(text, code="GK100")
-    assert [(c, l) for c, l, _ in codes] == [("GK100", 2), ("GK100", 3)]
+    assert [(c, line) for c, line, _ in codes] == [("GK100", 2), ("GK100", 3)]
 
 
 def test_regex_grammar_syntax_error():
-    assert [(c, l) for c, l, _ in found("[a-z", syntax="regex") if c == "GK100"] == [("GK100", 1)]
+    assert [(c, line) for c, line, _ in found("[a-z", syntax="regex") if c == "GK100"] == [("GK100", 1)]
 
 
 # ------------------------------------------------------------------ regex grammar checks
