@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from grammarkit.core.rejection import InputRejected, Rejection, disagreement
+from grammarkit.core.trees import tree_to_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from grammarkit.llg.matcher import EngineMatcher
@@ -41,8 +42,6 @@ class Verdict:
         return disagreement(self.accepted, self.lark)
 
     def to_dict(self) -> dict[str, Any]:
-        from grammarkit.core.trees import tree_to_json
-
         return {
             "accepted": self.accepted,
             "tree": tree_to_json(self.tree) if self.tree is not None else None,

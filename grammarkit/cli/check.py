@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from grammarkit.cli.options import SyntaxChoice
+from grammarkit.core.errors import InputError
 
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
@@ -77,7 +78,6 @@ def check(
 
     Samples (--sample, --samples, and sidecar files) are checked with llguidance and the
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
-    from grammarkit.core.errors import InputError
     from grammarkit.core.source import collect_grammar_files, read_grammar_stdin
     from grammarkit.lint.config import ConfigError, load_config
     from grammarkit.lint.runner import lint_file, lint_text

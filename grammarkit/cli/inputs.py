@@ -9,6 +9,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from grammarkit.core.errors import InputError
+from grammarkit.core.source import detect_syntax, read_grammar_file, read_grammar_stdin, strip_final_newline
+
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
     from grammarkit.llg.matcher import EngineMatcher
@@ -25,8 +28,6 @@ def load_grammar(path: str, syntax: Syntax | None) -> tuple[str, Syntax, str]:
     regex grammar's pattern is the text minus one trailing newline, as for ``check``.
     Raises :class:`UsageProblem`.
     """
-    from grammarkit.core.errors import InputError
-    from grammarkit.core.source import detect_syntax, read_grammar_file, read_grammar_stdin, strip_final_newline
 
     try:
         if path == "-":
@@ -61,7 +62,6 @@ def read_input(
 ) -> tuple[str, str]:
     """``(input, label)``; the label names the input in locations (``input``, the file,
     ``<stdin>``)."""
-    from grammarkit.core.source import strip_final_newline
     from grammarkit.llg.matcher import DEFAULT_MAX_INPUT_BYTES
 
     if input_text is None and input_file is None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from grammarkit.cli.options import SyntaxChoice, TextOrJson
+from grammarkit.core.errors import InputError
 
 
 def stats(
@@ -30,7 +31,6 @@ def stats(
     """Count rules, terminals, alternatives and literals, and measure the size llguidance
     compiles the grammar to against its limits (exit 0 whenever the grammar was read)."""
     from grammarkit.analysis.stats import grammar_stats
-    from grammarkit.core.errors import InputError
     from grammarkit.core.source import detect_syntax, read_grammar_file, read_grammar_stdin
 
     try:

@@ -21,6 +21,8 @@ from typing import Annotated
 
 import typer
 
+from grammarkit.core.errors import InputError
+
 DEFAULT_MODEL = "gpt-5"
 """GPT-5 introduced custom tools with grammar-constrained input; later GPT-5.x models
 support them too (``--model``)."""
@@ -50,7 +52,6 @@ def try_(
 
 
 def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -> int:
-    from grammarkit.core.errors import InputError
     from grammarkit.runtime.errors import GrammarError
     from grammarkit.runtime.tool import CustomTool
 

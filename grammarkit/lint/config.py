@@ -30,6 +30,8 @@ from pathlib import Path
 
 from grammarkit.core.diagnostics import Severity
 from grammarkit.core.errors import GrammarkitError
+from grammarkit.lint.patterns import matches
+from grammarkit.lint.registry import all_rules, get_rule
 
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "samples", "engine", "exclude"}
 DEFAULT_SAMPLE_PATTERNS = ("{stem}.samples.toml", "{stem}.samples.json")
@@ -191,7 +193,6 @@ def _from_table(table: dict, shown: str, root: Path, source: Path) -> Config:
         raw = table["severity"]
         if not isinstance(raw, dict):
             raise ConfigError(shown, "severity must be a table of CODE = \"error\" | \"warning\" | \"info\"")
-        from grammarkit.lint.registry import get_rule
 
         for code, level in raw.items():
             rule = get_rule(code)
@@ -233,7 +234,5 @@ def _codes(value, shown: str, key: str) -> list[str]:
 
 def is_known_code(item: str) -> bool:
     """A rule code, a code prefix (``GK1``), a rule name, or ``ALL``."""
-    from grammarkit.lint.patterns import matches
-    from grammarkit.lint.registry import all_rules
 
     return any(matches(item, rule.code, rule.name) for rule in all_rules())

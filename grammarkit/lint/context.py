@@ -8,6 +8,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from grammarkit.core.span import LineIndex, Span
+from grammarkit.lint.suppressions import find_suppressions
+from grammarkit.llg.compile import compile_report
 
 if TYPE_CHECKING:
     from grammarkit.analysis import Analysis
@@ -140,7 +142,6 @@ class LintContext:
     @cached_property
     def engine(self) -> EngineReport:
         """llguidance's verdict on the whole grammar."""
-        from grammarkit.llg.compile import compile_report
 
         # A regex grammar's pattern is its text minus one trailing newline.
         return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text)
@@ -183,7 +184,6 @@ class LintContext:
         """Inline ``grammarkit: ignore`` comments (Lark grammars only)."""
         if self.syntax != "lark":
             return []
-        from grammarkit.lint.suppressions import find_suppressions
 
         return find_suppressions(self.text, self.index)
 
@@ -214,7 +214,6 @@ class LintContext:
 
 def _regex_compiles(pattern: str, flags: str, syntax: str) -> bool:
     """Whether llguidance compiles this one regex on its own."""
-    from grammarkit.llg.compile import compile_report
 
     if syntax == "regex":
         return compile_report("regex", pattern).ok

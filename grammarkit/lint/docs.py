@@ -18,6 +18,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from grammarkit.lint.registry import all_rules
+
 START = "<!-- rules-table:start -->"
 END = "<!-- rules-table:end -->"
 
@@ -67,8 +69,6 @@ def markdown_text(text: str) -> str:
 def rules_markdown_table(rules: Iterable | None = None) -> str:
     """The Markdown table of every rule (code, name, severity, summary), in code order."""
     if rules is None:
-        from grammarkit.lint.registry import all_rules
-
         rules = all_rules()
     lines = ["| code | name | severity | summary |", "|---|---|---|---|"]
     for rule in rules:

@@ -10,7 +10,11 @@ from typing import Any
 from grammarkit.core.diagnostics import Diagnostic, Finding, Severity
 from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
 from grammarkit.lint.context import LintContext
+from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import Rule, all_rules
+from grammarkit.lint.suppressions import apply
+from grammarkit.samples.checker import SampleChecker
+from grammarkit.samples.files import find_sidecars, load_samples
 
 
 @dataclass
@@ -66,11 +70,7 @@ def lint_text(
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
 
     samples = list(samples or [])
-    factory: Callable[..., Any] | None = None
-    if samples:
-        from grammarkit.samples.checker import SampleChecker
-
-        factory = SampleChecker
+    factory: Callable[..., Any] | None = SampleChecker if samples else None
     ctx = LintContext(
         text=text, syntax=syntax, path=path, samples=samples, engine_choice=engine, sample_checker_factory=factory
     )
@@ -83,8 +83,6 @@ def lint_text(
             ctx.found.append((rule.code, finding))
             produced.append((rule, finding))
     suppressions = ctx.suppressions
-    if suppressions:
-        from grammarkit.lint.suppressions import apply as suppressed
     overrides = severity or {}
     diagnostics = []
     for rule, finding in produced:
@@ -94,7 +92,7 @@ def lint_text(
             suppressions
             and finding.path is None
             and rule.suppressible
-            and suppressed(suppressions, rule.code, rule.name, finding.span.line)
+            and apply(suppressions, rule.code, rule.name, finding.span.line)
         ):
             continue
         d = Diagnostic.at(
@@ -127,11 +125,8 @@ def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ign
         finding = rule.fallback(ctx)
         if finding is None:
             continue
-        if ctx.suppressions:
-            from grammarkit.lint.suppressions import apply
-
-            if apply(ctx.suppressions, rule.code, rule.name, finding.span.line):
-                continue
+        if ctx.suppressions and apply(ctx.suppressions, rule.code, rule.name, finding.span.line):
+            continue
         diagnostics.append(
             Diagnostic.at(
                 finding.span,
@@ -146,8 +141,6 @@ def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ign
 
 
 def _matches(code: str, name: str, patterns: Iterable[str]) -> bool:
-    from grammarkit.lint.patterns import matches
-
     return any(matches(p, code, name) for p in patterns)
 
 
@@ -179,12 +172,8 @@ def lint_file(
     all_samples = list(samples or [])
     files = list(sample_files)
     if sidecars:
-        from grammarkit.samples.files import find_sidecars
-
         files.extend(f for f in find_sidecars(path) if f not in files)
     if files:
-        from grammarkit.samples.files import load_samples
-
         for sample_file in files:
             all_samples.extend(load_samples(sample_file))
     return lint_text(

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from grammarkit.core.span import LineIndex, Span
+from grammarkit.lint.patterns import matches
 
 _DIRECTIVE = re.compile(r"(?:#|//)\s*grammarkit:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?", re.IGNORECASE)
 
@@ -34,7 +35,6 @@ class Suppression:
             return False
         if self.codes is None:
             return True
-        from grammarkit.lint.patterns import matches
 
         return any(matches(c, code, name) for c in self.codes)
 

@@ -47,6 +47,9 @@ from functools import lru_cache
 from typing import Any
 
 from grammarkit.core.source import Syntax, strip_final_newline
+from grammarkit.llg.compile import IN_PROCESS_MAX_BYTES, byte_tokenizer, grammar_for
+from grammarkit.llg.messages import interpret_message
+from grammarkit.llg.runner import LibraryError, call_with_big_stack, run_in_child
 
 HUGE = 1 << 40
 """A limit no grammar reaches, used for the limits not being measured."""
@@ -274,7 +277,6 @@ class _Probe:
     def __post_init__(self) -> None:
         import llguidance
 
-        from grammarkit.llg.compile import byte_tokenizer, grammar_for
 
         self._llg = llguidance
         self._grammar = grammar_for(self.syntax, self.text)
@@ -387,7 +389,6 @@ def measure_limits(
     (when the caller already knows the grammar compiles). ``error`` is llguidance's
     message as one line, prefixed with ``line:column:`` when it gives a location.
     """
-    from grammarkit.llg.compile import IN_PROCESS_MAX_BYTES
 
     if syntax == "regex":  # the pattern is the text minus one trailing newline
         text = strip_final_newline(text)
@@ -403,8 +404,6 @@ def measure_limits(
     timeout = time_budget + 30.0
     try:
         if len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
-            from grammarkit.llg.runner import call_with_big_stack
-
             reply = call_with_big_stack(lambda: _measure(**request), timeout)
         else:
             reply = _measure_in_child(request, timeout)
@@ -414,8 +413,6 @@ def measure_limits(
         return None, note, [LimitUsage(k, limits[k], note=note) for k in keys]
     error = reply["error"]
     if error:
-        from grammarkit.llg.messages import interpret_message
-
         msg = interpret_message(error, syntax, text)
         error = f"{msg.line}:{msg.column}: {msg.message}" if msg.line is not None else msg.message
     return reply["compiles"], error, [LimitUsage(**u) for u in reply["usages"]]
@@ -545,7 +542,6 @@ _CHILD_CODE = "from grammarkit.llg.limits import child_main; child_main()"
 
 def child_main() -> None:
     """Entry point of the measuring child process: JSON request on stdin, reply on stdout."""
-    from grammarkit.llg.runner import call_with_big_stack
 
     request = json.loads(sys.stdin.buffer.read())
     try:
@@ -557,8 +553,6 @@ def child_main() -> None:
 
 
 def _measure_in_child(request: dict[str, Any], timeout: float) -> dict[str, Any]:
-    from grammarkit.llg.runner import LibraryError, run_in_child
-
     try:
         return run_in_child(_CHILD_CODE, request, timeout)
     except LibraryError as exc:

@@ -12,6 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from grammarkit.llg.compile import byte_tokenizer, compile_report, grammar_for
+from grammarkit.llg.runner import call_with_big_stack
+
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
 
@@ -71,8 +74,6 @@ class EngineMatcher:
         """``report`` is llguidance's verdict on ``grammar`` when the caller has it already
         (:func:`grammarkit.llg.compile.compile_report`); otherwise it is worked out here."""
         if report is None:
-            from grammarkit.llg.compile import compile_report
-
             report = compile_report(syntax, grammar)  # on a big-stack thread, never crashes
         if not report.ok:
             reason = report.error.message if report.error else "llguidance rejects the grammar"
@@ -213,8 +214,6 @@ def _make_matcher(syntax: str, grammar: str):
     """Build the LLMatcher on a big-stack thread (llguidance recurses on deep grammars)."""
     import llguidance
 
-    from grammarkit.llg.compile import byte_tokenizer, grammar_for
-    from grammarkit.llg.runner import call_with_big_stack
 
     def build():
         return llguidance.LLMatcher(byte_tokenizer(), grammar_for(syntax, grammar), log_level=0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from grammarkit.lint.runner import LintResult
+from grammarkit.llg.runner import call_with_big_stack
 from grammarkit.output.text import severity_counts
 
 
@@ -49,7 +50,6 @@ def dumps_deep(data, **options) -> str:
     recurses once per level, so it runs on a thread with a large stack and a raised limit."""
     import sys
 
-    from grammarkit.llg.runner import call_with_big_stack
 
     try:
         return json.dumps(data, **options)

@@ -20,7 +20,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grammarkit.core.diagnostics import Diagnostic, Severity
+from grammarkit.core.version import __version__
 from grammarkit.lint.docs import markdown_text, plain_text
+from grammarkit.lint.registry import all_rules
 from grammarkit.lint.runner import LintResult
 
 SARIF_VERSION = "2.1.0"
@@ -52,8 +54,6 @@ def artifact_uri(path: str) -> str:
 def results_to_sarif(results: list[LintResult], input_errors: list[dict] | None = None) -> dict:
     """The SARIF 2.1.0 log of ``results`` (and of ``input_errors``: ``{"path", "message"}``
     dicts of the files that could not be read), as a JSON-ready dict."""
-    from grammarkit.core.version import __version__
-    from grammarkit.lint.registry import all_rules
 
     rules = all_rules()
     rule_index = {rule.code: i for i, rule in enumerate(rules)}

@@ -20,8 +20,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import Lexer
 
 from grammarkit.core.span import LineIndex, Span
+from grammarkit.core.version import __version__
 from grammarkit.reader import model as m
-from grammarkit.reader.lexer import LexError, tokenize
+from grammarkit.reader.lexer import LITERALS, LexError, tokenize
 
 MAX_SYNTAX_ERRORS = 50
 # Deeper than llguidance's own nesting limit (30 levels); a guard against stack overflow.
@@ -78,7 +79,6 @@ def _cache_path() -> str | bool:
         return False
     if not os.access(folder, os.W_OK):
         return False
-    from grammarkit.core.version import __version__
 
     return os.path.join(folder, f"dialect-{__version__}.lark-cache")
 
@@ -141,7 +141,6 @@ _TOKEN_DESCRIPTIONS = {
 def _describe(token_type: str) -> str:
     if token_type in _TOKEN_DESCRIPTIONS:
         return _TOKEN_DESCRIPTIONS[token_type]
-    from grammarkit.reader.lexer import LITERALS
 
     for name, lit in LITERALS:
         if name == token_type:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.lint.registry import get_rule
 
 CODE = "GK109"
 NAME = "engine-rejected"
@@ -65,7 +66,6 @@ def _explained(ctx, err) -> bool:
     errors = [(code, f) for code, f in ctx.found if code != CODE and _is_error(code) and f.path is None]
     # Rules declare the llguidance errors their findings explain: by category
     # (ENGINE_CATEGORIES) or by message (ENGINE_MESSAGES).
-    from grammarkit.lint.registry import get_rule
 
     for c, _ in errors:
         rule = get_rule(c)
@@ -89,8 +89,6 @@ def _covers(span, line: int, column: int) -> bool:
 
 
 def _is_error(code: str) -> bool:
-    from grammarkit.lint.registry import get_rule
-
     rule = get_rule(code)
     return rule is not None and rule.severity is Severity.ERROR
 

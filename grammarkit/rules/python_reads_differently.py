@@ -35,9 +35,9 @@ the class Python reads, spelled for Rust.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 
+from grammarkit.analysis.charsets import spell_class
 from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK211"
@@ -204,47 +204,3 @@ def python_class_reading(text: str) -> tuple[bool, set[int]] | None:
         else:
             return None
     return negated, chars
-
-
-_CLASS_SPECIAL = frozenset("\\[]^-&~")
-_CONTROL_ESCAPES = {9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
-
-
-def spell_class(negated: bool, chars: set[int]) -> str | None:
-    """A Rust bracket class for a set of code points (None when empty or unwieldy)."""
-    if not chars or len(chars) > 0x10000:
-        return None
-    codes = sorted(chars)
-    runs: list[tuple[int, int]] = []
-    for code in codes:
-        if runs and runs[-1][1] == code - 1:
-            runs[-1] = (runs[-1][0], code)
-        else:
-            runs.append((code, code))
-    if len(runs) > 40:
-        return None
-    parts = []
-    for lo, hi in runs:
-        if hi == lo:
-            parts.append(_class_char(lo))
-        elif hi == lo + 1:
-            parts.append(_class_char(lo) + _class_char(hi))
-        else:
-            parts.append(f"{_class_char(lo)}-{_class_char(hi)}")
-    return "[" + ("^" if negated else "") + "".join(parts) + "]"
-
-
-def _class_char(code: int) -> str:
-    c = chr(code)
-    if c in _CLASS_SPECIAL:
-        return "\\" + c
-    if code in _CONTROL_ESCAPES:
-        return _CONTROL_ESCAPES[code]
-    if c == " ":
-        return " "
-    if code < 0x20 or code == 0x7F or c == "`":  # a backquote would end the hint's code span
-        return f"\\x{code:02X}"
-    if unicodedata.category(c)[0] in "CZ":
-        # \uXXXX and \UXXXXXXXX: Rust and Python both read them (\u{…} is Rust-only)
-        return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
-    return c

@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import cast
 
+from grammarkit.analysis.charsets import spell_class
 from grammarkit.core.diagnostics import Finding, Severity
 
 CODE = "GK212"
@@ -140,7 +141,6 @@ def check(ctx) -> Iterator[Finding]:
 
 def _class(site, cls, flags) -> Finding | None:
     from grammarkit.regex_syntax import Class, ClassSetOp, ClassUnion, PosixClass, iter_nodes
-    from grammarkit.rules.python_reads_differently import spell_class
 
     pattern = site.pattern
     feature = None

@@ -21,6 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.lint.config import is_known_code
+from grammarkit.lint.patterns import matches
+from grammarkit.lint.registry import get_rule
+from grammarkit.lint.suppressions import apply
 
 CODE = "GK290"
 NAME = "unused-suppression"
@@ -37,9 +41,6 @@ def check(ctx) -> Iterator[Finding]:
     # Work on copies: lint.py applies the real ones to the final diagnostics.
     import copy
 
-    from grammarkit.lint.config import is_known_code
-    from grammarkit.lint.registry import get_rule
-    from grammarkit.lint.suppressions import apply
 
     probes = copy.deepcopy(suppressions)
     for code, finding in ctx.found:
@@ -68,8 +69,5 @@ def check(ctx) -> Iterator[Finding]:
 
 
 def _matches_used(pattern: str, code: str) -> bool:
-    from grammarkit.lint.patterns import matches
-    from grammarkit.lint.registry import get_rule
-
     rule = get_rule(code)
     return matches(pattern, code, rule.name if rule else "")

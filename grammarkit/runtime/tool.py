@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from grammarkit.core.diagnostics import Diagnostic
-from grammarkit.core.rejection import Rejection
+from grammarkit.core.rejection import InputRejected, Rejection
+from grammarkit.core.source import detect_syntax, read_grammar_file
 from grammarkit.core.span import LONE_SURROGATE
+from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 from grammarkit.runtime.errors import GrammarError, ToolInputError, not_utf8, too_deep
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -151,7 +153,6 @@ class CustomTool:
         files are regex grammars (the whole file minus one trailing newline), anything else
         Lark unless ``syntax`` says otherwise. An unreadable file raises
         :class:`grammarkit.lint.InputError`."""
-        from grammarkit.core.source import detect_syntax, read_grammar_file
 
         p = Path(path)
         chosen = syntax or detect_syntax(p) or "lark"
@@ -179,8 +180,6 @@ class CustomTool:
         )
 
     def _compile(self) -> EngineMatcher:
-        from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
-
         try:
             return EngineMatcher(self.grammar, syntax=self.syntax, max_input_bytes=4 * self.max_input_chars)
         except MatcherUnavailable as exc:
@@ -278,8 +277,6 @@ class CustomTool:
                 raise ToolInputError.from_rejection(self.name, rejection)
             value: Any = text
         else:
-            from grammarkit.core.rejection import InputRejected
-
             try:
                 # no lock: Lark's Earley parse keeps all its state in the call (the Lark
                 # object is only read), so threads parse at the same time

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from grammarkit.core.errors import EngineUnavailable
 from grammarkit.core.rejection import InputRejected, Rejection, disagreement
+from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 from grammarkit.samples.files import Sample
 
 AUTO_LARK_LIMIT = 1000  # with engine "auto", Lark runs only for sets up to this size
@@ -112,8 +113,6 @@ class SampleChecker:
     @property
     def matcher(self):
         if self._matcher is None and self.engine_unavailable is None:
-            from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
-
             try:
                 self._matcher = EngineMatcher(self.grammar, syntax=self.syntax, report=self._engine_report)
             except MatcherUnavailable as exc:

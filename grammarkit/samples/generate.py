@@ -51,7 +51,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from grammarkit.core.errors import GrammarkitError
+from grammarkit.llg.compile import byte_tokenizer
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
+from grammarkit.llg.runner import call_with_big_stack
 
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
@@ -183,7 +185,6 @@ def generate(
             )
         return result
 
-    from grammarkit.llg.runner import call_with_big_stack
 
     # The matcher is driven on a big-stack thread, like every llguidance call that can
     # recurse through a deep grammar.
@@ -194,8 +195,6 @@ class _Walker:
     """Random walks through one matcher's byte mask."""
 
     def __init__(self, em: EngineMatcher, rng: random.Random, max_bytes: int, stop_probability: float) -> None:
-        from grammarkit.llg.compile import byte_tokenizer
-
         # Walks run on copies: llguidance's error state survives reset(), and computing the
         # mask at a dead end enters it, so a used matcher is replaced by a pristine copy.
         pristine = em.raw.deep_copy()

@@ -235,7 +235,7 @@ def test_gk240_silent_when_llguidance_rejects_the_grammar():
 
 
 def test_large_texts_are_measured_in_a_child_process(monkeypatch):
-    import grammarkit.llg.compile as engine
+    import grammarkit.llg.limits as engine
 
     in_process = grammar_stats(SMALL, precision=0)
     monkeypatch.setattr(engine, "IN_PROCESS_MAX_BYTES", 0)
