@@ -103,6 +103,8 @@ def lint_text(
             message=finding.message,
             hint=finding.hint,
             path=finding.path or path,
+            fix=finding.fix,
+            witness=finding.witness,
         )
         if finding.snippet:
             d.extra["snippet"] = finding.snippet
