@@ -156,6 +156,84 @@ def parse_toml_samples(text: str, source: str = "<toml>") -> list[Sample]:
     return samples
 
 
+# ---------------------------------------------------------------- writing
+
+
+def format_toml_samples(samples: list[Sample], header: str = "") -> str:
+    """``samples`` as a TOML samples file (``valid = [...]``, ``invalid = [...]``), one
+    sample a line, each as readable as TOML allows: a literal string (``'...'``), a
+    multi-line literal string for inputs with line breaks, else a basic string with
+    escapes; a sample with a description is an inline table. ``header`` (comment lines)
+    goes first. :func:`parse_toml_samples` reads back the same inputs, expectations and
+    descriptions.
+
+    Raises :class:`InputError` for a sample with no expectation (TOML has no place for it)
+    or holding a lone surrogate (no TOML string can)."""
+    groups: dict[bool, list[str]] = {True: [], False: []}
+    for i, sample in enumerate(samples, 1):
+        if sample.expected is None:
+            raise InputError("<toml>", f"sample {i} has no expectation (valid or invalid)")
+        if LONE_SURROGATE.search(sample.input + sample.description):
+            raise InputError("<toml>", f"sample {i} holds a lone surrogate, which a TOML file cannot; use JSON")
+        value = _toml_string(sample.input)
+        if sample.description:
+            value = f"{{ input = {value}, description = {_toml_string(sample.description)} }}"
+        groups[sample.expected].append(value)
+    out = [header.rstrip("\n") + "\n"] if header.strip() else []
+    for key, expected in (("valid", True), ("invalid", False)):
+        items = groups[expected]
+        out.append(f"{key} = [\n" + "".join(f"  {item},\n" for item in items) + "]\n" if items else f"{key} = []\n")
+    return "".join(out)
+
+
+def format_json_samples(samples: list[Sample]) -> str:
+    """``samples`` in guidance-lark-mcp's test-file format (a list of ``{"input",
+    "should_parse", "description"}``), one sample a line; :func:`parse_json_samples` reads
+    it back (a lone surrogate is written as its ``\\uXXXX`` escape). Raises
+    :class:`InputError` for a sample with no expectation."""
+    lines = []
+    for i, sample in enumerate(samples, 1):
+        if sample.expected is None:
+            raise InputError("<json>", f"sample {i} has no expectation (valid or invalid)")
+        entry: dict[str, object] = {"input": sample.input, "should_parse": sample.expected}
+        if sample.description:
+            entry["description"] = sample.description
+        line = json.dumps(entry, ensure_ascii=False)
+        lines.append("  " + LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line))
+    if not lines:
+        return "[]\n"
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+_TOML_ESCAPED = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+"""Characters a TOML string must escape (a tab may stay); a multi-line string may also hold ``\\n``."""
+_TOML_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_TRIPLE = "'" * 3
+
+
+def _toml_string(text: str) -> str:
+    if "'" not in text and not _TOML_ESCAPED.search(text):
+        return f"'{text}'"
+    if (
+        "\n" in text
+        and _TRIPLE not in text
+        and not text.endswith("'")
+        and not _TOML_ESCAPED.search(text.replace("\n", ""))
+    ):
+        # TOML trims a line break right after the opening delimiter: add one to keep an
+        # input that starts with a line break.
+        return _TRIPLE + ("\n" if text.startswith("\n") else "") + text + _TRIPLE
+    out = []
+    for c in text:
+        if c in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[c])
+        elif _TOML_ESCAPED.match(c):
+            out.append(f"\\u{ord(c):04X}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
 class _Locator:
     """Finds, in order, the line on which each sample appears in its file (best effort)."""
 
