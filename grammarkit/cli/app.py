@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from grammarkit.cli import check, parse_cmd, rules, sample_cmd, stats, try_cmd
+from grammarkit.cli import check, parse_cmd, playground_cmd, rules, sample_cmd, stats, try_cmd
 
 app = typer.Typer(
     name="grammarkit",
@@ -39,6 +39,7 @@ def _root(
 
 app.command("check")(check.check)
 app.command("parse")(parse_cmd.parse)
+app.command("playground")(playground_cmd.playground)
 app.command("rules")(rules.rules)
 app.command("sample")(sample_cmd.sample)
 app.command("stats")(stats.stats)
