@@ -142,6 +142,7 @@ def validate(op: str, data: Any) -> dict[str, Any]:
         args["line"] = _int(data, "line", None, 1, 2**31)
         args["column"] = _int(data, "column", None, 1, 2**31)
         args["unsafe"] = _field(data, "unsafe", bool, False, what="true or false")
+        args["samples"] = _samples_of(data) if data.get("samples") is not None else []
         if args["code"] is not None and (args["line"] is None or args["column"] is None):
             raise PlaygroundError("a fix of one diagnostic needs its 'code', 'line' and 'column'")
     return args
@@ -274,41 +275,48 @@ def fix(
     line: int | None = None,
     column: int | None = None,
     unsafe: bool = False,
+    samples: list[dict] | None = None,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     severity: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Apply one diagnostic's fix (the one with ``code`` at ``line``:``column``), or with no
-    ``code`` every fix (safe ones; unsafe ones too with ``unsafe``). Returns the new
-    grammar text and the titles of the fixes applied."""
+    """One-click fixes. With ``code``, ``line`` and ``column``: apply that diagnostic's own
+    :class:`~grammarkit.core.diagnostics.Fix` (what its title says, as an editor's code
+    action does). Without: every verified fix (:func:`grammarkit.lint.fixes.fix_text`: safe
+    ones, unsafe ones too with ``unsafe``; the page's ``samples`` must keep their verdicts).
+    Returns the new grammar text, the fixes applied and those skipped, with why."""
+    from grammarkit.core.diagnostics import Severity
+    from grammarkit.lint.fixes import fix_text
     from grammarkit.lint.runner import lint_text
+    from grammarkit.samples.files import Sample
 
+    levels = {k: Severity(v) for k, v in (severity or {}).items()}
     if code is None:
-        return _fix_all(grammar, syntax, path=path, unsafe=unsafe, select=select, ignore=ignore)
-    result = lint_text(grammar, syntax=syntax, path=path, select=select, ignore=ignore)
+        outcome = fix_text(
+            grammar,
+            syntax=syntax,
+            path=path,
+            unsafe=unsafe,
+            select=select,
+            ignore=ignore,
+            severity=levels,
+            samples=[Sample(s["input"], s["expected"], index=i) for i, s in enumerate(samples or [], 1)],
+        )
+        return {
+            "grammar": outcome.text,
+            "changed": outcome.changed,
+            "applied": [_fix_title(d) for d in outcome.applied],
+            "skipped": [f"{_fix_title(d)}: {why}" for d, why in outcome.skipped],
+        }
+    result = lint_text(grammar, syntax=syntax, path=path, select=select, ignore=ignore, severity=levels)
     for d in result.diagnostics:
         if d.code == code and d.line == line and d.column == column and d.fix is not None:
-            return {"grammar": d.fix.apply(grammar), "applied": [d.fix.title], "changed": True}
-    raise PlaygroundError(f"no fix for {code} at {line}:{column} any more (the grammar changed?)", 409)
+            return {"grammar": d.fix.apply(grammar), "changed": True, "applied": [_fix_title(d)], "skipped": []}
+    raise PlaygroundError(f"{code} at {line}:{column} has no fix any more (the grammar changed?)", 409)
 
 
-def _fix_all(
-    grammar: str, syntax: Syntax, *, path: str, unsafe: bool, select: list[str] | None, ignore: list[str] | None
-) -> dict[str, Any]:
-    from grammarkit.core.diagnostics import Fix
-    from grammarkit.lint.runner import lint_text
-
-    result = lint_text(grammar, syntax=syntax, path=path, select=select, ignore=ignore)
-    chosen: list[Fix] = []
-    for d in result.diagnostics:
-        f = d.fix
-        if f is None or (f.safety == "unsafe" and not unsafe) or any(f.overlaps(c) for c in chosen):
-            continue
-        chosen.append(f)
-    text = grammar
-    for f in sorted(chosen, key=lambda f: min(e.start for e in f.edits), reverse=True):
-        text = f.apply(text)
-    return {"grammar": text, "applied": [f.title for f in chosen], "changed": text != grammar}
+def _fix_title(d: Any) -> str:
+    return f"{d.code} {d.line}:{d.column}: {d.fix.title}"
 
 
 def rule_doc(code: str) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The grammar file and its samples sidecars on disk: loading, and saving without losing
 anything.
 
-Saving is atomic (a temporary file in the same directory, flushed, given the old file's
-mode, then renamed over it), and never overwrites a file that changed on disk since the
+Saving is atomic (:func:`grammarkit.lint.fixes.write_atomically`: a temporary file in the
+same directory, flushed, given the old file's mode, then renamed over it; a byte order mark
+and the line endings are kept), and never overwrites a file that changed on disk since the
 page loaded it: every load hands the page a fingerprint (SHA-256 and mtime) of each file,
 the page sends them back with a save, and a file whose content is no longer the one
 fingerprinted is refused with :class:`ChangedOnDisk` (HTTP 409) unless the page asks to
@@ -19,8 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from grammarkit.core.source import (
     read_grammar_file,
 )
 from grammarkit.lint.config import Config
+from grammarkit.lint.fixes import write_atomically
 from grammarkit.playground.api import PlaygroundError
 from grammarkit.samples.files import (
     Sample,
@@ -54,12 +54,15 @@ class ChangedOnDisk(PlaygroundError):
 
     status = 409
 
-    def __init__(self, files: list[str]) -> None:
-        names = ", ".join(files)
-        super().__init__(
-            f"{names} changed on disk since {'it was' if len(files) == 1 else 'they were'} loaded; "
-            "reload to see the change, or overwrite it"
-        )
+    def __init__(self, files: list[str], new: list[str] | None = None) -> None:
+        parts = []
+        changed = [f for f in files if f not in (new or [])]
+        if changed:
+            verb = "it was" if len(changed) == 1 else "they were"
+            parts.append(f"{', '.join(changed)} changed on disk since {verb} loaded")
+        if new:
+            parts.append(f"{', '.join(new)} already exist{'s' if len(new) == 1 else ''}")
+        super().__init__("; ".join(parts) + ": reload to see what is on disk, or overwrite it")
         self.files = files
 
 
@@ -73,52 +76,6 @@ def fingerprint(path: Path) -> dict[str, Any] | None:
     except OSError as exc:
         raise PlaygroundError(f"cannot read {path.name}: {exc.strerror or exc}") from None
     return {"sha256": hashlib.sha256(data).hexdigest(), "mtime_ns": st.st_mtime_ns, "size": len(data)}
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path``'s content with ``data`` in one step: a reader sees the old file or
-    the new one, never a part. The file keeps its mode (a new one gets the umask's); a
-    symbolic link is followed, so the file it points to is the one replaced."""
-    target = Path(os.path.realpath(path))
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # the rename itself survives a crash once the directory is flushed
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:  # pragma: no cover - not on every platform
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 @dataclass
@@ -247,7 +204,7 @@ class Workspace:
             data.decode("utf-8")
         except UnicodeDecodeError:
             raise PlaygroundError("the grammar holds a lone surrogate, which a UTF-8 file cannot") from None
-        writes: dict[Path, bytes] = {path: data}
+        writes: dict[Path, str] = {path: data.decode("utf-8")}
         existing, primary = self.sidecars(path)
         by_file: dict[Path, list[Sample]] = {p: [] for p in existing}
         known = {self.shown(p): p for p in [*existing, primary]}
@@ -260,22 +217,24 @@ class Workspace:
             content = self._sidecar_content(sidecar, items)
             if content is not None:
                 writes[sidecar] = content
-        changed = [
-            self.shown(p)
-            for p in writes
-            if not force and _fingerprint_hash(fingerprint(p)) != _fingerprint_hash(base.get(self.shown(p)))
-        ]
+        changed, new = [], []
+        for p in writes:
+            now, then = _fingerprint_hash(fingerprint(p)), _fingerprint_hash(base.get(self.shown(p)))
+            if not force and now != then:
+                changed.append(self.shown(p))
+                if then is None:
+                    new.append(self.shown(p))
         if changed:
-            raise ChangedOnDisk(changed)
+            raise ChangedOnDisk(changed, new)
         for p, content in writes.items():
             try:
-                write_atomic(p, content)
+                write_atomically(str(p), content, like=_head(p))
             except OSError as exc:
                 raise PlaygroundError(f"cannot write {self.shown(p)}: {exc.strerror or exc}", 500) from None
         files = {self.shown(p): fingerprint(p) for p in [path, *existing, primary]}
         return {"path": self.shown(path), "base": files, "written": [self.shown(p) for p in writes]}
 
-    def _sidecar_content(self, sidecar: Path, samples: list[Sample]) -> bytes | None:
+    def _sidecar_content(self, sidecar: Path, samples: list[Sample]) -> str | None:
         """The new content of ``sidecar``, None when it need not be written (its samples
         are unchanged, or there are none and it does not exist)."""
         old_text = None
@@ -297,7 +256,16 @@ class Workspace:
                 text = format_toml_samples(samples, header=_leading_comments(old_text or ""))
         except InputError as exc:
             raise PlaygroundError(f"{self.shown(sidecar)}: {exc.message}", 422) from None
-        return text.encode("utf-8")
+        return text
+
+
+def _head(path: Path) -> bytes | None:
+    """The first bytes of a file (to keep its byte order mark), None when there is none."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(3)
+    except OSError:
+        return None
 
 
 def _fingerprint_hash(fp: Any) -> str | None:

@@ -38,7 +38,7 @@ from grammarkit.core.source import MAX_GRAMMAR_BYTES
 from grammarkit.lint.config import Config
 from grammarkit.playground.api import CONFIGURED, MAX_NAME_CHARS, OPERATIONS, PlaygroundError, validate
 from grammarkit.playground.disk import Workspace
-from grammarkit.playground.worker import WorkerPool
+from grammarkit.playground.worker import Workers
 
 log = logging.getLogger("grammarkit.playground")
 
@@ -192,7 +192,7 @@ def static_text(name: str) -> bytes | None:
         return None
 
 
-def create_app(workspace: Workspace, pool: WorkerPool, settings: Settings, config: Config | None = None) -> Any:
+def create_app(workspace: Workspace, pool: Workers, settings: Settings, config: Config | None = None) -> Any:
     """The ASGI application (a Starlette app behind :class:`Guard`)."""
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -363,7 +363,7 @@ def save_arguments(data: dict) -> dict[str, Any]:
 class Running:
     """A server running on a thread (tests, the latency benchmark): ``url``, ``stop()``."""
 
-    def __init__(self, server: Any, thread: Any, pool: WorkerPool, settings: Settings) -> None:
+    def __init__(self, server: Any, thread: Any, pool: Workers, settings: Settings) -> None:
         self.server = server
         self.thread = thread
         self.pool = pool
@@ -410,13 +410,13 @@ def make_server(
     timeout: float = 15.0,
     workers: int = 2,
     config: Config | None = None,
-) -> tuple[Any, Any, WorkerPool, Settings]:
-    """``(uvicorn server, socket, pool, settings)``; the pool is started."""
+) -> tuple[Any, Any, Workers, Settings]:
+    """``(uvicorn server, socket, workers, settings)``; the workers are starting."""
     import uvicorn
 
     sock = bind(host, port)
     settings = Settings(host=host, port=sock.getsockname()[1])
-    pool = WorkerPool(workers, timeout=timeout).start()
+    pool = Workers(workers, timeout=timeout).start()
     app = create_app(workspace, pool, settings, config)
     uv_config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
     return uvicorn.Server(uv_config), sock, pool, settings
@@ -437,7 +437,7 @@ def start_in_thread(workspace: Workspace, **kwargs: Any) -> Running:
     thread = threading.Thread(target=run, name="grammarkit-playground-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 120
-    while not server.started or pool.ready < pool.size:
+    while not server.started or not pool.ready:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the playground server did not start")
         time.sleep(0.05)

@@ -267,5 +267,57 @@ class WorkerPool:
         raise (InternalError if status == 500 else PlaygroundError)(message, status)
 
 
+LIVE = frozenset({"lint", "fix", "rule"})
+"""The operations a person waits for as they type: they get a worker of their own."""
+
+
+class Workers:
+    """Two pools: one worker for the :data:`LIVE` operations, so that diagnostics never
+    wait behind a slow sample check or limit measurement, and ``background`` workers for
+    the rest."""
+
+    def __init__(self, background: int = 2, timeout: float = 15.0) -> None:
+        self.live = WorkerPool(1, timeout)
+        self.background = WorkerPool(background, timeout)
+
+    @property
+    def timeout(self) -> float:
+        return self.live.timeout
+
+    def start(self, wait: bool = False) -> Workers:
+        self.live.start()
+        self.background.start()
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, seconds: float = READY_TIMEOUT) -> bool:
+        import time
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.ready:
+                return True
+            time.sleep(0.05)
+        return False
+
+    @property
+    def ready(self) -> bool:
+        return self.live.ready == self.live.size and self.background.ready == self.background.size
+
+    def call(self, op: str, kwargs: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        return (self.live if op in LIVE else self.background).call(op, kwargs, timeout)
+
+    def close(self) -> None:
+        self.live.close()
+        self.background.close()
+
+    def __enter__(self) -> Workers:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 if __name__ == "__main__":
     main()
