@@ -119,8 +119,11 @@ class _Worker:
     def _read(self) -> None:
         out = self.process.stdout
         assert out is not None
-        for line in out:
-            self.replies.put(line)
+        try:
+            for line in out:
+                self.replies.put(line)
+        except (OSError, ValueError):  # closed by stop()
+            pass
         self.replies.put(b"")  # end of output: the process is gone
 
     def send(self, message: list) -> None:
@@ -139,18 +142,19 @@ class _Worker:
         return json.loads(line)
 
     def stop(self) -> None:
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
-                if stream is not None:
-                    stream.close()
-            except OSError:
-                pass
+        # Kill first: closing a pipe another thread is reading blocks until that read ends.
         if self.process.poll() is None:
             self.process.kill()
         try:
             self.process.wait(5)
         except subprocess.TimeoutExpired:  # pragma: no cover
             pass
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except (OSError, ValueError):
+                pass
 
 
 def _package_path() -> str:
