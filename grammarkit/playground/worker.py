@@ -100,7 +100,15 @@ def main() -> None:  # python -m grammarkit.playground.worker
     # standard error instead, so it cannot break a reply.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    serve_requests(sys.stdin.buffer, replies)
+    try:
+        serve_requests(sys.stdin.buffer, replies)
+    except (BrokenPipeError, ConnectionError, KeyboardInterrupt):
+        pass  # the server went away: so does the worker
+    finally:
+        try:
+            replies.close()
+        except OSError:
+            pass
 
 
 class _Worker:
@@ -175,6 +183,7 @@ class WorkerPool:
         self.timeout = timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
+        self._starting: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
 
@@ -190,7 +199,7 @@ class WorkerPool:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            workers = list(self._all)
+            workers = list(self._all | self._starting)
             self._all.clear()
         for w in workers:
             w.stop()
@@ -207,16 +216,21 @@ class WorkerPool:
         return len(self._all)
 
     def _spawn(self) -> None:
-        try:
-            worker = _Worker()
-        except OSError as exc:  # pragma: no cover
-            log.error("a playground worker could not start: %s", exc)
-            return
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                worker = _Worker()
+            except OSError as exc:  # pragma: no cover
+                log.error("a playground worker could not start: %s", exc)
+                return
+            self._starting.add(worker)
         try:
             ok = worker.receive(READY_TIMEOUT) == ["ready"]
         except (EOFError, ValueError):
             ok = False
         with self._lock:
+            self._starting.discard(worker)
             closed = self._closed
             if ok and not closed:
                 self._all.add(worker)
