@@ -305,6 +305,7 @@
     } catch (err) {
       $("counts").replaceChildren(el("span", { class: "error" }, err.message));
     }
+    const received = performance.now();
     lintInFlight = false;
     if (ta.value !== text) { runLint(); return; }   // typed meanwhile: the newest text wins
     if (result) {
@@ -313,10 +314,14 @@
       renderDiagnostics(result);
       renderOverlay();
       showHere();
+      const rendered = performance.now();
       const seq = ++perf.lintSeq;
       afterPaint(() => {
         const drawn = performance.now();
-        const entry = { seq, serverMs: result.ms, requestToDrawnMs: drawn - sent };
+        const entry = {
+          seq, serverMs: result.ms, requestToDrawnMs: drawn - sent,
+          responseMs: received - sent, renderMs: rendered - received, paintMs: drawn - rendered,
+        };
         if (keystroke !== null) {
           entry.keystrokeToDrawnMs = drawn - keystroke;
           entry.debounceMs = sent - keystroke;
@@ -324,25 +329,33 @@
         perf.samples.push(entry);
         if (perf.samples.length > 1000) perf.samples.shift();
         document.body.dataset.lintSeq = String(seq);
+        // The samples, stats and tool requests go out once the diagnostics are on screen.
+        if (!lintInFlight && ta.value === text) refreshFollowUps();
       });
       if (lastKeystroke === keystroke) lastKeystroke = null;
     }
     if (lintAgain) { lintAgain = false; runLint(); return; }
-    refreshFollowUps();
+    if (!result) refreshFollowUps();
   }
 
   function afterPaint(fn) {
     requestAnimationFrame(() => setTimeout(fn, 0));
   }
 
-  // Samples, stats and the tool definition follow each lint (newest request wins).
+  // Samples and the tool definition follow each lint, the stats (which measure the
+  // grammar's use of llguidance's limits by compiling it several times) a pause in typing;
+  // the newest request wins.
+  const STATS_PAUSE_MS = 600;
+  let statsTimer = null;
+
   function refreshFollowUps() {
     if (followUps) followUps.abort();
     followUps = new AbortController();
     const signal = followUps.signal;
     checkSamples(signal);
-    refreshStats(signal, false);
     if (activeTab === "tool") refreshTool(signal);
+    clearTimeout(statsTimer);
+    statsTimer = setTimeout(() => refreshStats(signal, false), STATS_PAUSE_MS);
   }
 
   // ------------------------------------------------------------------ samples
@@ -359,21 +372,20 @@
     if (signal) signal.addEventListener("abort", () => controller.abort());
     const snapshot = state.samples.slice();
     if (!snapshot.length) { renderSamples(); return; }
-    for (const s of snapshot) s.pending = true;
-    renderSamples();
+    $("samples").classList.add("pending");
     try {
       const result = await api("/api/samples", grammarRequest({ samples: sampleRequests() }), controller.signal);
-      snapshot.forEach((s, i) => { s.result = result.results[i] || null; s.pending = false; });
+      snapshot.forEach((s, i) => { s.result = result.results[i] || null; });
       $("samples-note").textContent = result.unavailable || (result.lark_unavailable ? `Lark: ${result.lark_unavailable}` : "");
       $("samples-note").className = result.unavailable ? "error" : "muted";
       perf.samplesSeq++;
       document.body.dataset.samplesSeq = String(perf.samplesSeq);
     } catch (err) {
       if (err.name === "AbortError") return;
-      for (const s of snapshot) s.pending = false;
       $("samples-note").textContent = err.message;
       $("samples-note").className = "error";
     }
+    $("samples").classList.remove("pending");
     renderSamples();
   }
 
