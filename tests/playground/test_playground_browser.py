@@ -181,8 +181,10 @@ def test_the_tool_definition_and_stats(page):
     responses = page.inner_text("#tool-responses")
     assert '"type": "custom"' in responses and '"syntax": "lark"' in responses and '"name": "tool"' in responses
     assert '"grammar": {' in page.inner_text("#tool-chat")
-    page.wait_for_function("() => document.querySelector('#glance').textContent.includes('rules')")
-    assert "1 rules · 1 terminals" in page.inner_text("#glance")
+    page.wait_for_function("() => document.querySelector('#glance').textContent.startsWith('1 rules · 1 terminals')")
+    assert "llguidance compiles it" in page.inner_text("#glance")
+    page.click("#tabs button[data-tab=stats]")
+    assert "max_grammar_size" in page.inner_text("#limits-table")
 
 
 def test_save_refuses_to_overwrite_a_change_on_disk(page, server):

@@ -289,6 +289,7 @@
     renderOverlay();
     showHere();
     updateFileStatus();
+    $("glance").classList.add("stale");
     clearTimeout(debounceTimer);
     debounceTimer = setTimeout(runLint, immediate ? 0 : DEBOUNCE_MS);
   }
@@ -569,6 +570,7 @@
   function renderStats(s, measured) {
     const glance = $("glance");
     glance.replaceChildren();
+    glance.classList.remove("stale");
     const bits = [[s.rules, "rules"], [s.terminals, "terminals"], [s.alternatives, "alternatives"]];
     bits.forEach(([n, label], i) => glance.append(i ? " · " : "", el("b", {}, n.toLocaleString()), ` ${label}`));
     if (s.compiles === true) glance.append(" · llguidance ", el("b", {}, "compiles it"));
