@@ -20,6 +20,7 @@ class LintResult:
     diagnostics: list[Diagnostic]
     text: str = field(repr=False, default="")
     samples: list = field(default_factory=list)  # SampleResult, when samples were given
+    token_profile: object = None  # llg.token_profile.TokenProfile, with a tokenizer other than "byte"
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -48,6 +49,7 @@ def lint_text(
     samples: Sequence | None = None,
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
 ) -> LintResult:
     """Lint grammar ``text`` and return every diagnostic, sorted by position.
 
@@ -59,12 +61,22 @@ def lint_text(
     ``samples`` (:class:`grammarkit.samples.Sample`) are checked with llguidance and the
     local Lark parser (``engine``: auto, both, llguidance or lark); mismatches and
     disagreements become diagnostics and ``LintResult.samples`` holds every verdict.
+
+    ``tokenizer="o200k"`` also measures llguidance's cost per token with the model's
+    vocabulary (``LintResult.token_profile``, and GK241) and counts the tokens of each
+    accepted sample (``SampleResult.tokens``).
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
+    if tokenizer != "byte":
+        from grammarkit.llg.tokenizer import check_tokenizer_name
+
+        check_tokenizer_name(tokenizer)
     from grammarkit.lint.registry import all_rules
 
-    ctx = LintContext(text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine)
+    ctx = LintContext(
+        text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine, tokenizer=tokenizer
+    )
     produced: list[tuple[object, object]] = []
     for rule in sorted(all_rules(), key=lambda r: r.after_others):
         if syntax not in rule.syntaxes:
@@ -102,7 +114,16 @@ def lint_text(
     if not ctx.engine.ok and ctx.engine.error is not None:
         _keep_engine_rejection(ctx, diagnostics, path, select, ignore)
     diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
-    return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
+    if tokenizer != "byte":
+        ctx.count_sample_tokens()
+    return LintResult(
+        path=path,
+        syntax=syntax,
+        diagnostics=diagnostics,
+        text=text,
+        samples=ctx.sample_results,
+        token_profile=ctx.__dict__.get("token_profile"),
+    )
 
 
 def _keep_engine_rejection(ctx, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
@@ -158,6 +179,7 @@ def lint_file(
     sample_files: Sequence[str | os.PathLike[str]] = (),
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
 ) -> LintResult:
     """Lint one grammar file. The syntax comes from the suffix unless given.
 
@@ -185,4 +207,5 @@ def lint_file(
         samples=all_samples,
         engine=engine,
         severity=severity,
+        tokenizer=tokenizer,
     )
