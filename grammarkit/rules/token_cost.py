@@ -6,7 +6,7 @@ a few generated inputs, token by token in OpenAI's o200k vocabulary), and llguid
 mask computation is measured at every step (see ``grammarkit stats --tokenizer o200k``).
 It warns when
 
-* the worst step costs at least 50 times the baseline measured in the same run (the
+* the worst step costs at least 25 times the baseline measured in the same run (the
   first mask of free text, ``start: TEXT "\\n"`` with ``TEXT: /[^\\n]+/``: one walk of
   the vocabulary with a trivial lexer; a ratio, so the verdict does not depend on the
   machine), or
@@ -20,35 +20,44 @@ terminals that repeat a broad class of characters and can match at the same poin
 
 **Why.** For every token the model generates, llguidance walks the vocabulary's 200,019
 tokens against the grammar's lexer. A byte-level check cannot see this cost. Measured with
-llguidance 1.9.1 and o200k (``python bench/token_cost.py``; ratios to the free-text
-baseline, the first mask, then the median of the following ones):
+llguidance 1.9.1 and o200k (``python bench/token_cost.py``: CPU time, ratios to the
+free-text baseline; the first mask, then the median of the following tokens of one input):
 
-| terminals at the start, each ``/[^x]{1,200}/ "xx"`` | first mask | following tokens |
-|---|---|---|
-| 1 | ~13× | ~12× |
-| 3 | ~15–25× | ~15–20× |
-| 8 | ~100× | ~30× |
-| 26 | ~1,000–5,000× | fails: over ``step_lexer_fuel`` on the first token, ``max_lexer_states`` within a few |
-| 26, unbounded ``/[^x]+/ "xx"`` | ~1,800× | ~170× |
+| at the start of the grammar | first mask | following tokens | default limits |
+|---|---|---|---|
+| free text ``/[^\\n]+/`` (the baseline) | 1× | 0.3× | |
+| 1 × ``/[^x]+/ "xx"`` | ~8× | ~1.4× | |
+| 1 × ``/[^x]{1,200}/ "xx"`` | ~9× | ~9× | |
+| 3 × ``/[^x]{1,200}/ "xx"`` (alternatives) | ~12× | ~9–10× | |
+| 6 × | ~20–30× | ~10× | |
+| 8 × | ~45–55× | ~14× | |
+| 12 × | ~160× | ~35× | |
+| 26 × | ~1,500–1,700× | ~90–120× (940× falling to 30×) | fails on the first token |
+| 26 × unbounded ``/[^x]+/ "xx"`` | ~800× | ~11× | |
+| 26 × with a distinct lead ``"X:" /[^x]{1,200}/ "xx"`` | ~0.6× | ~9× | |
 
-A counted repetition of a broad class (``[^a]{1,200}``, ``.{0,500}``) makes every token
-cost ~10–20× free text, because the lexer state changes with each character counted and
-llguidance cannot reuse the previous mask (``[^a]+`` costs that only on its first token);
-the bundled grammars' quoted strings cost the same, which is why the threshold is 50×.
-Several such terminals that stay possible at the same point (alternatives that can all
-match almost any text) multiply the cost: the lexer follows all of them at once.
+A counted repetition of a broad class (``[^a]{1,200}``, ``.{0,500}``) costs ~9× free text
+on *every* token, because the lexer's state changes with each character counted and
+llguidance cannot reuse the previous mask (``[^a]+`` pays that only on its first token);
+quoted strings in the bundled grammars cost about the same, and their worst steps reach
+~10–13×, so the threshold is 25×. Several such terminals that stay possible at the same
+point (alternatives that can all match almost any text) multiply the cost, mostly on the
+first tokens: the lexer follows all of them at once, and builds new states for each
+combination (lexer fuel). Past ~12 of them llguidance's default limits stop generation.
 
-**Example.**
+**Example.** (8 alternatives: the first mask costs ~50× free text; 12: ~160×, and over
+half of ``step_lexer_fuel``)
 
-    start: a | b | c | d | e | f | g | h
-    a: /[^a]{1,200}/ "aa"
-    b: /[^b]{1,200}/ "bb"
+    start: A | B | C | D | E | F | G | H
+    A: /[^a]{1,200}/ "aa"
+    B: /[^b]{1,200}/ "bb"
     ...
 
-**Fix.** Make alternatives distinguishable at their start (a distinct leading literal or
-keyword: ``a: "A:" /[^\\n]{1,200}/``) so only one stays possible; merge free-text
-alternatives into one terminal followed by what tells them apart; use one broad class
-(``[^\\n]``) instead of many different negated ones. Measure again with
+**Fix.** Make the alternatives distinguishable at their start, with a distinct leading
+literal or keyword (``A: "A:" /[^a]{1,200}/ "aa"``; with it 26 alternatives cost what one
+does, see the table), so that only one of them stays possible; otherwise keep few free-text
+alternatives that can start at the same point (the cost grows with their number). Dropping
+the counted bound alone does not help much. Measure again with
 ``grammarkit stats --tokenizer o200k``.
 """
 
@@ -75,7 +84,7 @@ MAX_NAMED = 6
 _HINT = (
     "the usual cause is a counted repetition of a broad negated class ([^x]{m,n}) in several "
     "alternatives that can all match at the same point: start each alternative with a distinct "
-    "literal so only one stays possible, or merge them into one terminal with one broad class "
+    "literal (A: \"A:\" /[^a]{1,200}/ \"aa\") so only one stays possible, or have fewer of them "
     "(grammarkit stats --tokenizer o200k shows every step)"
 )
 
@@ -160,7 +169,9 @@ def _culprits(ctx):
     else:
         where = f" (in rule {origin})" if origin in definitions else ""
         text = f"; {len(names)} terminals that repeat a broad class can match at the same point{where}: {shown}"
-    at = definitions.get(origin) or next((definitions[n] for n in names if n in definitions), None)
+    # One terminal: at its definition; several: at the rule where they meet.
+    at = definitions.get(names[0]) if len(names) == 1 else None
+    at = at or definitions.get(origin) or next((definitions[n] for n in names if n in definitions), None)
     return (at.name_span if at is not None else ctx.whole_span()), text
 
 
