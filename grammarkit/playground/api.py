@@ -24,6 +24,7 @@ from grammarkit.core.errors import GrammarkitError
 from grammarkit.core.source import MAX_GRAMMAR_BYTES, Syntax, strip_final_newline
 from grammarkit.core.span import LineIndex, utf8_bytes
 from grammarkit.llg.matcher import DEFAULT_MAX_INPUT_BYTES
+from grammarkit.llg.tokenizer import TOKENIZERS
 
 MAX_SAMPLES = 500
 MAX_GENERATE = 100
@@ -132,6 +133,9 @@ def validate(op: str, data: Any) -> dict[str, Any]:
         args["n"] = _int(data, "n", 10, 1, MAX_GENERATE)
         args["seed"] = _int(data, "seed", None, 0, 2**63 - 1)
         args["max_bytes"] = _int(data, "max_bytes", 256, 1, MAX_GENERATE_BYTES)
+        args["tokenizer"] = _text(data, "tokenizer", "byte", limit=16)
+        if args["tokenizer"] not in TOKENIZERS:
+            raise PlaygroundError(f"'tokenizer' must be one of {', '.join(TOKENIZERS)}")
     elif op == "tool":
         args["name"] = _text(data, "name", "my_tool", limit=256)
         args["description"] = _text(data, "description", "")
@@ -208,19 +212,25 @@ def judge_samples(grammar: str, syntax: Syntax, *, samples: list[dict]) -> dict[
     return {"results": results, "lark_unavailable": checker.lark_unavailable if syntax == "lark" else None}
 
 
-def generate(grammar: str, syntax: Syntax, *, n: int, seed: int | None, max_bytes: int) -> dict[str, Any]:
-    """``n`` random inputs from llguidance's mask (:func:`grammarkit.samples.generate.generate`);
-    without a seed one is chosen and returned, so a draw can be repeated."""
+def generate(
+    grammar: str, syntax: Syntax, *, n: int, seed: int | None, max_bytes: int, tokenizer: str = "byte"
+) -> dict[str, Any]:
+    """``n`` random inputs from llguidance's mask (:func:`grammarkit.samples.generate.generate`),
+    byte by byte or, with ``tokenizer="o200k"``, token by token through the model's
+    vocabulary; without a seed one is chosen and returned, so a draw can be repeated."""
     import random
 
     from grammarkit.llg.matcher import MatcherUnavailable
+    from grammarkit.llg.tokenizer import TokenizerUnavailable
     from grammarkit.samples.generate import GenerationError
     from grammarkit.samples.generate import generate as draw
 
     if seed is None:
         seed = random.SystemRandom().randrange(1 << 31)
     try:
-        result = draw(grammar, syntax=syntax, n=n, seed=seed, max_bytes=max_bytes)
+        result = draw(grammar, syntax=syntax, n=n, seed=seed, max_bytes=max_bytes, tokenizer=tokenizer)
+    except TokenizerUnavailable as exc:
+        raise PlaygroundError(str(exc), 422) from None
     except MatcherUnavailable as exc:
         raise PlaygroundError(f"llguidance rejects the grammar: {exc.reason}", 422) from None
     except GenerationError as exc:

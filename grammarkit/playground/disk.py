@@ -46,7 +46,12 @@ from grammarkit.samples.files import (
 )
 
 MAX_LISTED = 1000
-"""Grammar files listed for the page's "open" menu."""
+"""Grammar files listed for the page's "open" menu ..."""
+MAX_DEPTH = 4
+MAX_FOLDERS = 2000
+"""... found at most this deep, looking into at most this many folders (the playground may
+be started in a home directory)."""
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "venv", "site-packages", "build", "dist"})
 
 
 class ChangedOnDisk(PlaygroundError):
@@ -119,8 +124,13 @@ class Workspace:
     def list_grammars(self) -> list[str]:
         """Grammar files under the root (hidden folders skipped), at most :data:`MAX_LISTED`."""
         found: list[str] = []
-        for folder, dirs, files in os.walk(self.root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
+        for visited, (folder, dirs, files) in enumerate(os.walk(self.root)):
+            depth = len(Path(folder).relative_to(self.root).parts)
+            if visited >= MAX_FOLDERS:
+                break
+            dirs[:] = [] if depth >= MAX_DEPTH else sorted(
+                d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS
+            )
             for name in sorted(files):
                 if Path(name).suffix.lower() in GRAMMAR_SUFFIXES:
                     found.append(self.shown(Path(folder) / name))

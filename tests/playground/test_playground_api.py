@@ -175,3 +175,46 @@ def test_hostile_grammars_get_the_command_lines_located_diagnostics():
     found = run("lint", grammar=garbage)["diagnostics"]
     assert 10 <= sum(d["code"] == "GK100" for d in found) <= 50
     assert all(d["line"] >= 1 and d["column"] >= 1 for d in found)
+
+
+def test_generate_can_walk_the_models_tokens():
+    from grammarkit.llg.tokenizer import o200k_available
+
+    if not o200k_available():
+        with pytest.raises(PlaygroundError, match="grammarkit\\[tokens\\]"):
+            run("generate", grammar=DIGITS, n=2, tokenizer="o200k")
+        return
+    drawn = run("generate", grammar=DIGITS, n=3, seed=5, tokenizer="o200k")["samples"]
+    assert len(drawn) == 3 and all(s.startswith("a") and s[1:].isdigit() for s in drawn)
+    with pytest.raises(PlaygroundError, match="'tokenizer' must be one of byte, o200k"):
+        validate("generate", {"grammar": DIGITS, "tokenizer": "gpt2"})
+
+
+def test_a_worker_that_dies_is_replaced():
+    import threading
+
+    from grammarkit.playground.worker import WorkerCrashed, WorkerPool
+
+    pool = WorkerPool(1, timeout=60.0).start(wait=True)
+    try:
+        [worker] = list(pool._all)
+        failure: list[Exception] = []
+
+        def slow_call():
+            try:
+                pool.call("generate", {"grammar": "start: /[a-z]{4000}/\n", "syntax": "lark", "n": 100, "seed": 1,
+                                       "max_bytes": 4096})
+            except Exception as exc:
+                failure.append(exc)
+
+        t = threading.Thread(target=slow_call)
+        t.start()
+        import time
+
+        time.sleep(0.5)
+        worker.process.kill()  # as a crash in native code would
+        t.join(30)
+        assert len(failure) == 1 and isinstance(failure[0], WorkerCrashed) and failure[0].status == 500
+        assert pool.call("rule", {"code": "GK101"})["code"] == "GK101"  # a new worker answers
+    finally:
+        pool.close()

@@ -484,6 +484,7 @@
     try {
       const result = await api("/api/generate", grammarRequest({
         n: Number($("gen-n").value) || 10, seed, max_bytes: Number($("gen-max").value) || 256,
+        tokenizer: $("gen-tokenizer").value,
       }));
       const list = $("generated");
       list.replaceChildren();
