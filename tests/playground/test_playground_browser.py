@@ -60,6 +60,8 @@ def page(browser, server):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    # e.g. a Content Security Policy violation, or a failed request other than a refused save
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "409" not in m.text else None)
     pg.goto(running.url)
     wait_lint(pg, 0)
     yield pg
@@ -105,6 +107,10 @@ def test_a_lookahead_is_underlined_as_you_type(page):
     assert "hint:" in item.inner_text()
     mark = page.locator("#overlay .m.error")
     assert mark.count() == 1 and mark.inner_text() == "(?="
+    box = mark.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # hovering the underline
+    assert page.get_attribute("#grammar", "title").startswith("GK101 lookahead `(?=` is not supported")
     assert "1 error" in page.inner_text("#counts")
     # the caret inside the span shows the diagnostic under the editor
     page.click("#diagnostics li[data-code=GK101]")

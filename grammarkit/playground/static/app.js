@@ -203,6 +203,29 @@
     here.title = here.textContent;
   }
 
+  // Hovering an underline shows its diagnostics as the editor's tooltip (the textarea lies
+  // over the underlines, so the position is worked out from the monospace grid).
+  let charWidth = 0;
+  function hoverTip(ev) {
+    if (state.lintedText !== ta.value || !state.diagnostics.length) { ta.title = ""; return; }
+    const style = getComputedStyle(ta);
+    if (!charWidth) {
+      const context = document.createElement("canvas").getContext("2d");
+      context.font = style.font;
+      charWidth = context.measureText("0".repeat(100)).width / 100 || 8;
+    }
+    const box = ta.getBoundingClientRect();
+    const lineHeight = parseFloat(style.lineHeight) || 20;
+    const x = ev.clientX - box.left - parseFloat(style.paddingLeft) + ta.scrollLeft;
+    const y = ev.clientY - box.top - parseFloat(style.paddingTop) + ta.scrollTop;
+    const line = Math.floor(y / lineHeight) + 1;
+    const column = Math.floor(x / charWidth) + 1;
+    const at = (d) => (d.line < line || (d.line === line && d.column <= column))
+      && (d.end_line > line || (d.end_line === line && (d.end_column > column || (d.end_column === d.column && d.column === column))));
+    const found = state.diagnostics.filter(at);
+    ta.title = found.map((d) => `${d.code} ${d.message}${d.hint ? "\nhint: " + d.hint : ""}`).join("\n\n");
+  }
+
   // Replace the whole text, keeping the editor's undo history where the browser allows.
   function replaceText(text) {
     ta.focus();
@@ -708,6 +731,7 @@
 
   ta.addEventListener("input", (ev) => onEdit(ev, false));
   ta.addEventListener("scroll", syncScroll);
+  ta.addEventListener("mousemove", hoverTip);
   for (const type of ["keyup", "click", "select"]) ta.addEventListener(type, showHere);
   $("syntax").addEventListener("change", (ev) => { state.syntax = ev.target.value; onEdit(null, true); });
   $("fix-all").addEventListener("click", fixAll);
