@@ -113,11 +113,12 @@ class _Job:
 class ToolRouter:
     """Handlers for custom tools, keyed by tool name."""
 
-    def __init__(self, *, max_workers: int | None = None, show_exceptions: bool = True) -> None:
+    def __init__(self, *, max_workers: int | None = None, show_exceptions: bool = False) -> None:
         """``max_workers > 1`` runs sync handlers concurrently in a thread pool of that
-        size. ``show_exceptions=False`` hides a failing handler's exception text from the
-        model (the output is then ``error: tool 'x' failed``); failures are logged to the
-        ``grammarkit.tools`` logger either way."""
+        size. A failing handler's exception never reaches the model unless asked for: the
+        output is ``error: tool 'x' failed``, and the exception, with its traceback, goes
+        to the ``grammarkit.tools`` logger. ``show_exceptions=True`` adds the exception's
+        type and message to the output (they may hold secrets: connection strings, paths)."""
         if max_workers is not None and max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
@@ -316,7 +317,12 @@ class ToolRouter:
             logger.warning("skipped the custom tool call at %s: no output can be paired with it", where)
         results: list[ToolResult | None] = [None] * len(answerable)
         todo: list[tuple[int, CustomToolCall, _Registration]] = []
+        seen: set[str] = set()
         for i, (call, problem) in enumerate(answerable):
+            if call.call_id in seen:  # answered once: a second output would be refused by the API
+                logger.warning("skipped a repeated custom tool call id %s (answered once)", call.call_id)
+                continue
+            seen.add(call.call_id)
             if problem is not None:
                 results[i] = self._malformed(call, *problem)
                 continue

@@ -303,12 +303,16 @@ class CustomTool:
         with self._lock:
             return self.matcher.rejection(text)
 
+    def rebuild_matcher(self, reason: str = "") -> None:
+        """Compile llguidance's matcher again (after one of its internal limits spent the
+        state its copies share)."""
+        with self._lock:
+            self.matcher.rebuild(reason)
+
     def _fresh_matcher(self):
         """A new ``llguidance.LLMatcher`` for this grammar in its initial state."""
         with self._lock:
-            m = self.matcher.raw.deep_copy()
-        m.reset()
-        return m
+            return self.matcher.fresh()
 
 
 
