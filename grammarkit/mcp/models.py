@@ -151,7 +151,10 @@ class SkippedFix(BaseModel):
 class FixResult(BaseModel):
     text: str = Field(description="The grammar with the fixes applied.")
     changed: bool
-    applied: list[DiagnosticOut] = Field(description="The diagnostics whose fixes were applied.")
+    applied: list[DiagnosticOut] = Field(
+        description="The diagnostics whose fixes were applied, in order "
+        "(positions as in the text when each was applied)."
+    )
     skipped: list[SkippedFix] = Field(description="Diagnostics with a fix that was not applied, and why.")
     remaining: list[DiagnosticOut] = Field(description="The diagnostics of the fixed grammar.")
     diff: str = Field(description="A unified diff of the change ('' when nothing changed).")

@@ -168,11 +168,14 @@ def register_tools(server: MCPServer, pool: WorkerPool) -> None:
         ] = False,
         select: RuleList = None,
         ignore: RuleList = None,
+        samples: SamplesArg = None,
     ) -> FixResult:
-        """Apply the fixes check_grammar offers: the fixed text, a unified diff, the
-        diagnostics fixed, those skipped (unsafe without unsafe=true, or overlapping
-        another fix) and those that remain."""
-        args = {"grammar": grammar, "syntax": syntax, "unsafe": unsafe, "select": select, "ignore": ignore}
+        """Apply the fixes check_grammar offers, each verified before it is kept (the
+        grammar still compiles, the diagnostic goes, no new error appears, every sample
+        keeps its verdict): the fixed text, a unified diff, the diagnostics fixed, those
+        skipped and why (unsafe without unsafe=true, or refused), and those that remain."""
+        args: dict[str, Any] = {"grammar": grammar, "syntax": syntax, "unsafe": unsafe, "select": select}
+        args.update(ignore=ignore, samples=_samples_arg(samples))
         return _call(pool, FixResult, "apply_fixes", args)
 
     @tool

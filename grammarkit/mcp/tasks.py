@@ -224,60 +224,44 @@ def apply_fixes(
     unsafe: bool = False,
     select: object = None,
     ignore: object = None,
+    samples: object = None,
 ) -> dict[str, Any]:
+    """:func:`grammarkit.lint.fixes.fix_text`: every fix verified (the grammar still
+    compiles, the diagnostic goes, no new error, every sample keeps its verdict), one at a
+    time, until nothing more applies. Unsafe fixes left unapplied because ``unsafe`` is
+    false are listed as skipped too."""
+    from grammarkit.lint.fixes import fix_text, unified_diff
+
     text, chosen = _grammar(grammar), _syntax(syntax)
-    sel, ign = _rule_patterns(select, "select"), _rule_patterns(ignore, "ignore")
-    new_text, applied, skipped, remaining = _fix(text, chosen, bool(unsafe), sel, ign)
+    outcome = fix_text(
+        text,
+        syntax=chosen,
+        path=GRAMMAR_PATH,
+        unsafe=bool(unsafe),
+        select=_rule_patterns(select, "select"),
+        ignore=_rule_patterns(ignore, "ignore"),
+        samples=_samples(samples),
+    )
+    remaining = outcome.remaining.diagnostics if outcome.remaining is not None else []
+    skipped = [{"diagnostic": diagnostic_dict(d), "reason": reason} for d, reason in outcome.skipped]
+    if not unsafe:
+        skipped += [
+            {"diagnostic": diagnostic_dict(d, outcome.text), "reason": UNSAFE_SKIPPED}
+            for d in remaining
+            if d.fix is not None and d.fix.safety == "unsafe" and d.path == GRAMMAR_PATH
+        ]
     return {
-        "text": new_text,
-        "changed": new_text != text,
-        "applied": [diagnostic_dict(d, text) for d in applied],
-        "skipped": [{"diagnostic": diagnostic_dict(d, text), "reason": reason} for d, reason in skipped],
-        "remaining": [diagnostic_dict(d, new_text) for d in remaining],
-        "diff": _unified_diff(text, new_text),
+        "text": outcome.text,
+        "changed": outcome.changed,
+        # Each applied fix's positions are in the text as it was when the fix was applied.
+        "applied": [diagnostic_dict(d) for d in outcome.applied],
+        "skipped": skipped,
+        "remaining": [diagnostic_dict(d, outcome.text) for d in remaining],
+        "diff": unified_diff(text, outcome.text, GRAMMAR_PATH),
     }
 
 
-def _fix(
-    text: str, syntax: Syntax, unsafe: bool, select: list[str] | None, ignore: list[str] | None
-) -> tuple[str, list[Diagnostic], list[tuple[Diagnostic, str]], list[Diagnostic]]:
-    """The diagnostics' own fix edits, applied in one pass: every safe fix (and, with
-    ``unsafe``, every unsafe one) that does not overlap a fix chosen before it (in
-    order of position); then the grammar is linted again."""
-    from grammarkit.lint.runner import lint_text
-
-    result = lint_text(text, syntax=syntax, path=GRAMMAR_PATH, select=select, ignore=ignore)
-    chosen: list[Diagnostic] = []
-    skipped: list[tuple[Diagnostic, str]] = []
-    fixable = [d for d in result.diagnostics if d.fix is not None and d.path == GRAMMAR_PATH and d.fix.edits]
-    for d in sorted(fixable, key=lambda d: min((e.start, e.end) for e in d.fix.edits)):  # type: ignore[union-attr]
-        fix = d.fix
-        assert fix is not None
-        if fix.safety == "unsafe" and not unsafe:
-            skipped.append((d, "unsafe: it changes what the grammar accepts (pass unsafe=true to apply it)"))
-        elif any(fix.overlaps(c.fix) for c in chosen if c.fix is not None):
-            skipped.append((d, "it overlaps a fix applied before it (call apply_fixes again)"))
-        elif any(not 0 <= e.start <= e.end <= len(text) for e in fix.edits):
-            skipped.append((d, "its edits fall outside the grammar"))
-        else:
-            chosen.append(d)
-    edits = sorted((e for d in chosen for e in d.fix.edits), key=lambda e: (e.start, e.end), reverse=True)  # type: ignore[union-attr]
-    new_text = text
-    for e in edits:
-        new_text = new_text[: e.start] + e.replacement + new_text[e.end :]
-    remaining = lint_text(new_text, syntax=syntax, path=GRAMMAR_PATH, select=select, ignore=ignore).diagnostics
-    return new_text, chosen, skipped, remaining
-
-
-def _unified_diff(old: str, new: str) -> str:
-    import difflib
-
-    if old == new:
-        return ""
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{GRAMMAR_PATH}", f"b/{GRAMMAR_PATH}"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+UNSAFE_SKIPPED = "unsafe: it changes what the grammar accepts (pass unsafe=true to apply it)"
 
 
 def parse_input(grammar: str, input: str, syntax: str = "lark") -> dict[str, Any]:
