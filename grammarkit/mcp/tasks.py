@@ -25,9 +25,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 GRAMMAR_PATH = "<grammar>"
 SAMPLES_PATH = "<samples>"
-MAX_TREE_DEPTH = 100
-"""Levels of a parse tree returned as JSON; deeper nodes are cut (JSON encoders,
-pydantic's among them, refuse data nested much deeper)."""
+MAX_TREE_DEPTH = 64
+"""Levels of a parse tree returned as JSON; deeper nodes are cut. Each level is two levels
+of JSON nesting, and JSON readers refuse deep data: the SDK's own client (pydantic-core)
+gives up at about 100 tree levels, and then the call is never answered."""
 
 
 class ToolProblem(GrammarkitError):
