@@ -14,6 +14,7 @@ an internal error says only its type, its traceback goes to the server's standar
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import sys
@@ -137,7 +138,9 @@ def register_tools(server: MCPServer, pool: WorkerPool) -> None:
     """Register the nine tools on ``server``, their work run by ``pool``."""
 
     def tool(fn: Callable[..., Any]) -> Callable[..., Any]:
-        server.add_tool(fn, annotations=READ_ONLY, structured_output=True)
+        # The docstring as one paragraph: it is the description the model reads.
+        description = " ".join(inspect.cleandoc(fn.__doc__ or "").split())
+        server.add_tool(fn, description=description, annotations=READ_ONLY, structured_output=True)
         return fn
 
     @tool
