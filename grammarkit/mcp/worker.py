@@ -44,6 +44,10 @@ class WorkerTimeout(WorkerFailure):
     """The call ran over its time budget (its worker was killed)."""
 
 
+class WorkerDied(WorkerFailure):
+    """The worker process ended without answering (a crash in native code, or killed)."""
+
+
 # --------------------------------------------------------------------------- client side
 
 
@@ -63,7 +67,10 @@ class Worker:
             env=env,
         )
         self.calls = 0
-        ready = self._read_line(time.monotonic() + start_timeout)
+        try:
+            ready = self._read_line(time.monotonic() + start_timeout)
+        except WorkerDied:
+            ready = None
         if ready is None or json.loads(ready) != {"ready": True}:
             self.kill()
             raise WorkerFailure("the worker process did not start")
@@ -85,13 +92,14 @@ class Worker:
         except (BrokenPipeError, OSError):
             self.kill()
             raise WorkerFailure("the worker process died") from None
-        answer = self._read_line(time.monotonic() + timeout)
-        if answer is None:
-            timed_out = self.alive
+        try:
+            answer = self._read_line(time.monotonic() + timeout)
+        except WorkerDied:
             self.kill()
-            if timed_out:
-                raise WorkerTimeout(f"the call ran over its time budget of {timeout:g} seconds")
-            raise WorkerFailure("the worker process died while working (a crash in the engine)")
+            raise WorkerDied("the worker process died while working (a crash in the engine)") from None
+        if answer is None:
+            self.kill()
+            raise WorkerTimeout(f"the call ran over its time budget of {timeout:g} seconds")
         try:
             reply = json.loads(answer)
         except ValueError:
@@ -104,7 +112,8 @@ class Worker:
         raise WorkerFailure(f"internal error ({reply.get('internal', 'unknown')}); the server's log has the details")
 
     def _read_line(self, deadline: float) -> str | None:
-        """One line from the worker, or None when the deadline passes or it dies first."""
+        """One line from the worker, or None when the deadline passes first; raises
+        :class:`WorkerDied` when its output ends (it died, or is dying)."""
         import selectors
 
         out = self.proc.stdout
@@ -119,7 +128,7 @@ class Worker:
                     break
         data = out.readline()  # the worker writes each answer whole, then flushes
         if not data.endswith(b"\n"):
-            return None  # it died mid-line
+            raise WorkerDied("the worker process died")  # before or while answering
         return data.decode("ascii", "replace")
 
     def kill(self) -> None:
