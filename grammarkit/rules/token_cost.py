@@ -181,7 +181,7 @@ def _broad_lexemes_together(ctx):
     the same point, or None."""
     from grammarkit import analysis as p
 
-    a = p.analysis(ctx)
+    a = ctx.analysis
     best = None
     for scope in a.scopes:
         lex = a.lexemes(scope)
