@@ -69,9 +69,15 @@ def newline_of(text: str) -> str:
 
 def for_site(site, regex: str) -> str:
     """``regex`` as it must be written in ``site`` (a
-    :class:`~grammarkit.lint.context.RegexSite`): inside a Lark ``/…/`` literal, an
-    unescaped ``/`` ends the literal, so it is written ``\\/``."""
-    if site.literal is None or "/" not in regex:
+    :class:`~grammarkit.lint.context.RegexSite`): escaped for a Lark ``/…/`` literal
+    (see :func:`slashes_escaped`), as it is for a regex grammar."""
+    return regex if site.literal is None else slashes_escaped(regex)
+
+
+def slashes_escaped(regex: str) -> str:
+    """``regex`` with every unescaped ``/`` written ``\\/``, as a Lark ``/…/`` literal needs
+    (an unescaped ``/`` would end the literal)."""
+    if "/" not in regex:
         return regex
     out = []
     escaped = False

@@ -198,3 +198,76 @@ def test_check_fix_through_the_cli(tmp_path, capsys):
     assert g.read_text() == "start: A B\nA: /[a-z]{0,5}\\z/\nB: /[0-9]{1,3}/\n"
     assert main(["check", "--fix", "--unsafe-fixes", "--select", "GK210,GK213", str(g)]) == 0
     assert "Fixed" not in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- GK220
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('start: "note: " TEXT\nTEXT: /.*/\n', 'start: "note: " TEXT\nTEXT: /.{0,500}/\n'),
+        ("start: N\nN: /[0-9]+\\.[0-9]*/\n", "start: N\nN: /[0-9]{1,18}\\.[0-9]{0,18}/\n"),
+        ("start: N\nN: /(ab){2,}/\n", "start: N\nN: /(ab){2,64}/\n"),
+        ("start: C\nC: /\\/\\/.*/\n", "start: C\nC: /\\/\\/.{0,500}/\n"),
+        ('start: "x" /[a-z]+/\n', 'start: "x" /[a-z]{1,64}/\n'),  # a regex in a rule
+        (
+            'start: W N\nW: LETTER+\nN: DIGIT* "." DIGIT{2,}\n%import common.LETTER\n%import common.DIGIT\n',
+            'start: W N\nW: LETTER~1..64\nN: DIGIT~0..18 "." DIGIT~2..18\n%import common.LETTER\n%import common.DIGIT\n',
+        ),
+        ("start: INT\n%import common.INT\n", "start: INT\nINT: /[0-9]{1,18}/\n"),
+        ("start: N\n%import common.INT -> N  // n\n", "start: N\nN: /[0-9]{1,18}/  // n\n"),
+        ("start: C\n%import common.CPP_COMMENT -> C\n", "start: C\nC: /\\/\\/[^\\n]{0,500}/\n"),
+        (
+            'start: INT " " WORD\n%import common (INT, WORD)\n',
+            'start: INT " " WORD\nWORD: /[A-Za-z]{1,64}/\nINT: /[0-9]{1,18}/\n',
+        ),
+    ],
+)
+def test_unbounded_terminals_get_the_proposed_bound_as_an_unsafe_fix(text, expected):
+    assert {s for _, s in fixes_of(text, "GK220")} == {"unsafe"}
+    assert fix_text(text).text == text
+    out = fixed(text, unsafe=True)
+    assert out == expected
+    assert "GK220" not in lint_text(out).codes() and "GK217" not in lint_text(out).codes()
+
+
+def test_an_unbounded_regex_grammar_of_free_text_is_bounded():
+    assert fixed(".*\n", unsafe=True, syntax="regex") == ".{0,500}\n"
+    assert fixed("note: [^\\n]+\n", unsafe=True, syntax="regex") == "note: [^\\n]{1,500}\n"
+
+
+def test_the_bound_changes_what_is_accepted():
+    before, after = EngineMatcher('start: "x" /[a-z]+/\n'), EngineMatcher('start: "x" /[a-z]{1,64}/\n')
+    assert before.check("x" + "a" * 65).accepted and not after.check("x" + "a" * 65).accepted
+    assert after.check("x" + "a" * 64).accepted
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(?=a)[a-z]+", "[a-z]+?", "[a-z]*+", "[a-z]**", "(?U)[a-z]+", "[a-z]+\\Z", "([a-z])\\1+"],
+)
+def test_no_bound_for_a_regex_with_a_construct_another_rule_reports(pattern):
+    text = term(pattern)
+    assert "GK220" in lint_text(text).codes()
+    assert fixes_of(text, "GK220") == []
+
+
+def test_a_bound_that_would_reject_a_sample_is_not_applied():
+    from grammarkit.samples.files import Sample
+
+    text = 'start: "x" /[a-z]+/\n'
+    outcome = fix_text(text, unsafe=True, samples=[Sample("x" + "a" * 70)])
+    assert not outcome.changed
+    ((d, reason),) = outcome.skipped
+    assert d.code == "GK220" and reason.startswith("a sample would change its verdict")
+
+
+def test_check_unsafe_fixes_bound_a_terminal_through_the_cli(tmp_path, capsys):
+    g = tmp_path / "g.lark"
+    g.write_text('start: "note: " TEXT\nTEXT: /.*/\n')
+    assert main(["check", "--fix", str(g)]) == 0
+    assert "GK220" in capsys.readouterr().out and g.read_text().endswith("/.*/\n")
+    assert main(["check", "--fix", "--unsafe-fixes", str(g)]) == 0
+    assert "Fixed 1 problem." in capsys.readouterr().out
+    assert g.read_text() == 'start: "note: " TEXT\nTEXT: /.{0,500}/\n'
