@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from grammarkit.core.diagnostics import Edit
+from grammarkit.reader.lexer import LexError, tokenize
 
 _COMMENT_OR_BLANK = re.compile(r"[ \t]*(?:(?://|#)[^\n]*)?\r?")
 
@@ -88,3 +89,13 @@ def slashes_escaped(regex: str) -> str:
             out.append(c)
         escaped = c == "\\" and not escaped
     return "".join(out)
+
+
+def lark_tokens(source: str) -> tuple[str, ...]:
+    """The Lark tokens of a piece of grammar source, to compare two items as Lark reads
+    them (``(a|b)`` and ``( a | b )`` alike, ``"a  b"`` and ``"a b"`` not); the source
+    itself when it cannot be tokenized."""
+    try:
+        return tuple(t.value for t in tokenize(source) if t.type != "_NL")
+    except LexError:
+        return (source,)

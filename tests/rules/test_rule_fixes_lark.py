@@ -1,0 +1,160 @@
+"""The automatic fixes of the Lark rules: GK229 (unused definitions), GK225 (unrolled
+repetitions), GK224 (right recursion), GK104 (templates) and GK105 (local imports): the
+fixed text, verified by lint/fixes.py, idempotent, and the same language where safe."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from grammarkit.cli import main
+from grammarkit.lint.fixes import fix_text
+from grammarkit.lint.runner import lint_text
+from grammarkit.llg.matcher import EngineMatcher
+
+
+def g(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def fixes_of(text: str, code: str, path: str = "<string>") -> list[tuple[str, str]]:
+    return [
+        (d.fix.title, d.fix.safety)
+        for d in lint_text(text, path=path).diagnostics
+        if d.code == code and d.fix is not None
+    ]
+
+
+def fixed(text: str, *, select: list[str] | None = None, path: str = "<string>", unsafe: bool = False) -> str:
+    """The text after every verified fix; a second run must change nothing."""
+    outcome = fix_text(text, select=select, path=path, unsafe=unsafe)
+    assert outcome.skipped == [], outcome.skipped
+    again = fix_text(outcome.text, select=select, path=path, unsafe=unsafe)
+    assert not again.changed and again.applied == []
+    return outcome.text
+
+
+def same_language(a: str, b: str, inputs: list[str]) -> None:
+    ma, mb = EngineMatcher(a), EngineMatcher(b)
+    for text in inputs:
+        assert ma.check(text).accepted == mb.check(text).accepted, text
+
+
+# --------------------------------------------------------------------------- GK229
+
+
+def test_unused_definitions_and_imports_are_deleted():
+    text = g("""
+        start: greeting
+
+        greeting: "hi " NAME
+        farewell: "bye " NAME2
+            | "ciao"   // informal
+
+        NAME: /[A-Za-z]{1,20}/
+        NAME2: /[A-Za-z]{1,20}/
+        %import common (WS, INT, WORD)
+        %import common.DIGIT -> D
+        %ignore WS
+        """)
+    assert {s for _, s in fixes_of(text, "GK229")} == {"safe"}
+    assert fixed(text, select=["GK229"]) == g("""
+        start: greeting
+
+        greeting: "hi " NAME
+
+        NAME: /[A-Za-z]{1,20}/
+        %import common (WS)
+        %ignore WS
+        """)
+
+
+def test_a_definition_between_blank_lines_takes_one_blank_line_with_it():
+    text = 'start: a\n\nb: "b"\n\na: "a"\n'
+    assert fixed(text) == 'start: a\n\na: "a"\n'
+    assert fixed('start: a\na: "a"\nb: "b"') == 'start: a\na: "a"\n'  # no final newline
+
+
+def test_the_last_unused_import_of_a_list_deletes_the_statement():
+    assert fixed('start: "x"\n%import common (INT)\n') == 'start: "x"\n'
+    assert fixed('start: "x"\n%import common.INT -> N  // n\n') == 'start: "x"\n'
+
+
+def test_crlf_line_endings_are_kept():
+    assert fixed('start: a\r\nb: "b"\r\na: "a"\r\n') == 'start: a\r\na: "a"\r\n'
+
+
+def test_a_definition_sharing_its_line_gets_no_fix():
+    from grammarkit.core.diagnostics import Edit
+    from grammarkit.lint.edits import delete_lines
+
+    assert delete_lines("a: b  c: d\n", 5, 9) is None
+    assert delete_lines("x\n  a: b  // note\ny\n", 4, 8) == Edit(2, 18, "")
+
+
+# --------------------------------------------------------------------------- GK225
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('start: one one one one\none: "a"\n', 'start: one~4\none: "a"\n'),
+        (
+            "start: YEAR\nYEAR: DIGIT DIGIT DIGIT DIGIT\n%import common.DIGIT\n",
+            "start: YEAR\nYEAR: DIGIT~4\n%import common.DIGIT\n",
+        ),
+        (
+            "start: YEAR\nYEAR: DIGIT DIGIT [DIGIT] [DIGIT]\n%import common.DIGIT\n",
+            "start: YEAR\nYEAR: DIGIT~2..4\n%import common.DIGIT\n",
+        ),
+        ('start: "x" d d? d? d?\nd: "d"\n', 'start: "x" d~1..4\nd: "d"\n'),
+        ('start: "x" d? d? d? d?\nd: "d"\n', 'start: "x" d~0..4\nd: "d"\n'),
+        (
+            'start: (a | b) (a|b) ( a | b ) (a | b) "!"\na: "a"\nb: "b"\n',
+            'start: (a | b)~4 "!"\na: "a"\nb: "b"\n',
+        ),
+        ('start: "x" a? a? a? a? a?\na: "a"\n', 'start: "x" a~0..5\na: "a"\n'),
+        ('start: "x" a* a* a* a*\na: "a"\n', 'start: "x" (a*)~4\na: "a"\n'),
+    ],
+)
+def test_unrolled_repetitions_become_counts(text, expected):
+    assert {s for _, s in fixes_of(text, "GK225")} == {"safe"}
+    out = fixed(text, select=["GK225"])
+    assert out == expected
+    assert "GK217" not in lint_text(out).codes()  # Python Lark reads `~` too
+    words = ["", "x", "xd", "xdd", "xddd", "xdddd", "xddddd", "aaaa", "xaaaa", "xaaaaa", "abab!", "aaaa!"]
+    same_language(text, out, words + ["1", "12", "123", "1234", "12345"])
+
+
+def test_optional_copies_are_reported_with_their_count():
+    text = "start: YEAR\nYEAR: DIGIT DIGIT [DIGIT] [DIGIT]\n%import common.DIGIT\n"
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "GK225"]
+    assert d.message == "DIGIT is written 4 times in a row (2 of them optional) in terminal YEAR"
+    assert d.hint.startswith("write the count: DIGIT{2,4} (or DIGIT~2..4)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'start: "a  b" "a b" "a b" "a b"\n',  # not the same literal
+        'start: "x" d? d d d\nd: "d"\n',  # the optional copy comes first
+        'start: "x" d d [d] d\nd: "d"\n',
+        'start: "x" d d [d] [e]\nd: "d"\ne: "e"\n',
+    ],
+)
+def test_what_is_not_an_unrolled_repetition(text):
+    assert "GK225" not in lint_text(text).codes()
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_check_fix_deletes_and_counts_through_the_cli(tmp_path, capsys):
+    path = tmp_path / "g.lark"
+    path.write_text('start: YEAR\nYEAR: D D D D\nunused: "u"\nD: /[0-9]/\n')
+    assert main(["check", "--fix", str(path)]) == 0
+    assert "Fixed 2 problems." in capsys.readouterr().out
+    assert path.read_text() == "start: YEAR\nYEAR: D~4\nD: /[0-9]/\n"
+    assert main(["check", "--fix", str(path)]) == 0
+    assert "Fixed" not in capsys.readouterr().out
