@@ -147,6 +147,52 @@ def test_what_is_not_an_unrolled_repetition(text):
     assert "GK225" not in lint_text(text).codes()
 
 
+# --------------------------------------------------------------------------- GK224
+
+RECURSIVE_WORDS = ["", "a", "ab", "a,b", "a,b,c", "a,", ",a", "ab,cd,ef", "x", "y", "xy", "x,y", "x,x,y", "x,x"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ('r: item "," r | item', 'r: item ("," item)*'),
+        ("r: item r | item", "r: item+"),
+        ("r: item r?", "r: item+"),
+        ("r: item [r]", "r: item+"),
+        ('r: item ["," r]', 'r: item ("," item)*'),
+        ('r: item ("," r)?', 'r: item ("," item)*'),
+        ('r: item "," r | "x" | "y"', 'r: (item ",")* ("x" | "y")'),
+        ('r: item "," r | "x" "y"', 'r: (item ",")* "x" "y"'),
+        ('r: item r? | "x"', 'r: item* (item | "x")'),
+        ('r: "x" ["," r] | "y"', 'r: ("x" ",")* ("x" | "y")'),
+        ('r: item ","  r\n | item', 'r: item ("," item)*'),  # over two lines
+    ],
+)
+def test_right_recursion_becomes_a_repetition_with_the_same_language(rule, expected):
+    text = f"start: r\n{rule}\nitem: /[a-z]{{1,2}}/\n"
+    assert {s for _, s in fixes_of(text, "GK224")} == {"safe"}
+    out = fixed(text, select=["GK224"])
+    assert out == f"start: r\n{expected}\nitem: /[a-z]{{1,2}}/\n"
+    same_language(text, out, RECURSIVE_WORDS)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        'r: "(" r ")" r | "x"',  # the prefix refers to r
+        'r: "a" r | "b" -> bee',  # an alias
+        'r: "a" r  // more\n | "b"',  # a comment inside the body
+        'r: "a" r |',  # an empty alternative
+        'r: "a" r | "b" r | "c"',  # two recursive alternatives
+        'r[lazy]: "a" r | "b"',  # attributes
+    ],
+)
+def test_no_rewrite_where_it_is_not_sure_to_keep_the_language_or_the_text(rule):
+    text = f"start: r\n{rule}\n"
+    assert "GK224" in lint_text(text).codes()
+    assert fixes_of(text, "GK224") == []
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
@@ -158,3 +204,11 @@ def test_check_fix_deletes_and_counts_through_the_cli(tmp_path, capsys):
     assert path.read_text() == "start: YEAR\nYEAR: D~4\nD: /[0-9]/\n"
     assert main(["check", "--fix", str(path)]) == 0
     assert "Fixed" not in capsys.readouterr().out
+
+
+def test_check_fix_rewrites_right_recursion_through_the_cli(tmp_path, capsys):
+    path = tmp_path / "g.lark"
+    path.write_text('start: items\nitems: item "," items | item\nitem: /[a-z]{1,16}/\n')
+    assert main(["check", "--fix", str(path)]) == 0
+    assert "Fixed 1 problem." in capsys.readouterr().out
+    assert path.read_text() == 'start: items\nitems: item ("," item)*\nitem: /[a-z]{1,16}/\n'
