@@ -196,8 +196,8 @@ def _fix(ctx, d: m.Definition, alt: m.Alternative, others: list[m.Alternative]) 
             rewritten = f"{p_unit}+"  # r: P r | P
         elif len(others) == 1 and _starts_with(ctx, prefix, others[0].conjuncts[0].items):
             # r: Q S r | Q  ==  r: Q (S Q)*
-            q = others[0].conjuncts[0].items
-            rewritten = f"{rest[0]} ({_seq(ctx, prefix[len(q):])} {_unit(ctx, q)})*"
+            head = others[0].conjuncts[0].items
+            rewritten = f"{rest[0]} ({_seq(ctx, prefix[len(head):])} {_unit(ctx, head)})*"
         else:
             q = rest[0] if len(rest) == 1 else f"({' | '.join(rest)})"
             rewritten = f"{p_unit}* {q}"
