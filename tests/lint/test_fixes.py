@@ -28,7 +28,8 @@ def test_fix_objects_apply_and_overlap():
 
 
 def test_safe_fixes_are_applied_and_verified():
-    outcome = fix_text(LAZY + UNUSED.replace('start: "x"', "C: \"c\""))
+    used_c = LAZY.replace("start: A B", "start: A B C")  # (an unused C would be deleted: GK229)
+    outcome = fix_text(used_c + UNUSED.replace('start: "x"', "C: \"c\""))
     assert outcome.changed
     assert [d.code for d in outcome.applied] == ["GK102", "GK290"]
     assert "a+?" not in outcome.text and "grammarkit: ignore" not in outcome.text
@@ -85,7 +86,8 @@ def test_unused_codes_are_dropped_from_a_suppression():
 
 def test_fix_file_writes_atomically_keeping_mode_bom_and_line_endings(tmp_path):
     g = tmp_path / "g.lark"
-    g.write_bytes(b"\xef\xbb\xbf" + LAZY.replace("\n", "\r\n").encode() + b"C: \"c\"  // grammarkit: ignore[GK101]\r\n")
+    used_c = LAZY.replace("start: A B", "start: A B C").replace("\n", "\r\n")
+    g.write_bytes(b"\xef\xbb\xbf" + used_c.encode() + b"C: \"c\"  // grammarkit: ignore[GK101]\r\n")
     os.chmod(g, 0o640)
     outcome = fix_file(g)
     data = g.read_bytes()

@@ -193,6 +193,94 @@ def test_no_rewrite_where_it_is_not_sure_to_keep_the_language_or_the_text(rule):
     assert fixes_of(text, "GK224") == []
 
 
+# --------------------------------------------------------------------------- GK104
+
+
+def lark_accepts(grammar: str, text: str) -> bool:
+    """Does Python Lark, which expands templates itself, accept ``text``?"""
+    import lark
+
+    try:
+        lark.Lark(grammar, parser="earley").parse(text)
+    except lark.exceptions.LarkError:
+        return False
+    return True
+
+
+TEMPLATES = g("""
+    start: list | pair{"a", b{x}} | pair{x, x}
+    _separated{it, sep}: it (sep it)*
+    list: _separated{ITEM, ","} ";" _separated{x, ";"}
+    pair{l, r}: l "=" r
+        | r
+    b{y}: y y
+    x: "x"
+    ITEM: /[0-9]{1,5}/
+    """)
+
+
+def test_templates_are_expanded_into_plain_rules():
+    assert {s for _, s in fixes_of(TEMPLATES, "GK104")} == {"safe"}
+    out = fixed(TEMPLATES, select=["GK104"])
+    assert out == g("""
+        start: list | pair_a_b_x | pair_x_x
+        _separated_item_comma: ITEM ("," ITEM)*
+        _separated_x_semicolon: x (";" x)*
+        list: _separated_item_comma ";" _separated_x_semicolon
+        pair_a_b_x: "a" "=" b_x
+            | b_x
+        pair_x_x: x "=" x
+            | x
+        b_x: x x
+        x: "x"
+        ITEM: /[0-9]{1,5}/
+        """)
+    assert "GK109" not in lint_text(out).codes()
+    expanded = EngineMatcher(out)
+    for text in ["12,3;x", "12;x;x", "a=xx", "xx", "x=x", "x", "12,;x", "a=x", "12,3;x;", "12;", "1;x"]:
+        assert expanded.check(text).accepted == lark_accepts(TEMPLATES, text), text
+
+
+def test_a_recursive_template_becomes_a_recursive_rule():
+    text = 'start: nest{"a"}\nnest{v}: v | "(" nest{v} ")"\n'
+    out = fixed(text)
+    assert out == 'start: nest_a\nnest_a: "a" | "(" nest_a ")"\n'
+    for word in ["a", "(a)", "((a))", "(a", "()"]:
+        assert EngineMatcher(out).check(word).accepted == lark_accepts(text, word), word
+
+
+def test_instance_names_do_not_clash_and_arguments_keep_their_grouping():
+    text = 'start: t{"a"} t{"a".."c"} t_a\nt{v}: v+\nt_a: "z"\n'
+    out = fixed(text)
+    assert out == 'start: t_a_2 t_2 t_a\nt_a_2: "a"+\nt_2: ("a".."c")+\nt_a: "z"\n'
+    for word in ["aaz", "aabcz", "az", "abz", "aadz"]:
+        assert EngineMatcher(out).check(word).accepted == lark_accepts(text, word), word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'start: t{"a"} u{"a"}\nt{v}: v\n',  # u is not defined
+        'start: t{"a", "b"}\nt{v}: v\n',  # the wrong number of arguments
+        'start: t{"a"}\nt{v}: v | t{u{v}}\nu{x}: x x\n',  # arguments that keep growing
+        'start: t{"a"}\nt{v}[lazy]: v\n',
+        'start: t{"a"}\nt{v}: v\nv: "v"\n',  # a parameter named like a rule
+    ],
+)
+def test_no_expansion_where_lark_would_not_expand_or_never_finish(text):
+    assert fixes_of(text, "GK104") == []
+
+
+def test_check_fix_expands_templates_through_the_cli(tmp_path, capsys):
+    path = tmp_path / "g.lark"
+    path.write_text('start: list\n_separated{x, sep}: x (sep x)*\nlist: _separated{ITEM, ","}\nITEM: /[a-z]{1,5}/\n')
+    assert main(["check", "--fix", str(path)]) == 0
+    assert "Fixed 1 problem." in capsys.readouterr().out
+    assert path.read_text() == (
+        'start: list\n_separated_item_comma: ITEM ("," ITEM)*\nlist: _separated_item_comma\nITEM: /[a-z]{1,5}/\n'
+    )
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
