@@ -281,6 +281,93 @@ def test_check_fix_expands_templates_through_the_cli(tmp_path, capsys):
     )
 
 
+# --------------------------------------------------------------------------- GK105
+
+UTIL = g("""
+    // util grammar
+    ident: LETTER (LETTER | DIGIT)*
+    LETTER: /[a-z]/
+    _sep: ","
+    list: ident (_sep ident)*
+    unused: "u"
+    %import common.DIGIT
+    %ignore " "
+    """)
+
+
+def project(tmp_path, grammar: str, util: str = UTIL, name: str = "util.lark"):
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(util)
+    path = tmp_path / "g.lark"
+    path.write_text(grammar)
+    return path
+
+
+def test_a_local_import_is_inlined_as_lark_imports_it(tmp_path):
+    import lark
+
+    from grammarkit.lint.fixes import fix_file
+
+    grammar = 'start: list ";" name\n%import .util.list\n%import .util (ident)\nname: ident\n'
+    path = project(tmp_path, grammar)
+    assert {s for _, s in fixes_of(grammar, "GK105", path=str(path))} == {"safe"}
+    assert fixes_of(grammar, "GK105") == []  # not a file: nothing to resolve against
+    outcome = fix_file(path)
+    assert outcome.skipped == []
+    assert path.read_text() == g("""
+        start: list ";" name
+        // list, ident: inlined from util.lark
+        list: ident (_util__sep ident)*
+        ident: UTIL__LETTER (UTIL__LETTER | UTIL__DIGIT)*
+        UTIL__LETTER: /[a-z]/
+        %import common.DIGIT -> UTIL__DIGIT
+        _util__sep: ","
+        name: ident
+        """)
+    assert not fix_file(path).changed
+    original = lark.Lark(grammar, parser="earley", source_path=str(path))  # Lark reads util.lark itself
+    inlined = EngineMatcher(path.read_text())
+    for word in ["ab;c", "a1,b2;c", "a;b", "a,b", "1a;b", "a ,b;c", "a;"]:
+        try:
+            original.parse(word)
+            lark_ok = True
+        except lark.exceptions.LarkError:
+            lark_ok = False
+        assert inlined.check(word).accepted == lark_ok, word
+
+
+def test_an_aliased_import_from_a_package_path(tmp_path):
+    from grammarkit.lint.fixes import fix_file
+
+    path = project(tmp_path, "start: W\n%import lex.words.word -> W\n", 'word: "w" A\nA: "a"\n', "lex/words.lark")
+    fix_file(path)
+    assert path.read_text() == 'start: W\n// W: inlined from lex/words.lark\nW: "w" LEX__WORDS__A\nLEX__WORDS__A: "a"\n'
+
+
+@pytest.mark.parametrize(
+    ("grammar", "util"),
+    [
+        ("start: list\n%import .missing.list\n", UTIL),  # no such file
+        ("start: list\n%import .util.list\nUTIL__LETTER: /x/\n", UTIL),  # the name is taken
+        ("start: x\n%import .util.x\n", 'x: "x" y\n'),  # y is undefined
+        ("start: x\n%import .util.x\n", 'x: t{"a"}\nt{v}: v\n'),  # templates
+        ("start: x\n%import .util.x\n", 'x: "x"\n%import .other.y\n'),  # a further local import
+        ("start: x\n%import .util.x\n", 'x: "x" (\n'),  # unreadable
+    ],
+)
+def test_no_inlining_where_lark_would_fail_or_the_file_is_not_simple(tmp_path, grammar, util):
+    path = project(tmp_path, grammar, util)
+    assert "GK105" in lint_text(grammar, path=str(path)).codes()
+    assert fixes_of(grammar, "GK105", path=str(path)) == []
+
+
+def test_check_fix_inlines_an_import_through_the_cli(tmp_path, capsys):
+    path = project(tmp_path, 'start: list\n%import .util.list\n', 'list: "a"+\n')
+    assert main(["check", "--fix", "--select", "GK105", str(path)]) == 0
+    assert "Fixed 1 problem." in capsys.readouterr().out
+    assert path.read_text() == 'start: list\n// list: inlined from util.lark\nlist: "a"+\n'
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
