@@ -35,6 +35,14 @@ regex. This is information, not an error.
 **Fix.** Use the spelling both dialects read alike, which the hint gives:
 ``[b-df-hj-np-tv-z]``, ``\\u2014``, ``x{2}``, ``(?:a*)*``, ``[A-Za-z]`` for
 ``[[:alpha:]]``. If you check samples with llguidance only, ignore this rule.
+
+**Fix (automatic, safe).** ``--fix`` writes the spelling the hint gives where it means the
+same in Rust: a class with nested classes, set operations or POSIX classes as the plain
+class of the same characters (when it can be computed: no ``i`` or ``x`` flag, no Perl or
+Unicode class inside), ``x{ 2 }`` → ``x{2}``, ``\\x{41}`` → ``\\x41``, ``a**`` →
+``(?:a*)*``, and a group name with ``.``, ``[`` or ``]`` with those replaced by ``_``.
+Safe: llguidance accepts the same text (a group name does not change what a regex
+matches), and Python now reads the regex as Rust does.
 """
 
 from __future__ import annotations

@@ -32,9 +32,8 @@ instead of ``%import common.INT``, ``WORD: LETTER~1..64`` for ``WORD: LETTER+``.
 every unbounded quantifier of the regex gets an upper bound (500 for free text, 18 for
 digits, 64 for anything else: ``*`` → ``{0,n}``, ``+`` → ``{1,n}``, ``{m,}`` → ``{m,n}``),
 an unbounded Lark repetition in a terminal likewise (``LETTER+`` → ``LETTER~1..64``, the
-spelling Python Lark reads too), and
-an unbounded ``%import common`` name becomes a bounded definition of the same name
-(``%import common.INT`` → ``INT: /[0-9]{1,18}/``). Unsafe: longer text is no longer
+spelling Python Lark reads too), and an unbounded ``%import common`` name becomes a
+bounded definition of the same name (``%import common.INT`` → ``INT: /[0-9]{1,18}/``). Unsafe: longer text is no longer
 accepted; check that the bound fits the data. Not offered for a regex that also holds
 something llguidance rejects or reads otherwise (a lookaround, a lazy or possessive
 quantifier, a quantifier of a quantifier, ``\\Z``…): fix that first.

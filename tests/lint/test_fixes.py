@@ -183,3 +183,18 @@ def test_json_output_carries_the_fix_with_positions(tmp_path, capsys):
     assert d["fix"]["edits"] == [
         {"start": 17, "end": 18, "replacement": "", "line": 2, "column": 7, "end_line": 2, "end_column": 8}
     ]
+
+
+def test_the_readme_names_every_rule_that_documents_an_automatic_fix():
+    import re
+    from pathlib import Path
+
+    from grammarkit.lint.registry import all_rules
+
+    readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text()
+    paragraph = readme.split("Fixable today", 1)[1].split("\n## ", 1)[0]
+    safe_part, _, unsafe_part = paragraph.partition("- unsafe")
+    for rule in all_rules():
+        kinds = set(re.findall(r"\*\*Fix \(automatic, (safe|unsafe)\)\.\*\*", rule.doc))
+        assert ("safe" in kinds) == (rule.code in safe_part), rule.code
+        assert ("unsafe" in kinds) == (rule.code in unsafe_part), rule.code

@@ -71,6 +71,8 @@ def test_ascii_fix_in_a_regex_grammar_and_what_it_changes():
     before, after = EngineMatcher(term("\\d{1,3}")), EngineMatcher(term("[0-9]{1,3}"))
     assert before.check("٣").accepted and not after.check("٣").accepted  # why it is unsafe
     assert before.check("123").accepted and after.check("123").accepted
+    folded = EngineMatcher(term("(?i)[0-9A-Za-z_]"))  # what the docstring says of the i flag
+    assert folded.check("\u212a").accepted and folded.check("\u017f").accepted and not folded.check("é").accepted
 
 
 def test_no_ascii_fix_where_the_items_would_make_a_range():
