@@ -78,6 +78,13 @@ def test_a_fix_that_does_not_remove_its_diagnostic_is_refused(monkeypatch):
     assert ("GK102", "the fix does not remove the diagnostic") in [(d.code, r) for d, r in outcome.skipped]
 
 
+def test_a_fix_that_reveals_another_problem_of_its_kind_is_kept():
+    # bounding B makes `A: B+` the unbounded one: as many GK220, but B's is gone
+    outcome = fix_text("start: A\nA: B+\nB: /[a-z]+/\n", unsafe=True)
+    assert outcome.skipped == [] and [d.code for d in outcome.applied] == ["GK220", "GK220"]
+    assert outcome.text == "start: A\nA: B~1..64\nB: /[a-z]{1,64}/\n"
+
+
 def test_unused_codes_are_dropped_from_a_suppression():
     text = 'start: A\nA: /(?=a)a/  // grammarkit: ignore[GK101, GK220]\n'
     outcome = fix_text(text)
