@@ -4,6 +4,11 @@ Built with Python Lark the way llguidance reads grammars (Earley, dynamic lexer,
 ``regex=True`` so Rust-style classes such as ``\\p{L}`` work), on the grammar as
 :mod:`grammarkit.local.normalize` translates it. Parse trees use the grammar's own names.
 
+Inputs are read in linear time by :mod:`grammarkit.local.lr_parser` (LR tables from Lark's
+LALR(1) analysis, a lexer that follows Earley's scanner) wherever the grammar allows it,
+with exactly the Earley parser's trees and verdicts; :attr:`LocalParser.parser` says which
+parser a grammar gets.
+
 Rejected inputs raise :class:`InputRejected` with the line, column, offending text and
 what was expected there. Inputs are untrusted: their size is bounded and nothing in them
 is evaluated.
@@ -68,12 +73,28 @@ class LocalParser:
     :class:`InputRejected`.
     """
 
-    def __init__(self, grammar: str, *, max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> None:
+    def __init__(
+        self, grammar: str, *, max_input_chars: int = DEFAULT_MAX_INPUT_CHARS, parser: str = "auto"
+    ) -> None:
+        if parser not in ("auto", "earley"):
+            raise ValueError(f"unknown parser {parser!r} (expected 'auto' or 'earley')")
         self.max_input_chars = max_input_chars
         self.rewrites: list[str] = []
         self._renames: dict[str, str] = {}
         self._lark = self._build(grammar)
         self._terminal_text = self._describe_terminals()
+        from grammarkit.local import lr_parser
+
+        if parser == "earley":
+            self._fast, self.analysis = None, lr_parser.Analysis("earley", "asked for")
+        else:
+            self._fast, self.analysis = lr_parser.build(self._lark)
+        self.parser: str = self.analysis.kind
+        """Which parser reads inputs: ``"lalr"`` or ``"glr"`` (the linear-time parser of
+        :mod:`grammarkit.local.lr_parser`, same trees and verdicts; it hands an input to
+        Earley only when the input is ambiguous or keeps too many alternatives open) or
+        ``"earley"`` (Lark's Earley parser for every input; ``self.analysis.reason`` says
+        why)."""
 
     def _build(self, grammar: str):
         from lark import Lark
@@ -124,8 +145,6 @@ class LocalParser:
     # ------------------------------------------------------------ parsing
     def parse(self, text: str):
         """Parse ``text``; return the tree (with the grammar's names) or raise InputRejected."""
-        from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
         if len(text) > self.max_input_chars:
             raise InputRejected(
                 f"input is too long ({len(text)} characters; the limit is {self.max_input_chars})",
@@ -133,6 +152,23 @@ class LocalParser:
                 1,
                 0,
             )
+        if self._fast is not None:
+            from grammarkit.local.lr_parser import FALLBACK, Rejected
+
+            try:
+                tree = self._fast.parse(text)
+            except Rejected as exc:
+                raise self._rejection(text, exc.pos, exc.expected) from None
+            except RecursionError:
+                raise InputRejected("input is nested too deeply to parse", 1, 1, 0) from None
+            if tree is not FALLBACK:
+                return self._rename_tree(tree) if self._renames else tree
+        return self._parse_earley(text)
+
+    def _parse_earley(self, text: str):
+        """Parse with Lark's Earley parser (whatever :attr:`parser` is)."""
+        from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
         try:
             tree = self._lark.parse(text)
         except UnexpectedCharacters as exc:
