@@ -237,6 +237,14 @@ class CustomTool:
         return self._parser
 
     @property
+    def parser(self) -> str | None:
+        """Which local parser reads this tool's inputs (:attr:`LocalParser.parser`:
+        ``"lalr"``, ``"glr"`` or ``"earley"``), or ``None`` when there is none (regex
+        tools, grammars with no Lark equivalent: llguidance's verdict is the only one)."""
+        parser = self.local_parser
+        return parser.parser if parser is not None else None
+
+    @property
     def local_parser_error(self) -> str | None:
         """Why there is no local Lark parser (``None`` when there is one)."""
         _ = self.local_parser
