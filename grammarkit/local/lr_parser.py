@@ -192,7 +192,7 @@ def _build(lark) -> tuple[LRParser | None, Analysis]:
         actions=actions,
         gotos=gotos,
         rules=[(str(r.origin.name), len(r.expansion)) for r in rules],
-        callbacks=[callbacks[r] for r in rules],
+        callbacks=[fast_callback(callbacks[r]) for r in rules],
         regexps={name: regexps[name] for name in terminals | set(ignore)},
         ignore=ignore,
         nonterminals=len({r.origin for r in rules}),
@@ -315,10 +315,23 @@ class LRParser:
             names = sorted(n for n in table if n != "$END")
             self.candidates.append(_dispatch(names, first))
         self.ignore_candidates = _dispatch(list(ignore), first)
+        # Per state: ASCII character -> (terminal, its regex's match) where that terminal is
+        # the only one to try and no ignored terminal can start: the single-stack loop.
+        ign_table = self.ignore_candidates[0]
+        self.lone: list[dict[str, tuple]] = []
+        for table, _ in self.candidates:
+            self.lone.append(
+                {
+                    c: (names[0], regexps[names[0]].match)
+                    for c, names in table.items()
+                    if len(names) == 1 and not ign_table[c]
+                }
+            )
 
     # The parse state: a stack is a persistent linked list (state, parent, depth); the
-    # events that built it are another, (rule index | Token, parent). A parse follows
-    # every stack, in order of input position.
+    # events that built it are another: (event, parent) where an event is a rule index (a
+    # reduction), a Token (a shift) or a list of those (a stretch parsed with one stack).
+    # A parse follows every stack, in order of input position.
     def parse(self, text: str):
         """The Earley parser's tree for ``text``, :class:`Rejected`, or :data:`FALLBACK`."""
         try:
@@ -328,9 +341,9 @@ class LRParser:
 
     def _parse(self, text: str):
         n = len(text)
-        actions, gotos, rules = self.actions, self.gotos, self.rules
+        actions, gotos, rules, lone = self.actions, self.gotos, self.rules, self.lone
         reduction_budget = self.reduction_budget
-        make_token = _token
+        make_token, new_token = _token, _new_token
         newlines = [m.start() for m in re.finditer("\n", text)]
         candidates = self.candidates
         regexps = self.regexps
@@ -341,9 +354,57 @@ class LRParser:
         heap: list[int] = []
         solutions: list = []
         pos = 0
-        current = [((0, None, 0), None)]  # the stacks at pos: (stack, events)
+        stack, events = (0, None, 0), None
+        current = None  # the stacks at pos, [(stack, events)], or None: just `stack`
         while True:
-            if len(current) > 1:
+            if current is None:
+                # One stack: shift and reduce in place while one terminal is to be tried
+                # at each position and the table has one action for it.
+                chunk: list = []
+                while pos < n:
+                    entry = lone[stack[0]].get(text[pos])
+                    if entry is None:
+                        break
+                    m = entry[1](text, pos)
+                    if m is None:
+                        break
+                    name = entry[0]
+                    act = actions[stack[0]].get(name)
+                    if type(act) is not int:
+                        break
+                    st = stack
+                    mark = len(chunk)
+                    budget = (st[2] + 2) * reduction_budget
+                    while act < 0:
+                        budget -= 1
+                        if budget < 0:
+                            raise _Fallback
+                        rule = ~act
+                        origin, size = rules[rule]
+                        base = st
+                        for _ in range(size):
+                            base = base[1]
+                        chunk.append(rule)
+                        st = (gotos[base[0]][origin], base, base[2] + 1)
+                        act = actions[st[0]].get(name)
+                        if type(act) is not int:
+                            break
+                    if type(act) is not int:
+                        del chunk[mark:]  # a conflict further on: the general step decides
+                        break
+                    end = m.end()
+                    if end <= pos:
+                        raise _Fallback  # a zero-width match: not modelled
+                    if newlines:
+                        chunk.append(make_token(name, m.group(), pos, end, newlines))
+                    else:  # one line: the positions are the offsets
+                        chunk.append(new_token(name, m.group(), pos, 1, pos + 1, 1, end + 1, end))
+                    stack = (act, st, st[2] + 1)
+                    pos = end
+                if chunk:
+                    events = (chunk, events)
+                current = [(stack, events)]
+            elif len(current) > 1:
                 current = list({id(h[0]): h for h in current}.values())
                 if len(current) + waiting > MAX_STACKS:
                     raise _Fallback
@@ -362,36 +423,8 @@ class LRParser:
                             continue
                         end = m.end()
                         if end <= pos:
-                            raise _Fallback  # a zero-width match: not modelled
-                        act = actions[stack[0]].get(name)
-                        if type(act) is int:
-                            # No conflict here: reduce inline while the table says so.
-                            st, ev = stack, events
-                            budget = (st[2] + 2) * reduction_budget
-                            while act < 0:
-                                budget -= 1
-                                if budget < 0:
-                                    raise _Fallback
-                                rule = ~act
-                                origin, size = rules[rule]
-                                base = st
-                                for _ in range(size):
-                                    base = base[1]
-                                ev = (rule, ev)
-                                st = (gotos[base[0]][origin], base, base[2] + 1)
-                                act = actions[st[0]].get(name)
-                                if type(act) is not int:
-                                    break
-                            if type(act) is int:
-                                fed = ((act, st, ev),)
-                            elif act is None:
-                                continue
-                            else:
-                                fed = self._feed(st, ev, name)
-                        elif act is None:
-                            continue
-                        else:
-                            fed = self._feed(stack, events, name)
+                            raise _Fallback
+                        fed = self._feed(stack, events, name)
                         if not fed:
                             continue
                         token = make_token(name, m.group(), pos, end, newlines)
@@ -406,15 +439,15 @@ class LRParser:
                                 successors.append((m.end(), stack, events))
             if len(successors) == 1 and not heap:  # the usual case: one way on
                 pos, stack, events = successors[0]
-                current = [(stack, events)]
+                current = None
                 continue
-            for end, stack, events in successors:
+            for end, st, ev in successors:
                 bucket = pending.get(end)
                 if bucket is None:
-                    pending[end] = [(stack, events)]
+                    pending[end] = [(st, ev)]
                     heapq.heappush(heap, end)
                 else:
-                    bucket.append((stack, events))
+                    bucket.append((st, ev))
             waiting += len(successors)
             if waiting > MAX_STACKS:
                 raise _Fallback
@@ -423,6 +456,8 @@ class LRParser:
             pos = heapq.heappop(heap)
             current = pending.pop(pos)
             waiting -= len(current)
+            if len(current) == 1 and not heap:
+                (stack, events), current = current[0], None
         if len(solutions) > 1:
             raise _Fallback  # ambiguous: Earley's resolve picks one
         if solutions:
@@ -470,11 +505,16 @@ class LRParser:
 
     def _tree(self, events):
         """Replay the shifts and reductions of the one parse through Lark's callbacks."""
-        seq = []
+        parts = []
         while events is not None:
-            seq.append(events[0])
+            parts.append(events[0])
             events = events[1]
-        seq.reverse()
+        seq: list = []
+        for part in reversed(parts):
+            if type(part) is list:
+                seq += part
+            else:
+                seq.append(part)
         rules, callbacks = self.rules, self.callbacks
         values: list = []
         for ev in seq:
@@ -491,6 +531,104 @@ class LRParser:
         if len(values) != 1:  # pragma: no cover - the table accepted a whole parse
             raise _Fallback
         return values[0]
+
+
+# ---------------------------------------------------------------------------- trees
+
+
+def fast_callback(callback):
+    """Lark's tree-building callback for one rule, as one function that does the same.
+
+    Lark builds a rule's node through a chain of wrappers (for ``LocalParser``'s options:
+    ``PropagatePositions(ChildFilterLALR_NoPlaceholders(ExpandSingleChild(Tree)))``,
+    each link optional); calling through the chain costs as much as the parse itself. When
+    ``callback`` is such a chain, this returns a function with the same effect (the same
+    filtering, ``_rule`` expansion, single-child inlining, and ``meta`` positions and
+    container positions, set the same way); any other callback is returned unchanged.
+    The differential tests compare ``meta`` too."""
+    from functools import partial
+
+    from lark import Token, Tree
+    from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild, PropagatePositions
+
+    if type(callback) is not PropagatePositions or callback.node_filter is not None:
+        return callback
+    inner = callback.node_builder
+    to_include = None
+    if type(inner) is ChildFilterLALR_NoPlaceholders:
+        to_include = tuple((i, bool(expand)) for i, expand in inner.to_include)
+        inner = inner.node_builder
+    expand1 = False
+    if type(inner) is ExpandSingleChild:
+        expand1 = True
+        inner = inner.node_builder
+    if not (type(inner) is partial and inner.func is Tree and len(inner.args) == 1 and not inner.keywords):
+        return callback
+    name = inner.args[0]
+
+    def first_meta(children):
+        for c in children:
+            if type(c) is Token:  # the usual case, first
+                return c
+            if isinstance(c, Tree):
+                meta = c.meta
+                if not meta.empty:
+                    return meta
+            elif isinstance(c, Token):
+                return c
+            elif hasattr(c, "__lark_meta__"):
+                return c.__lark_meta__()
+        return None
+
+    def build(children):
+        if to_include is None:
+            filtered = children
+        else:
+            filtered = []
+            for i, expand in to_include:
+                if expand:
+                    if filtered:
+                        filtered += children[i].children
+                    else:  # Lark reuses the expanded child's list (left recursion)
+                        filtered = children[i].children
+                else:
+                    filtered.append(children[i])
+        if expand1 and len(filtered) == 1:
+            res = filtered[0]
+            if not isinstance(res, Tree):
+                return res
+        else:
+            res = Tree(name, filtered)
+        meta = res.meta
+        first = children[0] if children and type(children[0]) is Token else first_meta(children)
+        if first is not None:
+            line = getattr(first, "container_line", first.line)
+            column = getattr(first, "container_column", first.column)
+            start_pos = getattr(first, "container_start_pos", first.start_pos)
+            if not hasattr(meta, "line"):
+                meta.line = line
+                meta.column = column
+                meta.start_pos = start_pos
+                meta.empty = False
+            meta.container_line = line
+            meta.container_column = column
+            meta.container_start_pos = start_pos
+        last = children[-1] if children and type(children[-1]) is Token else first_meta(reversed(children))
+        if last is not None:
+            end_line = getattr(last, "container_end_line", last.end_line)
+            end_column = getattr(last, "container_end_column", last.end_column)
+            end_pos = getattr(last, "container_end_pos", last.end_pos)
+            if not hasattr(meta, "end_line"):
+                meta.end_line = end_line
+                meta.end_column = end_column
+                meta.end_pos = end_pos
+                meta.empty = False
+            meta.container_end_line = end_line
+            meta.container_end_column = end_column
+            meta.container_end_pos = end_pos
+        return res
+
+    return build
 
 
 def _token(name: str, value: str, start: int, end: int, newlines: list[int]):
