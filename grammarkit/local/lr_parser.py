@@ -231,18 +231,35 @@ def grammar_shape_problem(rules) -> str:
                 return f"rule {a} is left-recursive behind a part that can be empty (hidden left recursion)"
     amb = ambiguous_recursion(rules)
     if amb:
-        return f"rule {amb[0]} is ambiguous: {amb[1]}"
+        return f"rule {amb.name} is ambiguous: {amb.describe()}"
     return ""
 
 
-def ambiguous_recursion(rules) -> tuple[str, str] | None:
-    """A rule (Lark BNF) with a left-recursive alternative (``a: a x``) and a
-    right-recursive one (``a: y a``), possibly the same (``a: a "+" a``), as
-    ``(name, description)``, or None. Such a rule is ambiguous whenever it derives
-    anything: ``y a x`` parses as ``(y a) x`` and as ``y (a x)``."""
+@dataclass(frozen=True)
+class AmbiguousRule:
+    """A rule with a left-recursive alternative (``left``: ``a: a x``) and a
+    right-recursive one (``right``: ``a: y a``; the same rule for ``a: a "+" a``), as
+    Lark BNF rules."""
+
+    name: str
+    left: object
+    right: object
+
+    def describe(self) -> str:
+        if self.left is self.right:
+            return f"`{_show(self.left)}` is both left- and right-recursive"
+        return f"`{_show(self.left)}` is left-recursive and `{_show(self.right)}` right-recursive"
+
+
+def ambiguous_recursion(rules) -> AmbiguousRule | None:
+    """The first rule (Lark BNF) with a left- and a right-recursive alternative, or None.
+    Such a rule is ambiguous whenever it derives anything: with ``a: a x`` and ``a: y a``,
+    ``y a x`` parses as ``(y a) x`` and as ``y (a x)``; with ``a: a "+" a``, ``a + a + a``
+    as ``(a + a) + a`` and ``a + (a + a)``."""
     by_origin: dict[str, list] = {}
     for r in rules:
-        by_origin.setdefault(r.origin.name, []).append(r)
+        by_origin.setdefault(str(r.origin.name), []).append(r)
+
     def calls(sym, name) -> bool:
         return not sym.is_term and sym.name == name
 
@@ -252,13 +269,13 @@ def ambiguous_recursion(rules) -> tuple[str, str] | None:
         if left and right:
             both = [r for r in left if r in right]
             if both:
-                return name, f"`{_show(both[0])}` is both left- and right-recursive"
-            return name, f"`{_show(left[0])}` is left-recursive and `{_show(right[0])}` right-recursive"
+                return AmbiguousRule(name, both[0], both[0])
+            return AmbiguousRule(name, left[0], right[0])
     return None
 
 
 def _show(rule) -> str:
-    return f"{rule.origin.name}: " + " ".join(s.name for s in rule.expansion)
+    return f"{rule.origin.name}: " + " ".join(str(s.name) for s in rule.expansion)
 
 
 def _nullable(rules) -> set[str]:

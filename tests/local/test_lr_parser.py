@@ -13,6 +13,7 @@ terminals, `?rule`/`_rule`/aliases, empty rules, conflicts, Unicode, multi-line 
 from __future__ import annotations
 
 import random
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -345,3 +346,136 @@ def test_first_character_filter_never_hides_a_match(path):
             for pos in range(len(text)):
                 if rx.match(text, pos) is not None and ord(text[pos]) < 128:
                     assert text[pos] in first, (name, text, pos)
+
+
+# ---------------------------------------------------------------- GK245 ambiguous-recursion
+
+from grammarkit.lint.registry import get_rule  # noqa: E402
+from grammarkit.lint.runner import lint_text  # noqa: E402
+from grammarkit.local import ambiguity  # noqa: E402
+from grammarkit.rules import ambiguous_recursion as gk245  # noqa: E402
+
+
+def _gk245(text: str) -> list:
+    return [d for d in lint_text(text, syntax="lark").diagnostics if d.code == "GK245"]
+
+
+@pytest.fixture
+def synthetic_cost(monkeypatch):
+    """Parse times made up from the input length (cost = length ** exponent * 1e-6 s), so
+    the rule's decisions are tested without timing (or running) the slow parses."""
+
+    def use(exponent: float, scale: float = 1e-6):
+        def fake(parser, text):
+            return len(text) ** exponent * scale
+
+        monkeypatch.setattr(ambiguity, "_time_parse", fake)
+
+    return use
+
+
+def test_gk245_is_registered_and_documented():
+    rule = get_rule("GK245")
+    assert (rule.name, rule.severity.value, rule.syntaxes) == ("ambiguous-recursion", "warning", ("lark",))
+
+
+def test_gk245_documented_example_fires():
+    """End to end, with real measurements: this grammar's local parse grows far faster
+    than the 1.5th power (about the cube of the length)."""
+    example = textwrap.dedent(get_rule("GK245").doc.split("**Example.**", 1)[1].split("**Fix.**", 1)[0]).strip()
+    (d,) = _gk245(example + "\n")
+    assert (d.line, d.column) == (2, 1)
+    assert d.message.startswith("rule expr is ambiguous ('0+0+0' parses two ways): the local parser must use Earley")
+    assert "(max_input_chars)" in d.message or "(measured)" in d.message
+    assert d.hint.startswith("make expr's recursion one-sided")
+
+
+def test_gk245_reports_the_growth_and_the_cost_at_the_limit(synthetic_cost):
+    synthetic_cost(3.0)
+    (d,) = _gk245('start: expr\nexpr: expr "+" expr | NUMBER\nNUMBER: /[0-9]{1,9}/\n')
+    # k doubles from 2 until a parse takes 0.25 s: "0" + "+0" * k, 65 characters at k = 32
+    # (65**3 µs = 0.27 s); 0.27 s * (16,000 / 65)**3 = 4.1 million s.
+    assert d.message == (
+        "rule expr is ambiguous ('0+0+0' parses two ways): the local parser must use Earley, whose work "
+        "grows as n^3.0 on such input: 0.3 s at 65 characters, about 47 days at 16,000 (max_input_chars)"
+    )
+
+
+def test_gk245_measures_at_the_limit_when_it_can(synthetic_cost):
+    synthetic_cost(1.5, scale=1e-8)  # 16,000 characters cost 20 ms: measured, not extrapolated
+    (d,) = _gk245('start: expr\nexpr: expr "+" expr | NUMBER\nNUMBER: /[0-9]{1,9}/\n')
+    assert d.message.endswith(
+        "grows as n^1.5 on such input: 20 ms at 15,999 characters (measured; max_input_chars is 16,000)"
+    )
+
+
+def test_gk245_prefix_and_postfix(synthetic_cost):
+    synthetic_cost(2.0)
+    (d,) = _gk245('start: e\ne: e "!" | "-" e | NUM\nNUM: /[0-9]{1,5}/\n')
+    assert d.message.startswith("rule e is ambiguous ('--0!!' parses two ways)")
+    assert "n^2.0" in d.message
+    assert d.hint == 'put the prefix and the postfix forms on different levels: `e: PREFIX e | post` and `post: post POSTFIX | item`'
+
+
+def test_gk245_names_and_context(synthetic_cost):
+    synthetic_cost(2.5)
+    text = 'start: "let x = " my-sum ";"\nmy-sum: my-sum "+" my-sum | N\nN: /[0-9]{1,3}/\n'
+    (d,) = _gk245(text)
+    assert (d.line, d.column) == (2, 1)
+    assert d.message.startswith("rule my-sum is ambiguous ('let x = 0+0+0;' parses two ways)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'start: e\ne: e "+" e | "1"\n',
+        'start: expr\nexpr: expr "*" expr | "(" expr ")" | N\nN: /[0-9]/\n%ignore " "\n',
+    ],
+)
+def test_gk245_silent_below_the_growth_threshold(synthetic_cost, text):
+    synthetic_cost(1.2)  # as if Earley stayed near-linear: no claim
+    assert _gk245(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The lexer glues "000" into one NUM: no input parses two ways.
+        'start: e\ne: e e | NUM\nNUM: /[0-9]+/\n',
+        'start: many\nmany: many one | one\none: "a"\n',  # left recursion only
+        'start: list\nlist: item "," list | item\nitem: /[a-z]{1,8}/\n',  # right recursion only
+        'start: x\nx: "a" x "b" | "c"\n',  # recursion in the middle
+        'start: e\ne: t "+" e | t\nt: t "*" f | f\nf: /[0-9]/\n',  # one-sided on each level
+        'start: %json {"type": "string"}\n',  # no local parser
+    ],
+)
+def test_gk245_silent(synthetic_cost, text):
+    synthetic_cost(3.0)  # it would fire if it measured anything
+    assert _gk245(text) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    LARK_GRAMMARS + sorted((ROOT / "tests" / "fixtures" / "clean").glob("*.lark")),
+    ids=lambda p: p.name,
+)
+def test_gk245_silent_on_bundled_and_clean_grammars(path, synthetic_cost):
+    synthetic_cost(3.0)
+    assert _gk245(path.read_text(encoding="utf-8")) == []
+
+
+def test_ambiguity_witness_is_checked_on_the_local_parser():
+    parser = LocalParser('start: "[" e "]"\ne: e "," e | WORD\nWORD: /[a-z]{1,4}/\n')
+    strings = ambiguity._Strings(parser._lark)
+    amb = lr_parser.ambiguous_recursion(parser._lark.rules)
+    make = strings.inputs(amb)
+    assert [make(k) for k in (1, 2, 3)] == ["[a,a]", "[a,a,a]", "[a,a,a,a]"]
+    assert ambiguity._two_parses(parser._lark, make(2))
+    glued = LocalParser('start: e\ne: e e | NUM\nNUM: /[0-9]+/\n')
+    assert ambiguity.ambiguity_cost(glued) is None  # "000" is one token: nothing timed
+
+
+def test_gk245_duration_wording():
+    assert [gk245._duration(s) for s in (0.0123, 0.5, 42, 600, 7200 * 3, 86400 * 5, 86400 * 365 * 10)] == [
+        "12 ms", "0.5 s", "42 s", "10 minutes", "6 hours", "5 days", "10 years",
+    ]
