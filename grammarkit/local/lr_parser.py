@@ -328,22 +328,26 @@ class LRParser:
         first = {name: _first_chars(rx) for name, rx in regexps.items()}
         # Per state: ASCII character -> the terminals to try there (others: all of them).
         self.candidates: list[tuple[dict[str, tuple], tuple]] = []
+        shared: dict[tuple, tuple] = {}  # states that take the same terminals share a table
         for table in actions:
-            names = sorted(n for n in table if n != "$END")
-            self.candidates.append(_dispatch(names, first))
+            names = tuple(sorted(n for n in table if n != "$END"))
+            if names not in shared:
+                shared[names] = _dispatch(list(names), first)
+            self.candidates.append(shared[names])
         self.ignore_candidates = _dispatch(list(ignore), first)
         # Per state: ASCII character -> (terminal, its regex's match) where that terminal is
         # the only one to try and no ignored terminal can start: the single-stack loop.
         ign_table = self.ignore_candidates[0]
         self.lone: list[dict[str, tuple]] = []
+        lone_of: dict[int, dict] = {}
         for table, _ in self.candidates:
-            self.lone.append(
-                {
+            if id(table) not in lone_of:
+                lone_of[id(table)] = {
                     c: (names[0], regexps[names[0]].match)
                     for c, names in table.items()
                     if len(names) == 1 and not ign_table[c]
                 }
-            )
+            self.lone.append(lone_of[id(table)])
 
     # The parse state: a stack is a persistent linked list (state, parent, depth); the
     # events that built it are another: (event, parent) where an event is a rule index (a
@@ -685,8 +689,9 @@ def _first_chars(rx) -> frozenset[str] | None:
 def _dispatch(names: list[str], first: dict[str, frozenset[str] | None]) -> tuple[dict[str, tuple], tuple]:
     """``(ASCII character -> terminals to try, terminals to try at any other character)``."""
     everywhere = tuple(names)
-    table = {}
-    for i in range(128):
-        c = chr(i)
-        table[c] = tuple(n for n in names if first[n] is None or c in first[n])
-    return table, everywhere
+    per_char: list[list[str]] = [[] for _ in range(128)]
+    for name in names:
+        chars = first[name]
+        for i in range(128) if chars is None else (ord(c) for c in chars):
+            per_char[i].append(name)
+    return {chr(i): tuple(found) for i, found in enumerate(per_char)}, everywhere
