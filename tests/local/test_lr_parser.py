@@ -64,18 +64,15 @@ def _mutations(rng: random.Random, text: str, n: int) -> list[str]:
     return out
 
 
-def _assert_agree(parser: LocalParser, texts, *, may_fall_back: bool = False) -> tuple[int, int]:
-    """Both parsers agree on every text; returns (texts the fast parser decided, fallbacks)."""
-    decided = fell_back = 0
+def _assert_agree(parser: LocalParser, texts, *, may_fall_back: bool = False) -> list:
+    """Both parsers agree on every text; returns the comparisons."""
+    done = []
     for text in texts:
         c = compare(parser, text)
         assert c.agrees, f"{text!r}:\n fast   {c.fast}\n earley {c.earley}"
-        if c.fell_back:
-            fell_back += 1
-            assert may_fall_back, f"{text!r} was handed to Earley"
-        else:
-            decided += 1
-    return decided, fell_back
+        assert may_fall_back or not c.fell_back, f"{text!r} was handed to Earley"
+        done.append(c)
+    return done
 
 
 # ---------------------------------------------------------------- bundled grammars
@@ -97,20 +94,18 @@ def test_bundled_grammar_samples_and_generated_inputs_agree(path):
     grammar = path.read_text(encoding="utf-8")
     parser = LocalParser(grammar)
     samples = _samples(path)
-    generated = generate(grammar, n=40, seed=path.stem, max_bytes=160).samples
+    generated = generate(grammar, n=40, seed=path.stem, max_bytes=120).samples
     rng = random.Random(path.stem)
     mutated = [m for text in samples + generated for m in _mutations(rng, text, 2)]
-    texts = samples + generated + mutated
-    decided, _ = _assert_agree(parser, texts)  # bundled grammars are unambiguous: no fallback
-    assert decided == len(texts)
-    accepted = sum(1 for t in texts if compare(parser, t).earley[0] == "tree")
-    assert 0 < accepted < len(texts)  # both verdicts are exercised
+    done = _assert_agree(parser, samples + generated + mutated)  # unambiguous grammars: no fallback
+    accepted = sum(1 for c in done if c.earley[0] == "tree")
+    assert 0 < accepted < len(done)  # both verdicts are exercised
 
 
 def _long_inputs(name: str, samples: list[str]) -> list[str]:
     """Inputs of 1-2k characters combined from valid samples, where the grammar repeats."""
     if name == "arithmetic":
-        return [" + ".join(f"({s})" for s in samples * 3), "*".join(["-(1 - 2)"] * 80)]
+        return [" + ".join(f"({s})" for s in samples * 2), "*".join(["-(1 - 2)"] * 50)]
     if name == "sql_select":
         cond = " AND ".join(["(a = 1 OR b != 'x''y')", "c >= -2", "d<>'z'"] * 30)
         return [f"SELECT id, name FROM t WHERE {cond} ORDER BY id DESC LIMIT 5;"]
@@ -136,7 +131,7 @@ def test_long_inputs_agree(path):
     if not texts:
         pytest.skip("no repetition in this grammar")
     rng = random.Random(1)
-    broken = [m for t in texts for m in _mutations(rng, t, 3)] + [t[: len(t) // 2] for t in texts]
+    broken = [m for t in texts for m in _mutations(rng, t, 2)] + [texts[0][: len(texts[0]) // 2]]
     for text in texts:
         assert isinstance(parser.parse(text), Tree)
     _assert_agree(parser, texts + broken)
@@ -232,14 +227,14 @@ def test_hard_cases_agree(name):
     parser = LocalParser(grammar)
     assert parser.parser == kind
     try:
-        generated = generate(grammar, n=30, seed=name, max_bytes=60).samples
+        generated = generate(grammar, n=20, seed=name, max_bytes=80).samples
     except Exception:  # pragma: no cover - a grammar llguidance cannot sample
         generated = []
     rng = random.Random(name)
     texts = inputs + generated
     texts += [m for t in texts for m in _mutations(rng, t, 3)]
-    decided, _ = _assert_agree(parser, texts, may_fall_back=True)
-    assert decided >= len(texts) // 2
+    done = _assert_agree(parser, texts, may_fall_back=True)
+    assert sum(not c.fell_back for c in done) >= len(done) // 2
 
 
 def test_positions_of_tokens_across_lines():
@@ -325,7 +320,7 @@ def test_custom_tool_says_which_parser():
     assert CustomTool.from_file(ROOT / "grammars" / "arithmetic.lark").parser == "glr"
     assert CustomTool.from_file(ROOT / "grammars" / "cron.lark").parser == "lalr"
     assert CustomTool.from_file(ROOT / "grammars" / "timestamp.regex").parser is None
-    assert CustomTool("amb", 'start: e\ne: e "+" e | "1"\n').parser == "earley"
+    assert CustomTool("cyclic", 'start: a\na: b | "x"\nb: a | "y"\n').parser == "earley"
 
 
 # ---------------------------------------------------------------- the lexer's shortcut
