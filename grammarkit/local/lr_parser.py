@@ -50,15 +50,22 @@ almost every input would end in the Earley parser anyway.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import re
+import threading
 from bisect import bisect_left
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 MAX_STACKS = 64
 """Stacks alive at once (summed over the positions still pending) above which a parse is
 handed to Earley: a grammar that keeps that many alternatives open is ambiguous or far
 from LR, and following them would not stay linear."""
+
+GC_PAUSE_CHARS = 2_000
+"""From this many characters on, Python's cyclic garbage collector is paused while the
+input is parsed (see :func:`_gc_paused`)."""
 
 FALLBACK = object()
 """What :meth:`LRParser.parse` returns when the Earley parser must decide."""
@@ -335,19 +342,19 @@ class LRParser:
                 shared[names] = _dispatch(list(names), first)
             self.candidates.append(shared[names])
         self.ignore_candidates = _dispatch(list(ignore), first)
-        # Per state: ASCII character -> (terminal, its regex's match) where that terminal is
-        # the only one to try and no ignored terminal can start: the single-stack loop.
+        # Per state: ASCII character -> (terminal, its regex's match, the action) where that
+        # terminal is the only one to try and no ignored terminal can start: for the
+        # single-stack loop.
         ign_table = self.ignore_candidates[0]
         self.lone: list[dict[str, tuple]] = []
-        lone_of: dict[int, dict] = {}
-        for table, _ in self.candidates:
-            if id(table) not in lone_of:
-                lone_of[id(table)] = {
-                    c: (names[0], regexps[names[0]].match)
+        for (table, _), row in zip(self.candidates, actions, strict=True):
+            self.lone.append(
+                {
+                    c: (names[0], regexps[names[0]].match, row[names[0]])
                     for c, names in table.items()
                     if len(names) == 1 and not ign_table[c]
                 }
-            self.lone.append(lone_of[id(table)])
+            )
 
     # The parse state: a stack is a persistent linked list (state, parent, depth); the
     # events that built it are another: (event, parent) where an event is a rule index (a
@@ -356,7 +363,10 @@ class LRParser:
     def parse(self, text: str):
         """The Earley parser's tree for ``text``, :class:`Rejected`, or :data:`FALLBACK`."""
         try:
-            return self._parse(text)
+            if len(text) < GC_PAUSE_CHARS:
+                return self._parse(text)
+            with _gc_paused():
+                return self._parse(text)
         except _Fallback:
             return FALLBACK
 
@@ -386,12 +396,9 @@ class LRParser:
                     entry = lone[stack[0]].get(text[pos])
                     if entry is None:
                         break
-                    m = entry[1](text, pos)
-                    if m is None:
-                        break
-                    name = entry[0]
-                    act = actions[stack[0]].get(name)
-                    if type(act) is not int:
+                    name, match, act = entry
+                    m = match(text, pos)
+                    if m is None or type(act) is not int:
                         break
                     st = stack
                     mark = len(chunk)
@@ -554,6 +561,36 @@ class LRParser:
         return values[0]
 
 
+# ---------------------------------------------------------------------------- gc
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector for the duration (if it is enabled), as
+    ``timeit`` does. A long parse allocates tens of thousands of objects (tokens, tree
+    nodes) that all survive it, and the collector's passes over them cost as much as a
+    third of the parse while collecting nothing: the parse makes no reference cycles.
+    Parses in several threads share one pause: the collector is enabled again when the
+    last one ends (and only if it was enabled when the first one began)."""
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 # ---------------------------------------------------------------------------- trees
 
 
@@ -571,6 +608,9 @@ def fast_callback(callback):
 
     from lark import Token, Tree
     from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild, PropagatePositions
+    from lark.tree import Meta
+
+    new_meta = object.__new__  # a Meta without __init__: its attributes are set below
 
     if type(callback) is not PropagatePositions or callback.node_filter is not None:
         return callback
@@ -601,6 +641,51 @@ def fast_callback(callback):
                 return c.__lark_meta__()
         return None
 
+    def start_of(first):
+        if type(first) is Token:
+            return first.line, first.column, first.start_pos
+        return (
+            getattr(first, "container_line", first.line),
+            getattr(first, "container_column", first.column),
+            getattr(first, "container_start_pos", first.start_pos),
+        )
+
+    def end_of(last):
+        if type(last) is Token:
+            return last.end_line, last.end_column, last.end_pos
+        return (
+            getattr(last, "container_end_line", last.end_line),
+            getattr(last, "container_end_column", last.end_column),
+            getattr(last, "container_end_pos", last.end_pos),
+        )
+
+    def propagate(res, children):
+        """PropagatePositions on ``res``, a tree that may have positions already."""
+        meta = res.meta
+        first = first_meta(children)
+        if first is not None:
+            line, column, start_pos = start_of(first)
+            if not hasattr(meta, "line"):
+                meta.line = line
+                meta.column = column
+                meta.start_pos = start_pos
+                meta.empty = False
+            meta.container_line = line
+            meta.container_column = column
+            meta.container_start_pos = start_pos
+        last = first_meta(reversed(children))
+        if last is not None:
+            end_line, end_column, end_pos = end_of(last)
+            if not hasattr(meta, "end_line"):
+                meta.end_line = end_line
+                meta.end_column = end_column
+                meta.end_pos = end_pos
+                meta.empty = False
+            meta.container_end_line = end_line
+            meta.container_end_column = end_column
+            meta.container_end_pos = end_pos
+        return res
+
     def build(children):
         if to_include is None:
             filtered = children
@@ -616,38 +701,33 @@ def fast_callback(callback):
                     filtered.append(children[i])
         if expand1 and len(filtered) == 1:
             res = filtered[0]
-            if not isinstance(res, Tree):
-                return res
-        else:
-            res = Tree(name, filtered)
-        meta = res.meta
+            return propagate(res, children) if isinstance(res, Tree) else res
+        # A new tree: its meta has no positions yet, so they are all set at once (the
+        # same attributes PropagatePositions sets one by one).
+        meta = new_meta(Meta)
         first = children[0] if children and type(children[0]) is Token else first_meta(children)
-        if first is not None:
-            line = getattr(first, "container_line", first.line)
-            column = getattr(first, "container_column", first.column)
-            start_pos = getattr(first, "container_start_pos", first.start_pos)
-            if not hasattr(meta, "line"):
-                meta.line = line
-                meta.column = column
-                meta.start_pos = start_pos
-                meta.empty = False
-            meta.container_line = line
-            meta.container_column = column
-            meta.container_start_pos = start_pos
-        last = children[-1] if children and type(children[-1]) is Token else first_meta(reversed(children))
-        if last is not None:
-            end_line = getattr(last, "container_end_line", last.end_line)
-            end_column = getattr(last, "container_end_column", last.end_column)
-            end_pos = getattr(last, "container_end_pos", last.end_pos)
-            if not hasattr(meta, "end_line"):
-                meta.end_line = end_line
-                meta.end_column = end_column
-                meta.end_pos = end_pos
-                meta.empty = False
-            meta.container_end_line = end_line
-            meta.container_end_column = end_column
-            meta.container_end_pos = end_pos
-        return res
+        if first is None:
+            meta.empty = True
+        else:
+            last = children[-1] if type(children[-1]) is Token else first_meta(reversed(children))
+            line, column, start_pos = start_of(first)
+            end_line, end_column, end_pos = end_of(last)
+            meta.__dict__.update(
+                empty=False,
+                line=line,
+                column=column,
+                start_pos=start_pos,
+                container_line=line,
+                container_column=column,
+                container_start_pos=start_pos,
+                end_line=end_line,
+                end_column=end_column,
+                end_pos=end_pos,
+                container_end_line=end_line,
+                container_end_column=end_column,
+                container_end_pos=end_pos,
+            )
+        return Tree(name, filtered, meta)
 
     return build
 

@@ -474,3 +474,21 @@ def test_gk245_duration_wording():
     assert [gk245._duration(s) for s in (0.0123, 0.5, 42, 600, 7200 * 3, 86400 * 5, 86400 * 365 * 10)] == [
         "12 ms", "0.5 s", "42 s", "10 minutes", "6 hours", "5 days", "10 years",
     ]
+
+
+def test_garbage_collector_state_is_restored():
+    import gc
+
+    parser = LocalParser((ROOT / "grammars" / "arithmetic.lark").read_text(encoding="utf-8"))
+    long = "+".join(["1"] * (lr_parser.GC_PAUSE_CHARS // 2 + 1))
+    assert gc.isenabled()
+    assert isinstance(parser.parse(long), Tree)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parser.parse(long)
+        with pytest.raises(InputRejected):
+            parser.parse(long + "+")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
