@@ -13,8 +13,9 @@ the LR state has an action for (narrowed by the character there: a terminal take
 only if its regex can start with it, worked out at build time with the ``regex`` module's
 partial matching). Each candidate is matched with the same compiled regex Lark's dynamic
 lexer uses (Python ``regex``, ``pattern.match(text, pos)``: one match per terminal, the
-one Python's regex engine picks), and so is every ``%ignore``\\d terminal, which may come
-between any two tokens, before the first and after the last, as in the Earley scanner.
+one Python's regex engine picks), and so is every ignored terminal (``%ignore``), which
+may come between any two tokens, before the first and after the last, as in the Earley
+scanner.
 
 **Every way on is followed.** Where more than one candidate matches (a tie, or two
 lengths), where an ignored terminal matches too, or where the LALR(1) table has a conflict
@@ -27,9 +28,10 @@ wins"), so nothing can differ from the Earley parser, which also follows every w
 
 * exactly one stack reaches the end: the input has exactly one parse, the one the Earley
   parser returns. Its tree is built afterwards by replaying the shifts and reductions of
-  that stack through Lark's own tree-building callbacks (``?rule`` inlining, ``_rule`` and
-  ``_TERM`` filtering, ``-> alias``, positions), with tokens carrying the positions the
-  Earley scanner gives them;
+  that stack through Lark's tree-building callbacks (``?rule`` inlining, ``_rule`` and
+  ``_TERM`` filtering, ``-> alias``, positions; :func:`fast_callback` does each rule's
+  chain of them in one call), with tokens carrying the positions the Earley scanner gives
+  them;
 * none does: the input is rejected where the Earley parser rejects it (the furthest
   position any stack reached, with the union of the terminals the stacks there could
   take, which is the Earley parser's "expected" set);
@@ -72,9 +74,9 @@ FALLBACK = object()
 
 _ACCEPT = "accept"
 
-# A pattern whose match can depend on the text before the match (lookbehind, \B, \G) or
-# that has lookaround at all: its first characters are not worked out (it is tried at
-# every position whatever the character there).
+# A pattern with lookaround, anchors or word boundaries (whose match can depend on the
+# text around it): its first characters are not worked out, it is tried at every
+# position whatever the character there.
 _CONTEXT_DEPENDENT = re.compile(r"\\[BGKAbZz]|\(\?<[=!]|\(\?[=!]|\^|\$")
 
 
