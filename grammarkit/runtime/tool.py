@@ -295,8 +295,9 @@ class CustomTool:
             from grammarkit.local.parser import InputRejected
 
             try:
-                # no lock: Lark's Earley parse keeps all its state in the call (the Lark
-                # object is only read), so threads parse at the same time
+                # no lock: the local parse (the linear-time parser or Lark's Earley) keeps
+                # all its state in the call (the parser is only read), so threads parse
+                # at the same time
                 value = parser.parse(text)
             except InputRejected as exc:
                 raise ToolInputError._from_rejection(self.name, exc) from None
