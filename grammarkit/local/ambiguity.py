@@ -49,7 +49,7 @@ class AmbiguityCost:
 
 
 def ambiguity_cost(
-    parser, *, limit: int = DEFAULT_LIMIT, time_budget: float = 2.0, long_enough: float = 0.25
+    parser, *, limit: int = DEFAULT_LIMIT, time_budget: float = 1.0, long_enough: float = 0.15
 ) -> AmbiguityCost | None:
     """For a :class:`~grammarkit.local.parser.LocalParser` whose grammar has ambiguous
     recursion that an input really exercises: the measured cost (``points``: one parse per

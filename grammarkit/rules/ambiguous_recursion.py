@@ -7,7 +7,7 @@ The rule fires only when it is proven and measured: grammarkit builds an input t
 exercises the rule (``1+1+1``, in the context ``start`` puts it in) and checks that Lark's
 Earley parser finds two parses of it (a lexer that glues tokens together can make a
 grammar unambiguous in practice), then times the local parser on longer and longer such
-inputs (for up to a few seconds) and reports how its work grows and what one input of
+inputs (for up to about a second) and reports how its work grows and what one input of
 ``max_input_chars`` (16,000, ``CustomTool``'s default) would cost, measured or extrapolated.
 It warns when the work grows at least as the 1.5th power of the length.
 
@@ -48,7 +48,7 @@ MAX_INPUT_CHARS = 16_000
 """The input size the cost is reported at: ``CustomTool``'s default ``max_input_chars``."""
 MIN_EXPONENT = 1.5
 """The rule fires when the local parser's work grows at least this fast with the length."""
-TIME_BUDGET = 2.0
+TIME_BUDGET = 1.0
 """CPU seconds of parsing spent, at most, measuring the growth."""
 
 
