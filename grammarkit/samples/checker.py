@@ -51,6 +51,15 @@ class SampleResult:
                 self._rejection.expected = lark.expected
         return self._rejection or self.lark_rejection
 
+    def rebind(self, sample: Sample) -> SampleResult:
+        """This verdict for another sample with the same input (another expectation,
+        line or index), sharing the rejection once it is worked out."""
+        if sample is self.sample:
+            return self
+        return SampleResult(
+            sample, self.accepted, self.llguidance, self.lark, self._rejection, self.lark_rejection, self._explain
+        )
+
     def __repr__(self) -> str:
         return (
             f"SampleResult(input={self.sample.input!r}, accepted={self.accepted}, "
@@ -175,6 +184,52 @@ class SampleChecker:
             raise NoEngineAvailable("no engine can check samples against this grammar (" + "; ".join(reasons) + ")")
         accepted = llg if llg is not None else bool(lark_ok)
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
+
+
+class ReusingSampleChecker(SampleChecker):
+    """A :class:`SampleChecker` that remembers each input's verdict, so checking the same
+    samples again (an editor re-checking a samples file after one sample changed) only
+    runs the engines on inputs it has not seen."""
+
+    MAX_REMEMBERED = 10_000
+
+    def __init__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto", engine_report=None) -> None:
+        super().__init__(grammar, syntax=syntax, engine=engine, engine_report=engine_report)
+        self._verdicts: dict[tuple[str, bool], SampleResult] = {}
+
+    def check(self, sample: Sample, *, use_lark: bool = True) -> SampleResult:
+        key = (sample.input, use_lark)
+        found = self._verdicts.get(key)
+        if found is None:
+            found = super().check(sample, use_lark=use_lark)
+            if len(self._verdicts) >= self.MAX_REMEMBERED:
+                self._verdicts.clear()
+            self._verdicts[key] = found
+        return found.rebind(sample)
+
+
+class CheckerCache:
+    """A sample-checker factory (for ``lint_text(sample_checker=...)``) that keeps the
+    checkers of the last ``size`` grammars: linting the same grammar text again reuses its
+    llguidance matcher, its Lark parser and the verdicts already known. Not thread-safe:
+    use one per thread."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._checkers: dict[tuple[str, str, str], ReusingSampleChecker] = {}
+
+    def __call__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto", engine_report=None):
+        key = (grammar, syntax, engine)
+        checker = self._checkers.pop(key, None)
+        if checker is None:
+            checker = ReusingSampleChecker(grammar, syntax=syntax, engine=engine, engine_report=engine_report)
+            while len(self._checkers) >= self.size:
+                del self._checkers[next(iter(self._checkers))]
+        self._checkers[key] = checker  # most recently used last
+        return checker
+
+    def __len__(self) -> int:
+        return len(self._checkers)
 
 
 class NoEngineAvailable(EngineUnavailable):
