@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from grammarkit.cli import check, parse_cmd, rules, sample_cmd, stats, try_cmd
+from grammarkit.cli import check, lsp_cmd, parse_cmd, rules, sample_cmd, stats, try_cmd
 
 app = typer.Typer(
     name="grammarkit",
@@ -38,6 +38,7 @@ def _root(
 
 
 app.command("check")(check.check)
+app.command("lsp")(lsp_cmd.lsp)
 app.command("parse")(parse_cmd.parse)
 app.command("rules")(rules.rules)
 app.command("sample")(sample_cmd.sample)
