@@ -73,6 +73,19 @@ def check(
         str | None,
         typer.Option("--config", help="Configuration file (default: [tool.grammarkit] of the nearest pyproject.toml)."),
     ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe fixes (each verified first) and report what remains.")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-fixes", help="Also apply fixes that change what the grammar accepts (with --fix/--diff)."
+        ),
+    ] = False,
+    show_diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if any."),
+    ] = False,
 ) -> int:
     """Lint grammars: every problem at once, with codes, locations and fix hints.
 
@@ -128,8 +141,23 @@ def check(
             targets.extend(str(p) for p in collect_grammar_files([raw]) if explicit or not config.excluded(p))
         except InputError as err:
             fail(err)
+    fixing = fix or show_diff
+    if fixing and "-" in targets and not show_diff:
+        print("grammarkit: error: --fix cannot write to standard input; use --diff", file=sys.stderr)
+        return 2
+    diffs: list[str] = []
+    fixed_count = 0
     for target in targets:
         try:
+            if fixing:
+                outcome = _fix_one(target, chosen, options, unsafe_fixes, write=not show_diff, fail=fail)
+                if outcome is not None:
+                    assert outcome.remaining is not None
+                    results.append(outcome.remaining)
+                    fixed_count += len(outcome.applied)
+                    if outcome.changed:
+                        diffs.append(outcome.diff(outcome.remaining.path))
+                continue
             if target == "-":
                 text = read_grammar_stdin()
                 results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options("<stdin>")))
@@ -147,6 +175,11 @@ def check(
         except InputError as err:
             fail(err)
 
+    if show_diff:
+        sys.stdout.write("".join(diffs))
+        if input_errors:
+            return 2
+        return 1 if diffs else 0
     if output_format is OutputFormat.json:
         from grammarkit.output.json_format import render_json
 
@@ -169,6 +202,8 @@ def check(
             print(body)
         if results:
             print(summary_line(results, color=color))
+        if fix and fixed_count:
+            print(f"Fixed {fixed_count} problem{'s' if fixed_count != 1 else ''}.")
     if input_errors:
         return 2
     return 1 if any(r.errors for r in results) else 0
@@ -191,3 +226,35 @@ def _validate_codes(*lists: list[str] | None) -> None:
         for item in items or []:
             if not is_known_code(item):
                 raise typer.BadParameter(f"unknown rule {item!r}", param_hint="--select/--ignore")
+
+
+def _fix_one(target: str, syntax: Syntax | None, options, unsafe: bool, *, write: bool, fail):
+    """Fix one grammar (``-``: standard input, never written); None after an input error.
+    A fixable diagnostic whose fix was refused says why in its hint."""
+    from grammarkit.core.source import read_grammar_stdin
+    from grammarkit.lint.fixes import fix_file, fix_text
+    from grammarkit.samples.files import load_samples
+
+    if target == "-":
+        opts = options("<stdin>")
+        outcome = fix_text(read_grammar_stdin(), syntax=syntax or "lark", path="<stdin>", unsafe=unsafe, **opts)
+    else:
+        opts = options(target)
+        file_samples = list(opts.pop("samples"))
+        for sample_file in opts.pop("sample_files", ()):
+            try:
+                file_samples.extend(load_samples(sample_file))
+            except InputError as err:
+                fail(err)
+                return None
+        outcome = fix_file(
+            target, syntax=syntax, unsafe=unsafe, write=write, sidecars=False, samples=file_samples, **opts
+        )
+    refused = {(d.code, d.message): reason for d, reason in outcome.skipped}
+    assert outcome.remaining is not None
+    for d in outcome.remaining.diagnostics:
+        reason = refused.get((d.code, d.message))
+        if reason is not None and d.fix is not None:
+            d.hint = f"{d.hint}; its fix was not applied: {reason}" if d.hint else f"fix not applied: {reason}"
+            d.fix = None
+    return outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from grammarkit.core.span import LineIndex
 from grammarkit.lint.runner import LintResult
 from grammarkit.llg.runner import call_with_big_stack
 from grammarkit.output.text import severity_counts
@@ -17,7 +18,7 @@ def results_to_dict(results: list[LintResult], input_errors: list[dict] | None =
             {
                 "path": r.path,
                 "syntax": r.syntax,
-                "diagnostics": [d.to_dict() for d in r.diagnostics],
+                "diagnostics": [d.to_dict(LineIndex(r.text) if d.fix is not None else None) for d in r.diagnostics],
                 "samples": [s.to_dict() for s in r.samples],
             }
             for r in results

@@ -9,6 +9,7 @@ off, else colour goes to terminals only. Without colour the output is plain text
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable
@@ -101,6 +102,14 @@ def render_diagnostic(d: Diagnostic, index: LineIndex | None, color: bool | None
         lines.extend(_snippet(d, index, color, tint))
     if d.hint:
         lines.append(f"  {_paint('= hint:', BOLD, GREEN, color=color)} {_paint(d.hint, GREEN, color=color)}")
+    if d.witness is not None:
+        verdict = "accepts" if d.witness.accepted else "rejects"
+        shown = json.dumps(d.witness.input, ensure_ascii=False)
+        note = f" ({d.witness.note})" if d.witness.note else ""
+        lines.append(f"  {_paint('= witness:', BOLD, color=color)} llguidance {verdict} {shown}{note}")
+    if d.fix is not None:
+        how = "--fix" if d.fix.safety == "safe" else "--unsafe-fixes"
+        lines.append(f"  {_paint('= fix:', BOLD, GREEN, color=color)} {d.fix.title} ({d.fix.safety}; {how})")
     return "\n".join(lines)
 
 

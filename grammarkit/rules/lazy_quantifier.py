@@ -19,13 +19,17 @@ behave as written.
 (``BODY: /[^<]{1,200}/``), or put the delimiter in the grammar and give the terminal
 llguidance's ``[lazy]`` attribute on a rule (``body[lazy]: /(.|\\n)*<\\/b>/``) where the API
 accepts it.
+
+**Fix (automatic, safe).** ``--fix`` drops the ``?`` that makes a quantifier lazy: as a set
+of strings a regex is the same with lazy and greedy quantifiers, so the terminal accepts
+the same text (llguidance checks it before the file is written).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
 
 CODE = "GK102"
 NAME = "lazy-quantifier"
@@ -45,6 +49,10 @@ def check(ctx) -> Iterator[Finding]:
                 f"lazy quantifier `{quant}` is not supported",
                 f"use the greedy `{quant[:-1]}` on a terminal that cannot run past its "
                 "delimiter (e.g. /[^<]{1,200}/ instead of /.+?/)",
+                fix=Fix(
+                    f"make `{quant}` greedy: `{quant[:-1]}`",
+                    (Edit(site.offset + node.op_end - 1, site.offset + node.op_end, ""),),
+                ),
             )
         elif isinstance(node, (SetFlags, Group)) and _turns_on_swap_greed(node):
             yield Finding(

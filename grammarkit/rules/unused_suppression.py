@@ -14,13 +14,17 @@ typo in the code suppresses nothing at all.
 (``" "`` is bounded, so GK107 does not fire here.)
 
 **Fix.** Remove the suppression, or correct its code.
+
+**Fix (automatic, safe).** ``--fix`` removes an unused comment (its whole line when it is
+alone on it), or the unused codes from its list.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
 from grammarkit.lint.config import is_known_code
 from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import get_rule
@@ -38,10 +42,7 @@ def check(ctx) -> Iterator[Finding]:
     suppressions = ctx.suppressions
     if not suppressions:
         return
-    # Work on copies: lint.py applies the real ones to the final diagnostics.
-    import copy
-
-
+    # Work on copies: the lint runner applies the real ones to the final diagnostics.
     probes = copy.deepcopy(suppressions)
     for code, finding in ctx.found:
         if finding.path is not None or code == CODE:
@@ -56,7 +57,12 @@ def check(ctx) -> Iterator[Finding]:
         if not s.used:
             where = "in this file" if s.file_level else f"on line {s.line}"
             what = ", ".join(s.codes) if s.codes else "any rule"
-            yield Finding(s.span, f"suppression of {what} is unused: nothing to suppress {where}", "remove it")
+            yield Finding(
+                s.span,
+                f"suppression of {what} is unused: nothing to suppress {where}",
+                "remove it",
+                fix=_remove(ctx.text, s),
+            )
         elif s.codes:
             unused = [c for c in s.codes if not any(_matches_used(c, used) for used in s.used)]
             if unused:
@@ -65,9 +71,38 @@ def check(ctx) -> Iterator[Finding]:
                     f"suppression of {', '.join(unused)} is unused "
                     f"{'in this file' if s.file_level else f'on line {s.line}'}",
                     "remove the unused codes",
+                    fix=_keep_only(ctx.text, s, [c for c in s.codes if c not in unused]),
                 )
 
 
 def _matches_used(pattern: str, code: str) -> bool:
     rule = get_rule(code)
     return matches(pattern, code, rule.name if rule else "")
+
+
+def _remove(text: str, s) -> Fix | None:
+    """Delete the directive: its whole line when the comment is alone on it, else the
+    comment and the blanks before it. None when the comment says more than the directive."""
+    start, end = s.span.start, s.span.end
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if text[end:line_end].strip():
+        return None  # more text after the directive in the same comment
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip():
+        stop = line_end + 1 if line_end < len(text) else line_end
+        return Fix("remove the unused suppression comment", (Edit(line_start, stop, ""),))
+    while start > line_start and text[start - 1] in " \t":
+        start -= 1
+    if line_end > start and text[line_end - 1] == "\r":
+        line_end -= 1  # keep a CRLF line ending
+    return Fix("remove the unused suppression comment", (Edit(start, line_end, ""),))
+
+
+def _keep_only(text: str, s, codes: list[str]) -> Fix | None:
+    directive = text[s.span.start : s.span.end]
+    open_at, close_at = directive.find("["), directive.rfind("]")
+    if open_at == -1 or close_at == -1:
+        return None
+    replacement = directive[: open_at + 1] + ", ".join(codes) + directive[close_at:]
+    return Fix("remove the unused codes from the suppression", (Edit(s.span.start, s.span.end, replacement),))

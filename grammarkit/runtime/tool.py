@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from grammarkit.core.diagnostics import Diagnostic
 from grammarkit.core.rejection import InputRejected, Rejection
-from grammarkit.core.source import detect_syntax, read_grammar_file
+from grammarkit.core.source import detect_syntax, read_grammar_file, strip_final_newline
 from grammarkit.core.span import LONE_SURROGATE
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
+from grammarkit.local.bounded import BoundedParser, Budget
 from grammarkit.runtime.errors import GrammarError, ToolInputError, not_utf8, too_deep
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,6 +100,7 @@ class CustomTool:
         description: str = "",
         transformer: Any = None,
         max_input_chars: int = DEFAULT_MAX_INPUT_CHARS,
+        budget: Budget | None = None,
         _path: str | None = None,
     ) -> None:
         from grammarkit.lint.runner import lint_text
@@ -116,6 +118,7 @@ class CustomTool:
         self.syntax = syntax
         self.description = description
         self.max_input_chars = max_input_chars
+        self.budget = budget or Budget()
         self.path = _path
         self._transform, self._transform_is_lark = _transformer_call(transformer, syntax)
         self.transformer = transformer
@@ -128,6 +131,7 @@ class CustomTool:
 
         self._lock = threading.Lock()
         self._parser: LocalParser | None = None
+        self._bounded: BoundedParser | None = None
         self._parser_error: str | None = None
         self._parser_built = syntax == "regex"
         if syntax == "regex":
@@ -148,20 +152,18 @@ class CustomTool:
         transformer: Any = None,
         syntax: Literal["lark", "regex"] | None = None,
         max_input_chars: int = DEFAULT_MAX_INPUT_CHARS,
+        budget: Budget | None = None,
     ) -> CustomTool:
         """A tool from a grammar file. ``name`` defaults to the file's stem; ``.regex``
         files are regex grammars (the whole file minus one trailing newline), anything else
         Lark unless ``syntax`` says otherwise. An unreadable file raises
-        :class:`grammarkit.lint.InputError`."""
+        :class:`grammarkit.core.errors.InputError`."""
 
         p = Path(path)
         chosen = syntax or detect_syntax(p) or "lark"
         text = read_grammar_file(p)
         if chosen == "regex":
-            if text.endswith("\r\n"):
-                text = text[:-2]
-            elif text.endswith("\n"):
-                text = text[:-1]
+            text = strip_final_newline(text)
         if name is None:
             name = p.stem
             if not _TOOL_NAME.fullmatch(name):
@@ -176,6 +178,7 @@ class CustomTool:
             description=description,
             transformer=transformer,
             max_input_chars=max_input_chars,
+            budget=budget,
             _path=str(path),
         )
 
@@ -230,6 +233,9 @@ class CustomTool:
 
                     try:
                         self._parser = LocalParser(self.grammar, max_input_chars=self.max_input_chars)
+                        self._bounded = BoundedParser(
+                            self.grammar, self._parser, max_input_chars=self.max_input_chars, budget=self.budget
+                        )
                     except ParserUnavailable as exc:
                         self._parser_error = exc.reason
                     except (Exception, RecursionError) as exc:
@@ -251,7 +257,7 @@ class CustomTool:
         with self._lock:
             return self.matcher.check(text)
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str, *, deadline: float | None = None) -> Any:
         """Parse a tool input the model produced.
 
         Returns the Lark parse tree (with the grammar's rule and terminal names), or, for
@@ -260,8 +266,11 @@ class CustomTool:
         has one. Raises :class:`ToolInputError` for input the grammar rejects, input longer
         than ``max_input_chars``, input that is not valid Unicode (a lone surrogate, which
         the SDK makes of a JSON ``"\\ud800"``; the model cannot emit it, so it is rejected
-        at its position whatever the local parser would say) and input nested too deeply
-        to process. Threads may parse at the same time.
+        at its position whatever the local parser would say), input nested too deeply
+        to process, and input whose parse would take more than the tool's :attr:`budget`
+        of time or memory (``kind="budget"``; ``deadline``, a ``time.monotonic()`` value,
+        cuts it shorter: the router gives one per response). Threads may parse at the same
+        time.
         """
         if not isinstance(text, str):
             raise TypeError(f"a tool input must be a string, not {type(text).__name__}")
@@ -277,10 +286,13 @@ class CustomTool:
                 raise ToolInputError.from_rejection(self.name, rejection)
             value: Any = text
         else:
+            bounded = self._bounded
+            assert bounded is not None
             try:
-                # no lock: Lark's Earley parse keeps all its state in the call (the Lark
-                # object is only read), so threads parse at the same time
-                value = parser.parse(text)
+                # no lock: Lark's parse keeps all its state in the call (the Lark object
+                # is only read), so threads parse at the same time; long inputs to a
+                # general parser go to the bounded worker
+                value = bounded.parse(text, deadline=deadline)
             except InputRejected as exc:
                 raise ToolInputError.from_rejection(self.name, exc.rejection) from None
         if self._transform is None:
@@ -303,12 +315,16 @@ class CustomTool:
         with self._lock:
             return self.matcher.rejection(text)
 
+    def rebuild_matcher(self, reason: str = "") -> None:
+        """Compile llguidance's matcher again (after one of its internal limits spent the
+        state its copies share)."""
+        with self._lock:
+            self.matcher.rebuild(reason)
+
     def _fresh_matcher(self):
         """A new ``llguidance.LLMatcher`` for this grammar in its initial state."""
         with self._lock:
-            m = self.matcher.raw.deep_copy()
-        m.reset()
-        return m
+            return self.matcher.fresh()
 
 
 

@@ -197,10 +197,10 @@ class _Walker:
     def __init__(self, em: EngineMatcher, rng: random.Random, max_bytes: int, stop_probability: float) -> None:
         # Walks run on copies: llguidance's error state survives reset(), and computing the
         # mask at a dead end enters it, so a used matcher is replaced by a pristine copy.
-        pristine = em.raw.deep_copy()
-        pristine.reset()
-        if pristine.is_error():  # the caller's matcher was left in an error state
-            pristine = EngineMatcher(em.grammar, syntax=em.syntax).raw.deep_copy()
+        pristine = em.fresh()
+        if pristine.is_error():  # pragma: no cover - the pristine matcher never consumes
+            em.rebuild()
+            pristine = em.fresh()
         self.pristine = pristine
         self.m = pristine.deep_copy()
         self.rng = rng
