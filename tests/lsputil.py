@@ -25,6 +25,9 @@ TIMEOUT = 60
 CAPABILITIES = t.ClientCapabilities(
     text_document=t.TextDocumentClientCapabilities(
         rename=t.RenameClientCapabilities(prepare_support=True),
+        code_action=t.CodeActionClientCapabilities(
+            resolve_support=t.ClientCodeActionResolveOptions(properties=["edit"])
+        ),
         hover=t.HoverClientCapabilities(content_format=[t.MarkupKind.Markdown, t.MarkupKind.PlainText]),
         publish_diagnostics=t.PublishDiagnosticsClientCapabilities(version_support=True),
         document_symbol=t.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=True),

@@ -16,6 +16,7 @@ from grammarkit.core.diagnostics import Diagnostic, Severity
 from grammarkit.core.errors import InputError
 from grammarkit.core.source import Syntax, detect_syntax
 from grammarkit.lint.config import Config, ConfigError, load_config
+from grammarkit.lint.fixes import FixOutcome, fix_text
 from grammarkit.lint.runner import LintResult, lint_text
 from grammarkit.samples.checker import CheckerCache
 from grammarkit.samples.files import SIDECAR_SUFFIXES, Sample, parse_json_samples, parse_toml_samples
@@ -135,27 +136,11 @@ def lint_document(
             )
         )
         return out
-    config, problem = _config(path, on_disk)
-    if problem:
-        out.diagnostics[path].append(note(path, problem, name="configuration"))
-    options = config.lint_options(path, sidecars=on_disk)
-    sample_files = [str(f) for f in options.pop("sample_files", ())]
-    for candidate in _open_sidecars(path, open_texts):
-        if candidate not in sample_files:
-            sample_files.append(candidate)  # an unsaved new samples file beside the grammar
-    samples: list[Sample] = []
-    for sample_file in sample_files:
-        out.diagnostics[sample_file] = []
-        out.texts[sample_file] = ""
-        try:
-            body = open_texts[sample_file] if sample_file in open_texts else read_samples_file(sample_file)
-            out.texts[sample_file] = body
-            samples.extend(parse_samples_text(sample_file, body))
-        except InputError as err:
-            found = _LINE_IN_MESSAGE.search(err.message)
-            line = int(found.group(1)) if found else 1
-            out.diagnostics[sample_file].append(note(sample_file, err.message, line=line, name="samples-file"))
-    out.sample_files = sample_files
+    inputs = gather(path, on_disk=on_disk, open_texts=open_texts)
+    out.diagnostics.update(inputs.problems)
+    out.texts.update(inputs.texts)
+    out.sample_files = sample_files = inputs.sample_files
+    options, samples = inputs.options, inputs.samples
 
     def early(partial: LintResult) -> None:
         if on_grammar is not None:
@@ -179,6 +164,66 @@ def lint_document(
     return out
 
 
+@dataclass
+class LintInputs:
+    """What linting a grammar file reads besides its text: the configuration's options
+    for it, its samples (open documents' texts winning over the files), the samples files
+    and their texts, and problems with the configuration or a samples file, by path."""
+
+    options: dict
+    samples: list[Sample]
+    sample_files: list[str]
+    texts: dict[str, str]
+    problems: dict[str, list[Diagnostic]]
+
+
+def gather(path: str, *, on_disk: bool = True, open_texts: Mapping[str, str] | None = None) -> LintInputs:
+    """The :class:`LintInputs` of the grammar at ``path``."""
+    open_texts = open_texts or {}
+    problems: dict[str, list[Diagnostic]] = {path: []}
+    config, problem = _config(path, on_disk)
+    if problem:
+        problems[path].append(note(path, problem, name="configuration"))
+    options = config.lint_options(path, sidecars=on_disk)
+    sample_files = [str(f) for f in options.pop("sample_files", ())]
+    for candidate in _open_sidecars(path, open_texts):
+        if candidate not in sample_files:
+            sample_files.append(candidate)  # an unsaved new samples file beside the grammar
+    samples: list[Sample] = []
+    texts: dict[str, str] = {}
+    for sample_file in sample_files:
+        problems[sample_file] = []
+        texts[sample_file] = ""
+        try:
+            body = open_texts[sample_file] if sample_file in open_texts else read_samples_file(sample_file)
+            texts[sample_file] = body
+            samples.extend(parse_samples_text(sample_file, body))
+        except InputError as err:
+            found = _LINE_IN_MESSAGE.search(err.message)
+            line = int(found.group(1)) if found else 1
+            problems[sample_file].append(note(sample_file, err.message, line=line, name="samples-file"))
+    return LintInputs(options, samples, sample_files, texts, problems)
+
+
+def fix_document(
+    path: str,
+    text: str,
+    syntax: Syntax,
+    *,
+    open_texts: Mapping[str, str] | None = None,
+    on_disk: bool = True,
+    unsafe: bool = False,
+    max_chars: int = MAX_LIVE_CHARS,
+) -> FixOutcome | None:
+    """Every verified fix applied to grammar ``text``
+    (:func:`grammarkit.lint.fixes.fix_text`) under the same configuration and samples as
+    :func:`lint_document`; None for a text over ``max_chars``."""
+    if len(text) > max_chars:
+        return None
+    inputs = gather(path, on_disk=on_disk, open_texts=open_texts)
+    return fix_text(text, syntax=syntax, path=path, unsafe=unsafe, samples=inputs.samples, **inputs.options)
+
+
 def _config(path: str, on_disk: bool) -> tuple[Config, str]:
     """The configuration for ``path`` (found from its directory), and a problem with it."""
     start = Path(path).parent if on_disk else Path.cwd()
@@ -198,6 +243,9 @@ def _open_sidecars(path: str, open_texts: Mapping[str, str]) -> list[str]:
 __all__ = [
     "MAX_LIVE_CHARS",
     "DocumentLint",
+    "LintInputs",
+    "fix_document",
+    "gather",
     "grammar_syntax",
     "is_samples_file",
     "lint_document",

@@ -31,12 +31,14 @@ from pygls.uris import from_fs_path, to_fs_path
 from grammarkit.analysis.symbols import RenameError, Symbols
 from grammarkit.core.diagnostics import Diagnostic, Edit, Severity
 from grammarkit.core.version import __version__
+from grammarkit.lint.fixes import FixOutcome
 from grammarkit.lint.registry import get_rule
 from grammarkit.lint.suppressions import suppression_edit
 from grammarkit.lsp.completion import complete
 from grammarkit.lsp.documents import (
     MAX_LIVE_CHARS,
     DocumentLint,
+    fix_document,
     grammar_syntax,
     is_samples_file,
     lint_document,
@@ -97,7 +99,7 @@ class GrammarkitServer(LanguageServer):
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.max_chars = MAX_LIVE_CHARS
         self.published: dict[str, Published] = {}
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grammarkit-lint")
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grammarkit-lint")
         self._checkers = CheckerCache()  # used on the worker thread only
         self._pending: dict[str, asyncio.Task] = {}  # grammar path -> its scheduled lint
         self._samples_of: dict[str, list[str]] = {}  # grammar path -> the samples files it used
@@ -114,6 +116,13 @@ class GrammarkitServer(LanguageServer):
         if isinstance(chosen, t.PositionEncodingKind):
             return chosen.value
         return chosen or UTF16
+
+    @property
+    def resolves_edits(self) -> bool:
+        """Whether the client resolves a code action's edit lazily (codeAction/resolve)."""
+        caps = self.client_capabilities.text_document
+        support = caps.code_action.resolve_support if caps and caps.code_action else None
+        return support is not None and "edit" in support.properties
 
     def positions(self, text: str) -> TextPositions:
         return TextPositions(text, self.encoding)
@@ -178,7 +187,7 @@ class GrammarkitServer(LanguageServer):
         else:
             syntax = grammar_syntax(grammar)
             try:
-                text = await loop.run_in_executor(self._worker, _read_text, grammar)
+                text = await loop.run_in_executor(self.worker, _read_text, grammar)
             except Exception as exc:  # the grammar went away: nothing to lint
                 log.info("cannot read %s: %s", grammar, exc)
                 return
@@ -213,7 +222,7 @@ class GrammarkitServer(LanguageServer):
                 failed.diagnostics[grammar] = [note(grammar, f"grammarkit failed on this grammar: {exc!r}")]
                 return failed
 
-        lint = await loop.run_in_executor(self._worker, job)
+        lint = await loop.run_in_executor(self.worker, job)
         if self._pending.get(grammar) is asyncio.current_task():
             del self._pending[grammar]
         if lint is not None:
@@ -397,16 +406,72 @@ def did_change_watched_files(ls: GrammarkitServer, params: t.DidChangeWatchedFil
             ls.schedule(doc.path)
 
 
-@server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
-def code_action(ls: GrammarkitServer, params: t.CodeActionParams) -> list[t.CodeAction]:
+FIX_ALL = "source.fixAll.grammarkit"
+FIX_ALL_TITLE = "Fix all auto-fixable grammarkit problems (safe, verified)"
+
+
+@server.feature(
+    t.TEXT_DOCUMENT_CODE_ACTION,
+    t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
+)
+async def code_action(ls: GrammarkitServer, params: t.CodeActionParams) -> list[t.CodeAction]:
     uri = params.text_document.uri
     doc = ls.documents.get(uri)
     published = ls.published.get(uri)
     if doc is None or published is None or published.text != doc.text:
         return []  # diagnostics not computed on this text (yet): their edits would not fit
-    if params.context.only and t.CodeActionKind.QuickFix not in params.context.only:
-        return []
-    return code_actions(uri, doc, published.items, params.range, ls.encoding)
+    only = [str(k.value if isinstance(k, t.CodeActionKind) else k) for k in params.context.only or ()]
+    quick = not only or any(k.startswith("quickfix") for k in only)
+    fix_all = any(k == "source" or FIX_ALL.startswith(k + ".") or k == FIX_ALL for k in only)
+    actions = code_actions(uri, doc, published.items, params.range, ls.encoding) if quick else []
+    safe = [d for d, _ in published.items if d.path == doc.path and d.fix is not None and d.fix.safety == "safe"]
+    if not safe or not (fix_all or any(a.is_preferred for a in actions)):
+        return actions
+    action = t.CodeAction(
+        title=FIX_ALL_TITLE,
+        kind=FIX_ALL if fix_all else t.CodeActionKind.QuickFix,
+        data={"uri": uri, "version": doc.version},
+    )
+    if ls.resolves_edits:
+        actions.append(action)
+    elif fix_all:  # asked for explicitly (on save, say): work it out now
+        actions.append(await resolve_code_action(ls, action))
+    return actions
+
+
+@server.feature(t.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: GrammarkitServer, action: t.CodeAction) -> t.CodeAction:
+    """"Fix all": every safe fix, each verified by linting again (see
+    :mod:`grammarkit.lint.fixes`), as one edit of the current text."""
+    data = action.data if isinstance(action.data, dict) else {}
+    doc = ls.documents.get(str(data.get("uri", "")))
+    if doc is None or doc.syntax is None or action.title != FIX_ALL_TITLE:
+        return action
+    text, version, syntax = doc.text, doc.version, doc.syntax
+    open_texts = {d.path: d.text for d in ls.documents.values() if d.is_samples}
+
+    def fix() -> FixOutcome | None:
+        return fix_document(doc.path, text, syntax, open_texts=open_texts, on_disk=doc.on_disk, max_chars=ls.max_chars)
+
+    outcome = await asyncio.get_running_loop().run_in_executor(ls.worker, fix)
+    if outcome is None or not outcome.changed or doc.version != version:
+        return action
+    start, end, replacement = _one_edit(text, outcome.text)
+    action.edit = t.WorkspaceEdit(changes={doc.uri: _text_edits(ls.positions(text), [Edit(start, end, replacement)])})
+    return action
+
+
+def _one_edit(old: str, new: str) -> tuple[int, int, str]:
+    """One replacement turning ``old`` into ``new``: the span between their common prefix
+    and suffix (so an editor keeps the cursor and folds outside it)."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    return prefix, len(old) - suffix, new[prefix : len(new) - suffix]
 
 
 def code_actions(

@@ -198,6 +198,44 @@ def test_suppress_code_action_adds_the_comment(lsp, folder):
     assert apply_edits(text2, action.edit.changes[uri]).splitlines()[1].endswith("ignore[GK229, GK101]")
 
 
+def test_a_rules_own_fix_and_fix_all(lsp, folder):
+    text = 'start: A B\nA: /a{1,3}?/\nB: /b??/\n'
+    uri = lsp.open(write(folder, "g.lark", text))
+    diagnostics = lsp.diagnostics(uri)
+    assert [d.code for d in diagnostics] == ["GK102", "GK102"]
+    actions = lsp.request(
+        "text_document_code_action",
+        t.CodeActionParams(
+            text_document=doc_id(uri), range=diagnostics[0].range, context=t.CodeActionContext(diagnostics=[])
+        ),
+    )
+    assert [a.title for a in actions] == [
+        "make `{1,3}?` greedy: `{1,3}`",
+        "Suppress GK102 on this line",
+        "Fix all auto-fixable grammarkit problems (safe, verified)",
+    ]
+    assert actions[0].is_preferred and apply_edits(text, actions[0].edit.changes[uri]) == text.replace("}?", "}")
+    fix_all = actions[2]
+    assert fix_all.edit is None  # worked out on resolve: it lints once per fix
+    resolved = lsp.request("code_action_resolve", fix_all)
+    fixed = apply_edits(text, resolved.edit.changes[uri])
+    assert fixed == 'start: A B\nA: /a{1,3}/\nB: /b?/\n'
+    version = lsp.change(uri, fixed)
+    assert lsp.diagnostics(uri, where=lambda p: p.version == version) == []
+    # asked for as a source action (e.g. on save): there as well
+    version = lsp.change(uri, text)
+    lsp.diagnostics(uri, where=lambda p: p.version == version)
+    only = lsp.request(
+        "text_document_code_action",
+        t.CodeActionParams(
+            text_document=doc_id(uri),
+            range=t.Range(start=pos(0, 0), end=pos(0, 0)),
+            context=t.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
+        ),
+    )
+    assert [a.kind for a in only] == ["source.fixAll.grammarkit"]
+
+
 # ---------------------------------------------------------------- navigation
 
 
