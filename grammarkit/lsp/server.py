@@ -100,6 +100,7 @@ class GrammarkitServer(LanguageServer):
         self.max_chars = MAX_LIVE_CHARS
         self.published: dict[str, Published] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grammarkit-lint")
+        self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grammarkit-symbols")
         self._checkers = CheckerCache()  # used on the worker thread only
         self._pending: dict[str, asyncio.Task] = {}  # grammar path -> its scheduled lint
         self._samples_of: dict[str, list[str]] = {}  # grammar path -> the samples files it used
@@ -139,20 +140,23 @@ class GrammarkitServer(LanguageServer):
             return doc.uri
         return from_fs_path(path) or path
 
-    def symbols(self, doc: OpenDocument) -> tuple[Symbols | None, bool]:
+    async def symbols(self, doc: OpenDocument) -> tuple[Symbols | None, bool]:
         """The symbols of a Lark document's current text (cached per version), and whether
-        the whole text was read."""
+        the whole text was read. Read on a thread of their own: a large grammar takes
+        a while, and neither the protocol nor the linting waits for it."""
         if doc.syntax != "lark":
             return None, False
         cached = self._symbols.get(doc.uri)
         if cached is not None and cached[0] == doc.version and cached[1] == doc.text:
             return cached[2], cached[3]
-        from grammarkit.reader import read_grammar
+        text, version = doc.text, doc.version
+        found, read_ok = await self.in_reader(_read_symbols, text)
+        self._symbols[doc.uri] = (version, text, found, read_ok)
+        return found, read_ok
 
-        read = read_grammar(doc.text)
-        found = Symbols(read.grammar)
-        self._symbols[doc.uri] = (doc.version, doc.text, found, read.ok)
-        return found, read.ok
+    async def in_reader(self, function, *args):
+        """Run ``function(*args)`` on the thread that serves navigation requests."""
+        return await asyncio.get_running_loop().run_in_executor(self.reader, function, *args)
 
     # -- scheduling -----------------------------------------------------------------
 
@@ -272,6 +276,13 @@ class GrammarkitServer(LanguageServer):
             uri = self.uri_for(p)
             self.published.pop(uri, None)
             self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def _read_symbols(text: str) -> tuple[Symbols, bool]:
+    from grammarkit.reader import read_grammar
+
+    read = read_grammar(text)
+    return Symbols(read.grammar), read.ok
 
 
 def _sidecar_paths(grammar: str) -> list[str]:
@@ -518,7 +529,7 @@ def code_actions(
 
 
 @server.feature(t.TEXT_DOCUMENT_HOVER)
-def hover(ls: GrammarkitServer, params: t.HoverParams) -> t.Hover | None:
+async def hover(ls: GrammarkitServer, params: t.HoverParams) -> t.Hover | None:
     doc = ls.documents.get(params.text_document.uri)
     if doc is None or doc.syntax != "lark":
         return None
@@ -532,21 +543,27 @@ def hover(ls: GrammarkitServer, params: t.HoverParams) -> t.Hover | None:
                 contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=markdown),
                 range=_range(positions, found[1], found[2]),
             )
-    symbols, _ = ls.symbols(doc)
+    symbols, _ = await ls.symbols(doc)
     occ = symbols.at(offset) if symbols is not None else None
     if symbols is None or occ is None:
         return None
+    facts = await ls.in_reader(symbols.facts, occ) if len(doc.text) <= ls.max_chars else None
+    if facts is None:  # too large to analyse as you type: the definition only
+        where = symbols.definition(occ)
+        value = f"`{occ.name}`" + (f" (line {positions.position(where.start)[0] + 1})" if where else "")
+    else:
+        value = symbol_markdown(facts)
     return t.Hover(
-        contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=symbol_markdown(symbols.facts(occ))),
+        contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=value),
         range=_range(positions, occ.start, occ.end),
     )
 
 
-def _occurrence(ls: GrammarkitServer, uri: str, position: t.Position):
+async def _occurrence(ls: GrammarkitServer, uri: str, position: t.Position):
     doc = ls.documents.get(uri)
     if doc is None:
         return None, None, None
-    symbols, _ = ls.symbols(doc)
+    symbols, _ = await ls.symbols(doc)
     if symbols is None:
         return doc, None, None
     offset = ls.positions(doc.text).offset(position.line, position.character)
@@ -554,8 +571,8 @@ def _occurrence(ls: GrammarkitServer, uri: str, position: t.Position):
 
 
 @server.feature(t.TEXT_DOCUMENT_DEFINITION)
-def definition(ls: GrammarkitServer, params: t.DefinitionParams) -> list[t.Location] | None:
-    doc, symbols, occ = _occurrence(ls, params.text_document.uri, params.position)
+async def definition(ls: GrammarkitServer, params: t.DefinitionParams) -> list[t.Location] | None:
+    doc, symbols, occ = await _occurrence(ls, params.text_document.uri, params.position)
     if doc is None or symbols is None or occ is None:
         return None
     found = symbols.definition(occ)
@@ -565,8 +582,8 @@ def definition(ls: GrammarkitServer, params: t.DefinitionParams) -> list[t.Locat
 
 
 @server.feature(t.TEXT_DOCUMENT_REFERENCES)
-def references(ls: GrammarkitServer, params: t.ReferenceParams) -> list[t.Location] | None:
-    doc, symbols, occ = _occurrence(ls, params.text_document.uri, params.position)
+async def references(ls: GrammarkitServer, params: t.ReferenceParams) -> list[t.Location] | None:
+    doc, symbols, occ = await _occurrence(ls, params.text_document.uri, params.position)
     if doc is None or symbols is None or occ is None:
         return None
     positions = ls.positions(doc.text)
@@ -575,8 +592,8 @@ def references(ls: GrammarkitServer, params: t.ReferenceParams) -> list[t.Locati
 
 
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
-def prepare_rename(ls: GrammarkitServer, params: t.PrepareRenameParams):
-    doc, symbols, occ = _occurrence(ls, params.text_document.uri, params.position)
+async def prepare_rename(ls: GrammarkitServer, params: t.PrepareRenameParams):
+    doc, symbols, occ = await _occurrence(ls, params.text_document.uri, params.position)
     if doc is None or symbols is None or occ is None:
         return None
     if occ.name == "start" and symbols.definition(occ) is not None:
@@ -585,11 +602,11 @@ def prepare_rename(ls: GrammarkitServer, params: t.PrepareRenameParams):
 
 
 @server.feature(t.TEXT_DOCUMENT_RENAME, t.RenameOptions(prepare_provider=True))
-def rename(ls: GrammarkitServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    doc, symbols, occ = _occurrence(ls, params.text_document.uri, params.position)
+async def rename(ls: GrammarkitServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    doc, symbols, occ = await _occurrence(ls, params.text_document.uri, params.position)
     if doc is None or symbols is None or occ is None:
         raise _request_failed("no rule or terminal name here")
-    _, read_ok = ls.symbols(doc)
+    _, read_ok = await ls.symbols(doc)
     if not read_ok:
         raise _request_failed(
             "the grammar has syntax errors: fix them first (a name in unreadable text would be missed)"
@@ -605,11 +622,11 @@ _SYMBOL_KINDS = {"rule": t.SymbolKind.Function, "terminal": t.SymbolKind.Constan
 
 
 @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-def document_symbols(ls: GrammarkitServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol] | None:
+async def document_symbols(ls: GrammarkitServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol] | None:
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
-    symbols, _ = ls.symbols(doc)
+    symbols, _ = await ls.symbols(doc)
     if symbols is None:
         return []
     positions = ls.positions(doc.text)
@@ -636,13 +653,13 @@ _COMPLETION_KINDS = {
 
 
 @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=["%", ".", "("]))
-def completion(ls: GrammarkitServer, params: t.CompletionParams) -> t.CompletionList | None:
+async def completion(ls: GrammarkitServer, params: t.CompletionParams) -> t.CompletionList | None:
     doc = ls.documents.get(params.text_document.uri)
     if doc is None or doc.syntax != "lark":
         return None
     positions = ls.positions(doc.text)
     offset = positions.offset(params.position.line, params.position.character)
-    symbols, _ = ls.symbols(doc)
+    symbols, _ = await ls.symbols(doc)
     items = [
         t.CompletionItem(
             label=c.label,
