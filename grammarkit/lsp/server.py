@@ -105,6 +105,7 @@ class GrammarkitServer(LanguageServer):
         self._pending: dict[str, asyncio.Task] = {}  # grammar path -> its scheduled lint
         self._samples_of: dict[str, list[str]] = {}  # grammar path -> the samples files it used
         self._symbols: dict[str, tuple[int | None, str, Symbols | None, bool]] = {}
+        self._uris: dict[str, str] = {}  # path -> the URI it was published under
 
     # -- documents ------------------------------------------------------------------
 
@@ -137,8 +138,9 @@ class GrammarkitServer(LanguageServer):
     def uri_for(self, path: str) -> str:
         doc = self.by_path(path)
         if doc is not None:
+            self._uris[path] = doc.uri
             return doc.uri
-        return from_fs_path(path) or path
+        return self._uris.get(path) or from_fs_path(path) or path
 
     async def symbols(self, doc: OpenDocument) -> tuple[Symbols | None, bool]:
         """The symbols of a Lark document's current text (cached per version), and whether
@@ -358,6 +360,26 @@ def initialize(ls: GrammarkitServer, params: t.InitializeParams) -> None:
         ls.debounce = options["debounceMs"] / 1000
     if isinstance(options.get("maxChars"), int) and options["maxChars"] > 0:
         ls.max_chars = options["maxChars"]
+
+
+@server.feature(t.INITIALIZED)
+async def initialized(ls: GrammarkitServer, params: t.InitializedParams) -> None:
+    """Ask the client to tell about configuration and samples files changing on disk."""
+    caps = ls.client_capabilities.workspace
+    watched = caps.did_change_watched_files if caps else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    patterns = ["**/pyproject.toml", "**/*.samples.toml", "**/*.samples.json", "**/*.lark", "**/*.regex"]
+    options = t.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[t.FileSystemWatcher(glob_pattern=p) for p in patterns]
+    )
+    registration = t.Registration(
+        id="grammarkit-files", method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+    )
+    try:
+        await ls.client_register_capability_async(t.RegistrationParams(registrations=[registration]))
+    except Exception as exc:  # the client said no: configuration changes apply on the next edit
+        log.info("could not register file watchers: %s", exc)
 
 
 def _open(ls: GrammarkitServer, uri: str, text: str, version: int | None, language_id: str) -> OpenDocument:

@@ -119,6 +119,38 @@ def test_a_regex_grammar(lsp, folder):
     assert d.code == "GK101" and d.range == t.Range(start=pos(0, 0), end=pos(0, 3))
 
 
+def test_an_untitled_document_and_closing_clears(lsp, folder):
+    uri = "untitled:Untitled-1"
+    lsp.client.versions[uri] = 1
+    lsp.client.text_document_did_open(
+        t.DidOpenTextDocumentParams(t.TextDocumentItem(uri=uri, language_id="lark", version=1, text=LOOKAHEAD))
+    )
+    assert [d.code for d in lsp.diagnostics(uri)] == ["GK101"]
+    seen = lsp.count(uri)
+    lsp.close_doc(uri)
+    assert lsp.diagnostics(uri, after=seen) == []
+
+
+def test_a_configuration_change_on_disk_applies(lsp, folder):
+    uri = lsp.open(write(folder, "g.lark", 'start: "a"\nUNUSED: "b"\n'))
+    assert [d.code for d in lsp.diagnostics(uri)] == ["GK229"]
+    seen = lsp.count(uri)
+    write(folder, "pyproject.toml", '[tool.grammarkit]\nignore = ["GK229"]\n')
+    lsp.client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(
+            changes=[t.FileEvent(uri=uri.replace("g.lark", "pyproject.toml"), type=t.FileChangeType.Created)]
+        )
+    )
+    assert lsp.diagnostics(uri, after=seen) == []
+    # a broken configuration is one diagnostic, and the defaults apply
+    seen = lsp.count(uri)
+    write(folder, "pyproject.toml", '[tool.grammarkit]\nignore = ["GK999"]\n')
+    lsp.client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(changes=[]))
+    diagnostics = lsp.diagnostics(uri, after=seen)
+    assert [d.code for d in diagnostics] == [None, "GK229"]
+    assert "grammarkit configuration:" in diagnostics[0].message and "GK999" in diagnostics[0].message
+
+
 # ---------------------------------------------------------------- samples
 
 
