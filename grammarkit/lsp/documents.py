@@ -224,6 +224,23 @@ def fix_document(
     return fix_text(text, syntax=syntax, path=path, unsafe=unsafe, samples=inputs.samples, **inputs.options)
 
 
+def sample_verdicts(result: LintResult) -> dict[str, dict[int, str]]:
+    """Each sample's verdict in a few words, by samples file and 1-based line (samples on
+    one line joined): ``✓ accepted``, ``✗ rejected`` (not what it expects), ``· accepted``
+    (no expectation), with ``(Lark rejects)`` or ``(Lark accepts)`` when the engines
+    disagree."""
+    out: dict[str, dict[int, list[str]]] = {}
+    for r in result.samples:
+        mark = "·" if r.sample.expected is None else "✓" if r.as_expected else "✗"
+        words = f"{mark} {'accepted' if r.accepted else 'rejected'}"
+        if r.disagreement == "lark-rejects":
+            words += " (Lark rejects)"
+        elif r.disagreement == "lark-accepts":
+            words += " (Lark accepts)"
+        out.setdefault(r.sample.source, {}).setdefault(r.sample.line, []).append(words)
+    return {path: {line: ", ".join(v) for line, v in lines.items()} for path, lines in out.items()}
+
+
 def _config(path: str, on_disk: bool) -> tuple[Config, str]:
     """The configuration for ``path`` (found from its directory), and a problem with it."""
     start = Path(path).parent if on_disk else Path.cwd()
@@ -251,5 +268,6 @@ __all__ = [
     "lint_document",
     "note",
     "parse_samples_text",
+    "sample_verdicts",
     "sidecar_grammars",
 ]

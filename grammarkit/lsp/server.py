@@ -43,6 +43,7 @@ from grammarkit.lsp.documents import (
     is_samples_file,
     lint_document,
     note,
+    sample_verdicts,
     sidecar_grammars,
 )
 from grammarkit.lsp.hover import code_at, rule_markdown, symbol_markdown
@@ -106,6 +107,7 @@ class GrammarkitServer(LanguageServer):
         self._samples_of: dict[str, list[str]] = {}  # grammar path -> the samples files it used
         self._symbols: dict[str, tuple[int | None, str, Symbols | None, bool]] = {}
         self._uris: dict[str, str] = {}  # path -> the URI it was published under
+        self.verdicts: dict[str, tuple[str, dict[int, str]]] = {}  # samples file URI -> text, line -> verdicts
 
     # -- documents ------------------------------------------------------------------
 
@@ -262,6 +264,13 @@ class GrammarkitServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 t.PublishDiagnosticsParams(uri=uri, diagnostics=[lsp for _, lsp in items], version=version)
             )
+        if lint.complete and lint.result is not None and lint.sample_files:
+            verdicts = sample_verdicts(lint.result)
+            for path in lint.sample_files:
+                self.verdicts[self.uri_for(path)] = (lint.texts.get(path, ""), verdicts.get(path, {}))
+            caps = self.client_capabilities.workspace
+            if caps and caps.inlay_hint and caps.inlay_hint.refresh_support:
+                self.workspace_inlay_hint_refresh(None)
 
     def close_grammar(self, path: str) -> None:
         """A grammar was closed: lint it from disk while one of its samples files is still
@@ -277,6 +286,7 @@ class GrammarkitServer(LanguageServer):
                 continue
             uri = self.uri_for(p)
             self.published.pop(uri, None)
+            self.verdicts.pop(uri, None)
             self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
@@ -692,6 +702,30 @@ async def completion(ls: GrammarkitServer, params: t.CompletionParams) -> t.Comp
         for c in complete(doc.text, offset, symbols)
     ]
     return t.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
+def inlay_hints(ls: GrammarkitServer, params: t.InlayHintParams) -> list[t.InlayHint] | None:
+    """Each sample's verdict at the end of its line in the samples file."""
+    doc = ls.documents.get(params.text_document.uri)
+    found = ls.verdicts.get(params.text_document.uri)
+    if doc is None or found is None or found[0] != doc.text:
+        return None  # verdicts of another text: they would land on the wrong lines
+    text, verdicts = found
+    positions = ls.positions(text)
+    hints = []
+    for line, words in sorted(verdicts.items()):
+        start = positions.grammarkit_offset(line, 1)
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        while end > start and text[end - 1] in " \t\r":
+            end -= 1
+        lsp_line, character = positions.position(end)
+        if params.range.start.line <= lsp_line <= params.range.end.line:
+            hints.append(
+                t.InlayHint(position=t.Position(line=lsp_line, character=character), label=words, padding_left=True)
+            )
+    return hints
 
 
 @server.feature(t.SHUTDOWN)

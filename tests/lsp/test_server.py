@@ -174,6 +174,16 @@ def test_sample_verdicts_on_their_lines_and_rechecked_when_the_grammar_changes(l
     assert d.range == t.Range(start=pos(2, 2), end=pos(2, 8))  # the line of "abc", its text
     assert "sample 2 \"abc\" should be accepted" in d.message
     assert lsp.diagnostics(grammar_uri) == []
+    # every sample's verdict at the end of its line
+    hints = lsp.request(
+        "text_document_inlay_hint",
+        t.InlayHintParams(text_document=doc_id(samples_uri), range=t.Range(start=pos(0, 0), end=pos(9, 0))),
+    )
+    assert [(h.position.line, h.position.character, h.label) for h in hints] == [
+        (1, 7, "✓ accepted"),
+        (2, 8, "✗ rejected"),
+        (4, 15, "✓ rejected"),
+    ]
     # widen the grammar: the sample is accepted now, and its diagnostic goes away
     seen = lsp.count(samples_uri)
     lsp.change(grammar_uri, 'start: "a" "b" "c"?\n')
