@@ -30,6 +30,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from grammarkit.analysis.symbols import RenameError, Symbols
 from grammarkit.core.diagnostics import Diagnostic, Edit, Severity
+from grammarkit.core.source import Syntax
 from grammarkit.core.version import __version__
 from grammarkit.lint.fixes import FixOutcome
 from grammarkit.lint.registry import get_rule
@@ -67,16 +68,19 @@ _SEVERITIES = {
 
 @dataclass
 class OpenDocument:
+    """A document the editor has open, with its current text."""
+
     uri: str
     path: str  # the file's path, or the URI for a document that is not a file
     text: str
     version: int | None
     language_id: str = ""
-    on_disk: bool = True
+    on_disk: bool = True  # a file: URI (its folder's configuration and samples apply)
 
     @property
-    def syntax(self):
-        return grammar_syntax(self.path if self.on_disk else None, self.language_id) or grammar_syntax(self.path)
+    def syntax(self) -> Syntax | None:
+        """``lark`` or ``regex`` for a grammar (by suffix, else by language id), else None."""
+        return grammar_syntax(self.path if self.on_disk else None, self.language_id)
 
     @property
     def is_samples(self) -> bool:
