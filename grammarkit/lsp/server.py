@@ -49,7 +49,7 @@ from grammarkit.lsp.documents import (
 )
 from grammarkit.lsp.hover import code_at, rule_markdown, symbol_markdown
 from grammarkit.lsp.positions import UTF16, TextChange, TextPositions, apply_changes
-from grammarkit.samples.checker import CheckerCache
+from grammarkit.samples.checker import CheckCancelled, CheckerCache
 from grammarkit.samples.files import SIDECAR_SUFFIXES
 
 log = logging.getLogger("grammarkit.lsp")
@@ -217,6 +217,8 @@ class GrammarkitServer(LanguageServer):
         def job() -> DocumentLint | None:
             if self.stale(snapshot):
                 return None  # a document changed while this waited: a newer lint follows
+            # ...or while the samples are checked: stop there, the next lint needs the thread
+            self._checkers.should_stop = lambda: self.stale(snapshot)
             try:
                 return lint_document(
                     grammar,
@@ -228,11 +230,15 @@ class GrammarkitServer(LanguageServer):
                     on_grammar=early,
                     max_chars=self.max_chars,
                 )
+            except CheckCancelled:
+                return None
             except Exception as exc:  # a bug: say so where the user looks, and keep serving
                 log.exception("linting %s failed", grammar)
                 failed = DocumentLint(grammar, texts={grammar: text})
                 failed.diagnostics[grammar] = [note(grammar, f"grammarkit failed on this grammar: {exc!r}")]
                 return failed
+            finally:
+                self._checkers.should_stop = None
 
         lint = await loop.run_in_executor(self.worker, job)
         if self._pending.get(grammar) is asyncio.current_task():

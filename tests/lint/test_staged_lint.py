@@ -49,3 +49,23 @@ def test_checker_cache_reuses_checkers_and_verdicts(monkeypatch):
     lint_text('start: "q"\n', samples=samples("q"), sample_checker=cache)
     lint_text('start: "r"\n', samples=samples("r"), sample_checker=cache)
     assert len(cache) == 2
+
+
+def test_checking_stops_when_asked():
+    import pytest
+
+    from grammarkit.samples.checker import CheckCancelled
+
+    cache = CheckerCache()
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    cache.should_stop = stop
+    with pytest.raises(CheckCancelled):
+        lint_text(GRAMMAR, samples=samples("ab", "abc", "abcd"), sample_checker=cache)
+    cache.should_stop = None
+    result = lint_text(GRAMMAR, samples=samples("ab", "abc"), sample_checker=cache)
+    assert result.codes() == ["GK229", "GK300"]  # the first verdict was kept, the rest checked now
