@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from grammarkit.cli import check, lsp_cmd, parse_cmd, rules, sample_cmd, stats, try_cmd
+from grammarkit.cli import check, diff_cmd, lsp_cmd, mcp_cmd, parse_cmd, rules, sample_cmd, stats, try_cmd
 
 app = typer.Typer(
     name="grammarkit",
@@ -38,7 +38,9 @@ def _root(
 
 
 app.command("check")(check.check)
+app.command("diff")(diff_cmd.diff)
 app.command("lsp")(lsp_cmd.lsp)
+app.command("mcp")(mcp_cmd.mcp)
 app.command("parse")(parse_cmd.parse)
 app.command("rules")(rules.rules)
 app.command("sample")(sample_cmd.sample)

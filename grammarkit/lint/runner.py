@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grammarkit.core.diagnostics import Diagnostic, Finding, Severity
 from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
@@ -15,6 +15,9 @@ from grammarkit.lint.registry import Rule, all_rules
 from grammarkit.lint.suppressions import apply
 from grammarkit.samples.checker import SampleChecker
 from grammarkit.samples.files import find_sidecars, load_samples
+
+if TYPE_CHECKING:
+    from grammarkit.llg.token_profile import TokenProfile
 
 
 @dataclass
@@ -26,6 +29,7 @@ class LintResult:
     diagnostics: list[Diagnostic]
     text: str = field(repr=False, default="")
     samples: list = field(default_factory=list)  # SampleResult, when samples were given
+    token_profile: TokenProfile | None = None  # with a tokenizer other than "byte"
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -54,6 +58,7 @@ def lint_text(
     samples: Sequence | None = None,
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
     sample_checker: Callable[..., Any] | None = None,
     on_grammar: Callable[[LintResult], None] | None = None,
 ) -> LintResult:
@@ -68,6 +73,10 @@ def lint_text(
     local Lark parser (``engine``: auto, both, llguidance or lark); mismatches and
     disagreements become diagnostics and ``LintResult.samples`` holds every verdict.
 
+    ``tokenizer="o200k"`` also measures llguidance's cost per token with the model's
+    vocabulary (``LintResult.token_profile``, and GK241) and counts the tokens of each
+    accepted sample (``SampleResult.tokens``).
+
     For editors: ``sample_checker`` makes the sample checker (default
     :class:`~grammarkit.samples.checker.SampleChecker`; a
     :class:`~grammarkit.samples.checker.CheckerCache` reuses checkers and verdicts across
@@ -78,22 +87,27 @@ def lint_text(
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
+    if tokenizer != "byte":
+        from grammarkit.llg.tokenizer import check_tokenizer_name
 
+        check_tokenizer_name(tokenizer)
     samples = list(samples or [])
     factory: Callable[..., Any] | None = None
     if samples:
         factory = sample_checker if sample_checker is not None else SampleChecker
     ctx = LintContext(
-        text=text, syntax=syntax, path=path, samples=samples, engine_choice=engine, sample_checker_factory=factory
+        text=text,
+        syntax=syntax,
+        path=path,
+        samples=samples,
+        engine_choice=engine,
+        sample_checker_factory=factory,
+        tokenizer=tokenizer,
     )
     rules = [rule for rule in all_rules() if syntax in rule.syntaxes]
     own = [rule for rule in rules if not rule.uses_samples and not rule.after_others]
     of_samples = [rule for rule in rules if rule.uses_samples and not rule.after_others]
     last = [rule for rule in rules if rule.after_others]  # they read every other rule's findings
-
-    def result(produced: list[tuple[Rule, Finding]]) -> LintResult:
-        diagnostics = _diagnostics(ctx, rules, produced, select, ignore, severity or {})
-        return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
 
     produced = _run(ctx, own)
     if on_grammar is not None and samples and of_samples:
@@ -104,7 +118,17 @@ def lint_text(
         on_grammar(LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text))
     produced += _run(ctx, of_samples)
     produced += _run(ctx, last)
-    return result(produced)
+    diagnostics = _diagnostics(ctx, rules, produced, select, ignore, severity or {})
+    if tokenizer != "byte":
+        ctx.count_sample_tokens()
+    return LintResult(
+        path=path,
+        syntax=syntax,
+        diagnostics=diagnostics,
+        text=text,
+        samples=ctx.sample_results,
+        token_profile=ctx.__dict__.get("token_profile"),
+    )
 
 
 def _run(ctx: LintContext, rules: Iterable[Rule]) -> list[tuple[Rule, Finding]]:
@@ -201,6 +225,7 @@ def lint_file(
     sample_files: Sequence[str | os.PathLike[str]] = (),
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
 ) -> LintResult:
     """Lint one grammar file. The syntax comes from the suffix unless given.
 
@@ -224,4 +249,5 @@ def lint_file(
         samples=all_samples,
         engine=engine,
         severity=severity,
+        tokenizer=tokenizer,
     )
