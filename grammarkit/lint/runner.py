@@ -59,6 +59,8 @@ def lint_text(
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
     tokenizer: str = "byte",
+    sample_checker: Callable[..., Any] | None = None,
+    on_grammar: Callable[[LintResult], None] | None = None,
 ) -> LintResult:
     """Lint grammar ``text`` and return every diagnostic, sorted by position.
 
@@ -74,6 +76,14 @@ def lint_text(
     ``tokenizer="o200k"`` also measures llguidance's cost per token with the model's
     vocabulary (``LintResult.token_profile``, and GK241) and counts the tokens of each
     accepted sample (``SampleResult.tokens``).
+
+    For editors: ``sample_checker`` makes the sample checker (default
+    :class:`~grammarkit.samples.checker.SampleChecker`; a
+    :class:`~grammarkit.samples.checker.CheckerCache` reuses checkers and verdicts across
+    calls), and ``on_grammar``, when there are samples, is called with the grammar's own
+    diagnostics once its rules have run and before the samples are checked (which can take
+    longer than everything else), so they can be shown early. The result returned is
+    always the complete one.
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
@@ -82,7 +92,9 @@ def lint_text(
 
         check_tokenizer_name(tokenizer)
     samples = list(samples or [])
-    factory: Callable[..., Any] | None = SampleChecker if samples else None
+    factory: Callable[..., Any] | None = None
+    if samples:
+        factory = sample_checker if sample_checker is not None else SampleChecker
     ctx = LintContext(
         text=text,
         syntax=syntax,
@@ -92,16 +104,47 @@ def lint_text(
         sample_checker_factory=factory,
         tokenizer=tokenizer,
     )
+    rules = [rule for rule in all_rules() if syntax in rule.syntaxes]
+    own = [rule for rule in rules if not rule.uses_samples and not rule.after_others]
+    of_samples = [rule for rule in rules if rule.uses_samples and not rule.after_others]
+    last = [rule for rule in rules if rule.after_others]  # they read every other rule's findings
+
+    produced = _run(ctx, own)
+    if on_grammar is not None and samples and of_samples:
+        mark = len(ctx.found)
+        early = produced + _run(ctx, last)
+        del ctx.found[mark:]  # the final run of `last` sees the samples' findings too
+        diagnostics = _diagnostics(ctx, rules, early, select, ignore, severity or {})
+        on_grammar(LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text))
+    produced += _run(ctx, of_samples)
+    produced += _run(ctx, last)
+    diagnostics = _diagnostics(ctx, rules, produced, select, ignore, severity or {})
+    if tokenizer != "byte":
+        ctx.count_sample_tokens()
+    return LintResult(
+        path=path,
+        syntax=syntax,
+        diagnostics=diagnostics,
+        text=text,
+        samples=ctx.sample_results,
+        token_profile=ctx.__dict__.get("token_profile"),
+    )
+
+
+def _run(ctx: LintContext, rules: Iterable[Rule]) -> list[tuple[Rule, Finding]]:
     produced: list[tuple[Rule, Finding]] = []
-    rules = all_rules()
-    for rule in sorted(rules, key=lambda r: r.after_others):
-        if syntax not in rule.syntaxes:
-            continue
+    for rule in rules:
         for finding in rule.check(ctx):
             ctx.found.append((rule.code, finding))
             produced.append((rule, finding))
+    return produced
+
+
+def _diagnostics(ctx: LintContext, rules, produced, select, ignore, overrides: dict) -> list[Diagnostic]:
+    """The findings as diagnostics: selected, unsuppressed, with their severities, sorted
+    (the grammar's own first)."""
+    path = ctx.path
     suppressions = ctx.suppressions
-    overrides = severity or {}
     diagnostics = []
     for rule, finding in produced:
         if not _selected(rule.code, rule.name, select, ignore):
@@ -130,16 +173,7 @@ def lint_text(
     if not ctx.engine.ok and not any(d.is_error and d.path == path for d in diagnostics):
         _fallbacks(ctx, rules, diagnostics, path, select, ignore)
     diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
-    if tokenizer != "byte":
-        ctx.count_sample_tokens()
-    return LintResult(
-        path=path,
-        syntax=syntax,
-        diagnostics=diagnostics,
-        text=text,
-        samples=ctx.sample_results,
-        token_profile=ctx.__dict__.get("token_profile"),
-    )
+    return diagnostics
 
 
 def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:

@@ -24,6 +24,7 @@ CODE = "GK302"
 NAME = "lark-accepts-impossible-input"
 SEVERITY = Severity.WARNING
 SYNTAXES = ("lark",)
+USES_SAMPLES = True  # reads the samples' verdicts
 
 
 def check(ctx) -> Iterator[Finding]:

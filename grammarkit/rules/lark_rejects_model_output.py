@@ -27,6 +27,7 @@ CODE = "GK301"
 NAME = "lark-rejects-model-output"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
+USES_SAMPLES = True  # reads the samples' verdicts
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -24,6 +24,7 @@ CODE = "GK303"
 NAME = "local-parser-unavailable"
 SEVERITY = Severity.INFO
 SYNTAXES = ("lark",)
+USES_SAMPLES = True  # reads the samples' verdicts
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from grammarkit.core.errors import EngineUnavailable
+from collections.abc import Callable
+
+from grammarkit.core.errors import EngineUnavailable, GrammarkitError
 from grammarkit.core.rejection import InputRejected, Rejection, disagreement
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 from grammarkit.samples.files import Sample
@@ -51,6 +53,15 @@ class SampleResult:
             if self._rejection is not None and lark is not None and lark.offset == self._rejection.offset:
                 self._rejection.expected = lark.expected
         return self._rejection or self.lark_rejection
+
+    def rebind(self, sample: Sample) -> SampleResult:
+        """This verdict for another sample with the same input (another expectation,
+        line or index), sharing the rejection once it is worked out."""
+        if sample is self.sample:
+            return self
+        return SampleResult(
+            sample, self.accepted, self.llguidance, self.lark, self._rejection, self.lark_rejection, self._explain
+        )
 
     def __repr__(self) -> str:
         return (
@@ -179,6 +190,76 @@ class SampleChecker:
             raise NoEngineAvailable("no engine can check samples against this grammar (" + "; ".join(reasons) + ")")
         accepted = llg if llg is not None else bool(lark_ok)
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
+
+
+class CheckCancelled(GrammarkitError):
+    """Checking stopped because the caller no longer needs the verdicts (an editor whose
+    text changed meanwhile)."""
+
+
+class ReusingSampleChecker(SampleChecker):
+    """A :class:`SampleChecker` that remembers each input's verdict, so checking the same
+    samples again (an editor re-checking a samples file after one sample changed) only
+    runs the engines on inputs it has not seen. ``stop``, asked before each input it runs
+    the engines on, ends the check with :class:`CheckCancelled` when it returns True."""
+
+    MAX_REMEMBERED = 10_000
+
+    def __init__(
+        self,
+        grammar: str,
+        *,
+        syntax: str = "lark",
+        engine: str = "auto",
+        engine_report=None,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
+        super().__init__(grammar, syntax=syntax, engine=engine, engine_report=engine_report)
+        self._verdicts: dict[tuple[str, bool], SampleResult] = {}
+        self.stop = stop
+
+    def check(self, sample: Sample, *, use_lark: bool = True) -> SampleResult:
+        key = (sample.input, use_lark)
+        found = self._verdicts.get(key)
+        if found is None:
+            if self.stop is not None and self.stop():
+                raise CheckCancelled("the samples are no longer needed")
+            found = super().check(sample, use_lark=use_lark)
+            if len(self._verdicts) >= self.MAX_REMEMBERED:
+                self._verdicts.clear()
+            self._verdicts[key] = found
+        return found.rebind(sample)
+
+
+class CheckerCache:
+    """A sample-checker factory (for ``lint_text(sample_checker=...)``) that keeps the
+    checkers of the last ``size`` grammars: linting the same grammar text again reuses its
+    llguidance matcher, its Lark parser and the verdicts already known. Not thread-safe:
+    use one per thread. While ``should_stop`` is set and returns True, checking raises
+    :class:`CheckCancelled` (the verdicts found so far are kept)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.should_stop: Callable[[], bool] | None = None
+        self._checkers: dict[tuple[str, str, str], ReusingSampleChecker] = {}
+
+    def _stop(self) -> bool:
+        return self.should_stop is not None and self.should_stop()
+
+    def __call__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto", engine_report=None):
+        key = (grammar, syntax, engine)
+        checker = self._checkers.pop(key, None)
+        if checker is None:
+            checker = ReusingSampleChecker(
+                grammar, syntax=syntax, engine=engine, engine_report=engine_report, stop=self._stop
+            )
+            while len(self._checkers) >= self.size:
+                del self._checkers[next(iter(self._checkers))]
+        self._checkers[key] = checker  # most recently used last
+        return checker
+
+    def __len__(self) -> int:
+        return len(self._checkers)
 
 
 class NoEngineAvailable(EngineUnavailable):
