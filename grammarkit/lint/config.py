@@ -34,7 +34,7 @@ from pathlib import Path
 from grammarkit.core.diagnostics import Severity
 
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "samples", "engine", "exclude"}
-DEFAULT_SAMPLE_PATTERNS = ("{stem}.samples.toml", "{stem}.samples.json")
+DEFAULT_SAMPLE_PATTERNS = ("{stem}.samples.toml", "{stem}.samples.json", "{stem}.samples.jsonl")
 ENGINES = ("auto", "both", "llguidance", "lark")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
