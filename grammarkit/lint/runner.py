@@ -20,6 +20,12 @@ class LintResult:
     diagnostics: list[Diagnostic]
     text: str = field(repr=False, default="")
     samples: list = field(default_factory=list)  # SampleResult, when samples were given
+    sample_count: int | None = None  # samples checked (None: len(samples))
+
+    @property
+    def samples_checked(self) -> int:
+        """How many samples were checked (``samples`` may hold only the notable ones)."""
+        return len(self.samples) if self.sample_count is None else self.sample_count
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -45,9 +51,11 @@ def lint_text(
     path: str = "<string>",
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
-    samples: Sequence | None = None,
+    samples: Iterable | None = None,
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    keep_samples: bool = True,
+    jobs: int = 1,
 ) -> LintResult:
     """Lint grammar ``text`` and return every diagnostic, sorted by position.
 
@@ -58,13 +66,25 @@ def lint_text(
     ``select``/``ignore`` take rule codes (or code prefixes such as ``GK1``) or names.
     ``samples`` (:class:`grammarkit.samples.Sample`) are checked with llguidance and the
     local Lark parser (``engine``: auto, both, llguidance or lark); mismatches and
-    disagreements become diagnostics and ``LintResult.samples`` holds every verdict.
+    disagreements become diagnostics and ``LintResult.samples`` holds every verdict
+    (with ``keep_samples=False`` only the notable ones: memory stays flat on a long
+    stream, and ``LintResult.sample_count`` says how many were checked). ``samples`` may
+    be any iterable (it is read once, lazily: a JSON Lines file streams); ``jobs`` > 1
+    checks them in that many worker processes.
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
     from grammarkit.lint.registry import all_rules
 
-    ctx = LintContext(text=text, syntax=syntax, path=path, samples=list(samples or []), engine_choice=engine)
+    ctx = LintContext(
+        text=text,
+        syntax=syntax,
+        path=path,
+        samples=samples if samples is not None else [],
+        engine_choice=engine,
+        keep_samples=keep_samples,
+        jobs=jobs,
+    )
     produced: list[tuple[object, object]] = []
     for rule in sorted(all_rules(), key=lambda r: r.after_others):
         if syntax not in rule.syntaxes:
@@ -102,7 +122,10 @@ def lint_text(
     if not ctx.engine.ok and ctx.engine.error is not None:
         _keep_engine_rejection(ctx, diagnostics, path, select, ignore)
     diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
-    return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
+    run = ctx.sample_run
+    return LintResult(
+        path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=run.results, sample_count=run.count
+    )
 
 
 def _keep_engine_rejection(ctx, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
@@ -153,29 +176,34 @@ def lint_file(
     syntax: str | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
-    samples: Sequence | None = None,
+    samples: Iterable | None = None,
     sidecars: bool = False,
     sample_files: Sequence[str | os.PathLike[str]] = (),
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    keep_samples: bool = True,
+    jobs: int = 1,
 ) -> LintResult:
     """Lint one grammar file. The syntax comes from the suffix unless given.
 
     Samples are checked too: ``samples`` given, then those in ``sample_files``, then with
-    ``sidecars=True`` the samples files beside it (``x.samples.toml``, ``x.samples.json``)."""
+    ``sidecars=True`` the samples files beside it (``x.samples.toml``, ``x.samples.json``,
+    ``x.samples.jsonl``). Samples files are read as the samples are checked (a malformed
+    JSON Lines line is a GK304 diagnostic; a broken file an ``InputError``)."""
     syntax = syntax or detect_syntax(path) or "lark"
     text = read_grammar_file(path)
-    all_samples = list(samples or [])
     files = list(sample_files)
     if sidecars:
         from grammarkit.samples.files import find_sidecars
 
         files.extend(f for f in find_sidecars(path) if f not in files)
+    all_samples: Iterable = samples if samples is not None else []
     if files:
-        from grammarkit.samples.files import load_samples
+        from itertools import chain
 
-        for sample_file in files:
-            all_samples.extend(load_samples(sample_file))
+        from grammarkit.samples.files import iter_samples
+
+        all_samples = chain(all_samples, *(iter_samples(f) for f in files))
     return lint_text(
         text,
         syntax=syntax,
@@ -185,4 +213,6 @@ def lint_file(
         samples=all_samples,
         engine=engine,
         severity=severity,
+        keep_samples=keep_samples,
+        jobs=jobs,
     )
