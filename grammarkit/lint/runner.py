@@ -107,12 +107,20 @@ def lint_text(
             and suppressed(suppressions, rule.code, rule.name, finding.span.line)
         ):
             continue
+        level = overrides.get(rule.code, rule.severity)
+        message = finding.message
+        if rule.code in UNREACHABLE_IS_WARNING and level is Severity.ERROR and finding.path is None:
+            dead = _unreachable_definition(ctx, finding.span.start)
+            if dead is not None:
+                level = Severity.WARNING
+                kind = "terminal" if dead.is_terminal else "rule"
+                message += f" (in {kind} {dead.name}, which is unreachable from start: llguidance ignores it)"
         d = Diagnostic.at(
             finding.span,
             code=rule.code,
             name=rule.name,
-            severity=overrides.get(rule.code, rule.severity),
-            message=finding.message,
+            severity=level,
+            message=message,
             hint=finding.hint,
             path=finding.path or path,
         )
@@ -126,6 +134,29 @@ def lint_text(
     return LintResult(
         path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=run.results, sample_count=run.count
     )
+
+
+UNREACHABLE_IS_WARNING = frozenset({"GK101", "GK210"})
+"""Rules whose errors are warnings inside a definition ``start`` never reaches, when
+llguidance compiles the grammar: llguidance ignores unreachable definitions, so the API
+accepts the tool (the construct is still wrong, and becomes an error once it is used)."""
+
+
+def _unreachable_definition(ctx, offset: int):
+    """The definition ``start`` never reaches that holds ``offset``, when llguidance
+    compiles the grammar (None otherwise, or when it cannot be told)."""
+    dead = ctx.__dict__.get("_grammarkit_unreachable")
+    if dead is None:
+        dead = []
+        if ctx.syntax == "lark" and ctx.read is not None and ctx.read.ok and ctx.engine.ok:
+            from grammarkit.analysis.reach import unreachable_definitions
+
+            dead = unreachable_definitions(ctx.grammar)
+        ctx.__dict__["_grammarkit_unreachable"] = dead
+    for d in dead:
+        if d.span.start <= offset < d.span.end:
+            return d
+    return None
 
 
 def _keep_engine_rejection(ctx, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
