@@ -126,3 +126,9 @@ def test_reader_going_away_is_quiet(tmp_path, extra):
     proc.wait(120)
     assert err == b""
     assert proc.returncode in (0, 1)
+
+
+def test_help_states_the_auto_rule_with_the_real_threshold():
+    from grammarkit.cli import check
+
+    assert check.AUTO_LARK_FIRST == checker_module.AUTO_LARK_FIRST
