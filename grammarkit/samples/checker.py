@@ -230,7 +230,9 @@ class SampleChecker:
         """Check a stream of samples (:class:`~grammarkit.samples.files.SampleProblem`
         items in it are collected in ``problems``), reading it once. ``keep_all=False``
         keeps only the notable results (memory stays flat on long streams); ``jobs`` > 1
-        checks chunks in that many worker processes (0: one per CPU)."""
+        checks chunks in that many worker processes (0: one per CPU). The workers are
+        started with ``spawn``, so a script calling this with ``jobs`` > 1 needs the usual
+        ``if __name__ == "__main__":`` guard."""
         if jobs == 0:
             jobs = os.cpu_count() or 1
         outcome = SampleRun()
