@@ -29,9 +29,7 @@ USES_SAMPLES = True  # reads the samples' verdicts
 
 def check(ctx) -> Iterator[Finding]:
     checker = ctx.sample_checker
-    if checker is None or not ctx.sample_results:
-        return
-    if checker.engine == "llguidance" or not checker.runs_lark(len(ctx.samples)):
+    if checker is None or not checker.runs_lark(ctx.sample_run.count):
         return
     if checker.lark_unavailable:
         yield Finding(

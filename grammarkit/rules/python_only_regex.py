@@ -7,6 +7,8 @@ repetition ``{,n}``; comment groups ``(?#…)``; atomic groups ``(?>…)``; cond
 (also in a class); and ``\\p{^Greek}``. Each is reported at its exact place, all of them
 at once. Look-alikes are not flagged: ``\\\\Z`` (an escaped backslash, then ``Z``),
 ``[Z]``, ``a{0,3}``, ``\\z``, ``(?P<name>…)``. Lookarounds are GK101's.
+Inside a definition that ``start`` never reaches, in a grammar llguidance compiles, the
+finding is a warning that says so: llguidance ignores unreachable definitions (GK229).
 
 **Why.** llguidance compiles regexes with the Rust ``regex`` crate, which has none of
 these, so it rejects the whole grammar ("regex parse error: unrecognized escape

@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit import analysis as p
+from grammarkit.analysis.reach import has_start_rule, reachability
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
 from grammarkit.lint.edits import delete_lines
 from grammarkit.reader import model as m
@@ -54,50 +55,17 @@ def check(ctx) -> Iterator[Finding]:
     if not a.read_ok:
         return
     for scope in a.scopes:
-        start = scope.definitions.get("start")
-        if start is None or start.is_terminal:
-            continue
-        yield from _scope(scope, ctx.text)
-
-
-def _refs(nodes) -> set[str]:
-    out: set[str] = set()
-    for sub in nodes:
-        if isinstance(sub, (m.NameRef, m.ParamName, m.TemplateUsage)):
-            out.add(sub.name)
-    return out
+        if has_start_rule(scope):
+            yield from _scope(scope, ctx.text)
 
 
 def _scope(scope: p.Scope, text: str) -> Iterator[Finding]:
     defs = scope.definitions
     imports = scope.imports
-    edges: dict[str, set[str]] = {}
-    for name, d in defs.items():
-        refs = _refs(scope.body(d))
-        for attr in d.attributes:
-            if attr.key in ("stop", "suffix") and attr.value and m.is_terminal_name(attr.value):
-                refs.add(attr.value)
-        edges[name] = refs
-    # Further definitions of an already defined name (an error llguidance reports) and
-    # %override bodies count as uses of what they reference.
-    roots = {"start"}
-    for item in scope.items:
-        if isinstance(item, m.Ignore):
-            roots |= _refs(p.body_nodes(item.body))
-        elif isinstance(item, m.Override):
-            roots |= _refs(p.body_nodes(item.definition.body))
-        elif isinstance(item, m.Definition) and defs.get(item.name) is not item:
-            roots |= _refs(p.body_nodes(item.body))
-    reached: set[str] = set()
-    stack = list(roots)
-    while stack:
-        name = stack.pop()
-        if name in reached:
-            continue
-        reached.add(name)
-        stack.extend(edges.get(name, ()))
+    reach = reachability(scope)
+    reached = reach.reached
     users: dict[str, list[str]] = {}
-    for name, refs in edges.items():
+    for name, refs in reach.edges.items():
         for r in refs:
             if r != name:
                 users.setdefault(r, []).append(name)
