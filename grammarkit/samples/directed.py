@@ -1,0 +1,496 @@
+"""Grammar-directed plans: random derivations of a grammar, proposed to llguidance.
+
+A random byte walk through llguidance's mask (:mod:`grammarkit.samples.generate`) never
+spells a required keyword such as ``"SELECT"`` or a quoted JSON key, and needs one mask per
+byte. A :class:`Planner` instead draws a random *derivation* of the grammar from its located
+model (:mod:`grammarkit.reader.model`) and proposes the strings of its lexemes, whole:
+
+* a rule expands to one of its alternatives; ``x?``/``[x]`` is taken or not; ``x*``,
+  ``x+``, ``x{m,n}`` repeat a random number of times within their bounds;
+* a literal is emitted at once (a case-insensitive one in a random case);
+* a terminal's string is drawn from its language (:class:`grammarkit.analysis.Lang`:
+  Brzozowski derivatives over the grammar's sample alphabet, with Rust-regex semantics):
+  character by character among the characters that keep the string viable, a class of
+  characters first (lower case, upper case, digits, space and punctuation; line breaks,
+  other control characters and non-ASCII less often), ending where it may with the walk's
+  stop probability;
+* a rule with ``stop="..."`` is followed by its stop string; where the grammar ``%ignore``\\s
+  something and two lexemes would otherwise run together as one word, an ignored string is
+  put between them (and now and then elsewhere).
+
+**Steering towards an end.** Every node has a *minimal length* (fewest bytes of any string
+it derives) and a *height* (depth of its shallowest derivation), computed by a fixed point.
+Each plan has a target length (the start rule's minimal length plus a random extra,
+exponentially distributed with mean :data:`MEAN_EXTRA` bytes, at most three quarters of the
+byte budget). While the bytes planned plus the minimal length of what is still owed stay
+under the target, choices are uniform; beyond it the planner takes the alternative with the
+smallest minimal length (then height), skips optional parts, repeats the minimum number of
+times and ends terminals as soon as they may end. Alternatives that derive no string at all
+(infinite recursion, an empty class, special tokens) are never chosen.
+
+**What it cannot plan** (special tokens, ``%json``, nested ``%lark``, ``&``, ``~``, templates,
+terminals whose language is not modelled): the plan stops there, marked ``None``, and the
+caller finishes the sample with the byte-mask walk.
+
+The planner only proposes: every plan is checked by llguidance (``validate_tokens``) before it
+is kept, and a plan llguidance refuses is finished by the byte-mask walk from the last piece
+it accepted. The derivation of a plan that llguidance accepted whole is a derivation of the
+sample by the grammar's rules (as a context-free grammar); that is what ``--cover`` counts.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from grammarkit.analysis import Analysis, Lang, Unanalysable
+from grammarkit.analysis.languages import EMPTY
+from grammarkit.core.errors import GrammarkitError
+from grammarkit.reader import model as m
+from grammarkit.reader.parser import read_grammar
+
+INF = 1 << 40
+"""Minimal length of a node that derives no string (or only special tokens)."""
+
+MEAN_EXTRA = 24
+"""Mean of the random number of bytes a plan may run beyond the grammar's shortest string
+before the planner steers towards an end."""
+
+MAX_STEPS = 20_000
+"""Nodes expanded at most for one plan (a plan beyond that is abandoned)."""
+
+MAX_TERMINAL_CHARS = 1024
+
+# Character classes and how often each is chosen (relative weights).
+_CLASS_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.4, 0.05, 0.3)
+
+
+def _char_class(c: str) -> int:
+    if "a" <= c <= "z":
+        return 0
+    if "A" <= c <= "Z":
+        return 1
+    if "0" <= c <= "9":
+        return 2
+    if c in "\t\n\r":
+        return 4
+    o = ord(c)
+    if o < 0x20 or o == 0x7F:
+        return 5
+    if o >= 0x80:
+        return 6
+    return 3
+
+
+class PlannerUnavailable(GrammarkitError):
+    """The grammar's structure cannot be planned from (the byte walk is used instead)."""
+
+
+@dataclass(frozen=True)
+class Alt:
+    """One alternative of a rule, for coverage."""
+
+    rule: str
+    index: int  # 0-based among the rule's top-level alternatives
+    line: int
+    column: int
+    text: str
+
+
+@dataclass
+class Plan:
+    pieces: list[bytes]
+    complete: bool
+    """False when the plan stopped at something it cannot plan (the rest is the walk's)."""
+    alternatives: set[int] = field(default_factory=set)
+    """Indexes into :attr:`Planner.alternatives` used by the derivation."""
+    terminals: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Term:
+    nullable: bool
+    groups: list[list[int]]
+    weights: list[float]
+
+
+class Planner:
+    """Random derivations of one grammar (see the module documentation)."""
+
+    def __init__(self, grammar: str, syntax: str = "lark", *, stop_probability: float = 0.25) -> None:
+        self.stop_probability = stop_probability
+        self._terms: dict[int, _Term] = {}
+        self._ml: dict[int, int] = {}
+        self._h: dict[int, int] = {}
+        self._term_of: dict[int, int | None] = {}
+        self.alternatives: list[Alt] = []
+        self.terminals: list[tuple[str, int, int]] = []  # name, line, column
+        self._alt_index: dict[int, int] = {}  # id(Alternative) -> index into alternatives
+        self.regex_term: int | None = None
+        self.ignore_term: int | None = None
+        if syntax == "regex":
+            self.lang = Lang(set(grammar))
+            try:
+                self.regex_term = self.lang.regex(grammar)
+            except (Unanalysable, RecursionError) as exc:
+                raise PlannerUnavailable(f"the regex cannot be modelled: {exc}") from exc
+            self.start_ml = INF if self.regex_term == EMPTY else self.lang.lengths(self.regex_term)[0]
+            self._char_classes = [_char_class(c) for c in self.lang.chars]
+            return
+        read = read_grammar(grammar)
+        if not read.ok:
+            raise PlannerUnavailable("the grammar could not be read completely")
+        analysis = Analysis(read.grammar)
+        self.lang = analysis.lang
+        self._char_classes = [_char_class(c) for c in self.lang.chars]
+        scope = analysis.scopes[0]
+        self.lexemes = analysis.lexemes(scope)
+        self.defs = {name: d for name, d in scope.definitions.items() if not d.is_terminal}
+        start = self.defs.get("start")
+        if start is None or start.params is not None:
+            raise PlannerUnavailable("no start rule")
+        self.start = start
+        ignores = []
+        for ig in scope.ignores:
+            try:
+                ignores.append(self.lexemes.node_term(ig.body))
+            except (Unanalysable, RecursionError):
+                continue
+        if ignores:
+            t = self.lang.alt(ignores)
+            if t != EMPTY and self.lang.lengths(t)[0] > 0:
+                self.ignore_term = t
+        self._stops: dict[str, bytes | int] = {}
+        for name, d in self.defs.items():
+            for a in d.attributes:
+                if a.key == "stop" and a.value:
+                    if a.value.startswith('"') and a.value.endswith('"') and len(a.value) >= 2:
+                        self._stops[name] = a.value[1:-1].encode("utf-8")
+                    elif a.value.startswith("/"):
+                        try:
+                            self._stops[name] = self.lexemes.term(("R", a.value.strip("/"), "")) or EMPTY
+                        except Unanalysable:  # pragma: no cover - term() never raises
+                            pass
+            if d.params is None:
+                for i, alt in enumerate(d.body.alternatives):
+                    self._alt_index[id(alt)] = len(self.alternatives)
+                    text = read.grammar.text[alt.span.start : alt.span.end].strip()
+                    self.alternatives.append(Alt(name, i, alt.span.line, alt.span.column, text))
+        seen_terminals: set[str] = set()
+        for d in self.defs.values():
+            for node in scope.body(d):
+                if isinstance(node, m.NameRef) and node.is_terminal and node.name not in seen_terminals:
+                    seen_terminals.add(node.name)
+                    self.terminals.append((node.name, node.span.line, node.span.column))
+        self._fixpoint()
+        self.start_ml = self._rule_ml.get("start", INF)
+
+    # -- minimal lengths and heights -------------------------------------------------
+
+    def _fixpoint(self) -> None:
+        self._rule_ml = dict.fromkeys(self.defs, INF)
+        self._rule_h = dict.fromkeys(self.defs, INF)
+        for _ in range(200):
+            changed = False
+            for name, d in self.defs.items():
+                if d.params is not None:
+                    continue
+                ml = self._min_len(d.body, cache=False) + self._stop_len(name)
+                h = self._height(d.body, cache=False)
+                ml = min(ml, INF)
+                h = INF if h >= INF else h + 1
+                if ml < self._rule_ml[name] or h < self._rule_h[name]:
+                    self._rule_ml[name] = min(ml, self._rule_ml[name])
+                    self._rule_h[name] = min(h, self._rule_h[name])
+                    changed = True
+            if not changed:
+                break
+
+    def _stop_len(self, name: str) -> int:
+        stop = self._stops.get(name)
+        if stop is None:
+            return 0
+        if isinstance(stop, bytes):
+            return len(stop)
+        return INF if stop == EMPTY else self.lang.lengths(stop)[0]
+
+    def _term(self, node: m.Node) -> int | None:
+        """The language of a lexeme leaf (None: not modelled)."""
+        key = id(node)
+        if key in self._term_of:
+            return self._term_of[key]
+        t: int | None
+        if isinstance(node, m.NameRef):
+            t = self.lexemes.term(("T", node.name))
+        elif isinstance(node, m.RegexLiteral):
+            t = self.lexemes.term(("R", node.pattern, node.flags))
+        elif isinstance(node, m.LiteralRange):
+            t = self.lexemes.term(("G", node.low.value, node.high.value))
+        elif isinstance(node, m.Literal):
+            t = self.lexemes.term(("L", node.value, node.flags))
+        else:  # pragma: no cover - only called on leaves
+            t = None
+        self._term_of[key] = t
+        return t
+
+    def _min_len(self, node: m.Node, cache: bool = True) -> int:
+        key = id(node)
+        if cache and key in self._ml:
+            return self._ml[key]
+        r: int
+        if isinstance(node, m.Literal):
+            r = len(node.value.encode("utf-8"))
+        elif isinstance(node, (m.RegexLiteral, m.LiteralRange)) or (isinstance(node, m.NameRef) and node.is_terminal):
+            t = self._term(node)
+            r = 1 if t is None else (INF if t == EMPTY else self.lang.lengths(t)[0])
+        elif isinstance(node, m.NameRef):
+            r = self._rule_ml.get(node.name, INF) if node.name in self.defs and self.defs[node.name].params is None else INF
+        elif isinstance(node, m.Expansions):
+            r = min((self._min_len(a, cache) for a in node.alternatives), default=INF)
+        elif isinstance(node, m.Alternative):
+            r = self._min_len(node.conjuncts[0], cache) if len(node.conjuncts) == 1 else 1
+        elif isinstance(node, m.Sequence):
+            r = min(INF, sum(self._min_len(i, cache) for i in node.items))
+        elif isinstance(node, m.Group):
+            r = self._min_len(node.body, cache)
+        elif isinstance(node, m.Maybe):
+            r = 0
+        elif isinstance(node, m.Repeat):
+            r = 0 if node.min == 0 else min(INF, node.min * self._min_len(node.item, cache))
+        elif isinstance(node, m.SpecialToken):
+            r = INF  # no text form: never planned
+        else:
+            r = 1  # opaque: the walk finishes the sample
+        if cache:
+            self._ml[key] = r
+        return r
+
+    def _height(self, node: m.Node, cache: bool = True) -> int:
+        key = id(node)
+        if cache and key in self._h:
+            return self._h[key]
+        r: int
+        if isinstance(node, m.NameRef) and not node.is_terminal:
+            r = self._rule_h.get(node.name, INF) if node.name in self.defs else INF
+        elif isinstance(node, m.Expansions):
+            r = min((self._height(a, cache) for a in node.alternatives), default=INF)
+        elif isinstance(node, m.Alternative):
+            r = self._height(node.conjuncts[0], cache) if len(node.conjuncts) == 1 else 0
+        elif isinstance(node, m.Sequence):
+            r = max((self._height(i, cache) for i in node.items), default=0)
+        elif isinstance(node, m.Group):
+            r = self._height(node.body, cache)
+        elif isinstance(node, m.Maybe):
+            r = 0
+        elif isinstance(node, m.Repeat):
+            r = 0 if node.min == 0 else self._height(node.item, cache)
+        elif isinstance(node, m.SpecialToken):
+            r = INF
+        else:
+            r = 0
+        if cache:
+            self._h[key] = r
+        return r
+
+    # -- terminals -------------------------------------------------------------------
+
+    def _term_info(self, t: int) -> _Term:
+        info = self._terms.get(t)
+        if info is None:
+            mask = self.lang.first_mask(t)
+            by_class: dict[int, list[int]] = {}
+            i = 0
+            while mask:
+                if mask & 1:
+                    by_class.setdefault(self._char_classes[i], []).append(i)
+                mask >>= 1
+                i += 1
+            classes = sorted(by_class)
+            info = _Term(self.lang.nullable(t), [by_class[c] for c in classes], [_CLASS_WEIGHTS[c] for c in classes])
+            self._terms[t] = info
+        return info
+
+    def sample_term(self, t: int, rng: random.Random, pressed: bool) -> str | None:
+        """A random string of the language ``t`` (None: no end found)."""
+        lang = self.lang
+        chars = lang.chars
+        out: list[str] = []
+        stop = 1.0 if pressed else self.stop_probability
+        while True:
+            info = self._term_info(t)
+            if info.nullable and (not info.groups or rng.random() < stop):
+                return "".join(out)
+            if not info.groups or len(out) >= MAX_TERMINAL_CHARS:
+                return None
+            groups = info.groups
+            group = groups[0] if len(groups) == 1 else rng.choices(groups, info.weights)[0]
+            i = group[0] if len(group) == 1 else rng.choice(group)
+            out.append(chars[i])
+            t = lang.deriv(t, i)
+            if t == EMPTY:  # pragma: no cover - first_mask only holds viable characters
+                return None
+
+    # -- plans -----------------------------------------------------------------------
+
+    def plan(self, rng: random.Random, max_bytes: int) -> Plan | None:
+        """One random derivation's pieces (None: abandoned)."""
+        if self.start_ml >= INF:
+            return None
+        extra = int(rng.expovariate(1.0 / MEAN_EXTRA))
+        target = min(self.start_ml + extra, max(self.start_ml, max_bytes * 3 // 4))
+        if self.regex_term is not None:
+            s = self.sample_term(self.regex_term, rng, False)
+            if s is None:
+                return None
+            return Plan([s.encode("utf-8")], True)
+        return self._plan_rules(rng, target)
+
+    def _plan_rules(self, rng: random.Random, target: int) -> Plan | None:
+        plan = Plan([], True)
+        pieces = plan.pieces
+        length = 0
+        owed = 0
+        # The work stack holds (node, its minimal length) or (bytes to emit, len).
+        stack: list[tuple[object, int]] = [(self.start, self._rule_ml["start"])]
+        owed = self._rule_ml["start"]
+        steps = 0
+        last = ""  # the last character emitted
+        ignore = self.ignore_term
+        min_len = self._min_len
+        while stack:
+            steps += 1
+            if steps > MAX_STEPS:
+                return None
+            node, ml = stack.pop()
+            owed -= ml
+            pressed = length + owed >= target
+            if isinstance(node, bytes):
+                text_piece = node
+            elif isinstance(node, m.Definition):
+                stop = self._stops.get(node.name)
+                if stop is not None:
+                    if isinstance(stop, bytes):
+                        stack.append((stop, len(stop)))
+                        owed += len(stop)
+                    else:
+                        s = self.sample_term(stop, rng, True)
+                        if s is None:
+                            return None
+                        b = s.encode("utf-8")
+                        stack.append((b, len(b)))
+                        owed += len(b)
+                alt = self._choose(node.body.alternatives, rng, pressed, steps)
+                if alt is None:
+                    return None
+                idx = self._alt_index.get(id(alt))
+                if idx is not None:
+                    plan.alternatives.add(idx)
+                if len(alt.conjuncts) != 1:
+                    plan.complete = False
+                    break
+                ml2 = min_len(alt)
+                stack.append((alt.conjuncts[0], ml2))
+                owed += ml2
+                continue
+            elif isinstance(node, m.Sequence):
+                for item in reversed(node.items):
+                    ml2 = min_len(item)
+                    stack.append((item, ml2))
+                    owed += ml2
+                continue
+            elif isinstance(node, (m.Expansions, m.Group)):
+                body = node.body if isinstance(node, m.Group) else node
+                alt = self._choose(body.alternatives, rng, pressed, steps)
+                if alt is None:
+                    return None
+                if len(alt.conjuncts) != 1:
+                    plan.complete = False
+                    break
+                ml2 = min_len(alt)
+                stack.append((alt.conjuncts[0], ml2))
+                owed += ml2
+                continue
+            elif isinstance(node, m.Maybe):
+                if not pressed and min_len(node.body) < INF and rng.random() < 0.5:
+                    ml2 = min_len(node.body)
+                    stack.append((node.body, ml2))
+                    owed += ml2
+                continue
+            elif isinstance(node, m.Repeat):
+                count = node.min
+                item_ml = min_len(node.item)
+                if item_ml >= INF:
+                    if count:
+                        return None
+                    continue
+                if not pressed:
+                    hi = node.max
+                    while (hi is None or count < hi) and rng.random() < 0.5:
+                        count += 1
+                for _ in range(count):
+                    stack.append((node.item, item_ml))
+                    owed += item_ml
+                continue
+            elif isinstance(node, m.Literal):
+                value = node.value
+                if "i" in node.flags:
+                    value = "".join(c.upper() if rng.random() < 0.5 else c.lower() for c in value)
+                text_piece = value.encode("utf-8")
+            elif isinstance(node, m.NameRef) and not node.is_terminal:
+                d = self.defs.get(node.name)
+                if d is None or d.params is not None:
+                    plan.complete = False
+                    break
+                stack.append((d, ml))
+                owed += ml
+                continue
+            elif isinstance(node, (m.NameRef, m.RegexLiteral, m.LiteralRange)):
+                t = self._term(node)
+                if t is None:
+                    plan.complete = False
+                    break
+                s = self.sample_term(t, rng, pressed)
+                if s is None:
+                    return None
+                if isinstance(node, m.NameRef):
+                    plan.terminals.add(node.name)
+                text_piece = s.encode("utf-8")
+            else:  # special tokens, %json, nested grammars, templates...: the walk's
+                plan.complete = False
+                break
+            if not text_piece:
+                continue
+            if ignore is not None and pieces:
+                first = text_piece[:1].decode("latin-1")
+                if (_wordy(last) and _wordy(first)) or (not pressed and rng.random() < 0.1):
+                    s = self.sample_term(ignore, rng, True)
+                    if s:
+                        b = s.encode("utf-8")
+                        pieces.append(b)
+                        length += len(b)
+            pieces.append(text_piece)
+            length += len(text_piece)
+            last = text_piece[-1:].decode("latin-1")
+        return plan
+
+    def _choose(self, alts: list[m.Alternative], rng: random.Random, pressed: bool, steps: int) -> m.Alternative | None:
+        min_len = self._min_len
+        viable = [a for a in alts if min_len(a) < INF]
+        if not viable:
+            return None
+        if len(viable) == 1:
+            return viable[0]
+        if not pressed:
+            return rng.choice(viable)
+        if steps > MAX_STEPS // 2:  # make sure to end: the shallowest derivation
+            best = min(self._height(a) for a in viable)
+            return rng.choice([a for a in viable if self._height(a) == best])
+        key = min((min_len(a), self._height(a)) for a in viable)
+        return rng.choice([a for a in viable if (min_len(a), self._height(a)) == key])
+
+
+def _wordy(c: str) -> bool:
+    return bool(c) and (c.isalnum() or c == "_" or ord(c) >= 0x80)
+
+
+__all__ = ["Alt", "Plan", "Planner", "PlannerUnavailable"]
