@@ -54,7 +54,8 @@ def main() -> int:
         ok = all(em.accepts(d) for d in result.data)
         print(
             f"{path.name:24} {rates['walk']:9.0f} {10_000 / rates['walk']:8.1f}s "
-            f"{rates['directed']:11.0f} {10_000 / rates['directed']:8.2f}s {result.walked:7d} {'yes' if ok else 'NO':>3}"
+            f"{rates['directed']:11.0f} {10_000 / rates['directed']:8.2f}s "
+            f"{result.walked:7d} {'yes' if ok else 'NO':>3}"
         )
     return 0
 

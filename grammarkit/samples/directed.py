@@ -52,7 +52,7 @@ from grammarkit.reader.parser import read_grammar
 INF = 1 << 40
 """Minimal length of a node that derives no string (or only special tokens)."""
 
-MEAN_EXTRA = 24
+MEAN_EXTRA = 12
 """Mean of the random number of bytes a plan may run beyond the grammar's shortest string
 before the planner steers towards an end."""
 
@@ -184,6 +184,7 @@ class Planner:
                     self.terminals.append((node.name, node.span.line, node.span.column))
         self._fixpoint()
         self.start_ml = self._rule_ml.get("start", INF)
+        self._compile()
 
     # -- minimal lengths and heights -------------------------------------------------
 
@@ -244,7 +245,8 @@ class Planner:
             t = self._term(node)
             r = 1 if t is None else (INF if t == EMPTY else self.lang.lengths(t)[0])
         elif isinstance(node, m.NameRef):
-            r = self._rule_ml.get(node.name, INF) if node.name in self.defs and self.defs[node.name].params is None else INF
+            d = self.defs.get(node.name)
+            r = self._rule_ml.get(node.name, INF) if d is not None and d.params is None else INF
         elif isinstance(node, m.Expansions):
             r = min((self._min_len(a, cache) for a in node.alternatives), default=INF)
         elif isinstance(node, m.Alternative):
@@ -345,152 +347,205 @@ class Planner:
             return Plan([s.encode("utf-8")], True)
         return self._plan_rules(rng, target)
 
+    # -- the compiled grammar ----------------------------------------------------------
+
+    def _compile(self) -> None:
+        """The rules as :class:`_C` nodes with their minimal lengths and choices worked out
+        once (planning runs ~50 steps per sample: this keeps each step cheap)."""
+        rules: dict[str, _C] = {}
+        for name, d in self.defs.items():
+            if d.params is None:
+                rules[name] = _C(_CHOICE, self._rule_ml[name])
+        self._rules = rules
+
+        def comp(node: m.Node) -> _C:
+            ml = self._min_len(node)
+            if isinstance(node, m.Literal):
+                if "i" in node.flags and node.value.lower() != node.value.upper():
+                    return _C(_ILIT, ml, node.value)
+                return _C(_LIT, ml, node.value.encode("utf-8"))
+            if isinstance(node, (m.RegexLiteral, m.LiteralRange)) or (isinstance(node, m.NameRef) and node.is_terminal):
+                t = self._term(node)
+                if t is None:
+                    return _C(_OPAQUE, ml)
+                return _C(_TERM, ml, t, node.name if isinstance(node, m.NameRef) else None)
+            if isinstance(node, m.NameRef):
+                rule = rules.get(node.name)
+                return rule if rule is not None else _C(_OPAQUE, INF)
+            if isinstance(node, m.Sequence):
+                items = [comp(i) for i in node.items]
+                return items[0] if len(items) == 1 else _C(_SEQ, ml, items)
+            if isinstance(node, m.Group):
+                return comp(node.body)
+            if isinstance(node, m.Expansions):
+                return choice(node.alternatives, _C(_CHOICE, ml), None)
+            if isinstance(node, m.Maybe):
+                return _C(_OPT, ml, comp(node.body))
+            if isinstance(node, m.Repeat):
+                return _C(_REP, ml, comp(node.item), node.min, node.max)
+            if isinstance(node, m.SpecialToken):
+                return _C(_OPAQUE, INF)
+            return _C(_OPAQUE, ml)
+
+        def choice(alts: list[m.Alternative], c: _C, name: str | None) -> _C:
+            options: list[tuple[_C, int, int, int]] = []  # node, ml, height, coverage index
+            for alt in alts:
+                ml = self._min_len(alt)
+                if ml >= INF:
+                    continue
+                body = comp(alt.conjuncts[0]) if len(alt.conjuncts) == 1 else _C(_OPAQUE, ml)
+                options.append((body, ml, self._height(alt), self._alt_index.get(id(alt), -1)))
+            if len(options) == 1 and options[0][3] < 0 and name is None:
+                return options[0][0]
+            c.a = [o[0] for o in options]
+            key = min(((o[1], o[2]) for o in options), default=None)
+            c.b = [i for i, o in enumerate(options) if (o[1], o[2]) == key]
+            low = min((o[2] for o in options), default=0)
+            c.c = [i for i, o in enumerate(options) if o[2] == low]
+            c.d = [o[3] for o in options]
+            return c
+
+        for name, d in self.defs.items():
+            if d.params is None:
+                rule = rules[name]
+                choice(d.body.alternatives, rule, name)
+                stop = self._stops.get(name)
+                if stop is not None:
+                    rule.stop = stop
+
     def _plan_rules(self, rng: random.Random, target: int) -> Plan | None:
         plan = Plan([], True)
         pieces = plan.pieces
+        alternatives = plan.alternatives
+        terminals = plan.terminals
+        start = self._rules["start"]
         length = 0
-        owed = 0
-        # The work stack holds (node, its minimal length) or (bytes to emit, len).
-        stack: list[tuple[object, int]] = [(self.start, self._rule_ml["start"])]
-        owed = self._rule_ml["start"]
+        owed = start.ml
+        stack: list = [start]
         steps = 0
-        last = ""  # the last character emitted
+        last = 0  # the last byte emitted
         ignore = self.ignore_term
-        min_len = self._min_len
+        random_ = rng.random
         while stack:
             steps += 1
             if steps > MAX_STEPS:
                 return None
-            node, ml = stack.pop()
-            owed -= ml
-            pressed = length + owed >= target
-            if isinstance(node, bytes):
-                text_piece = node
-            elif isinstance(node, m.Definition):
-                stop = self._stops.get(node.name)
-                if stop is not None:
-                    if isinstance(stop, bytes):
-                        stack.append((stop, len(stop)))
-                        owed += len(stop)
-                    else:
-                        s = self.sample_term(stop, rng, True)
-                        if s is None:
-                            return None
-                        b = s.encode("utf-8")
-                        stack.append((b, len(b)))
-                        owed += len(b)
-                alt = self._choose(node.body.alternatives, rng, pressed, steps)
-                if alt is None:
-                    return None
-                idx = self._alt_index.get(id(alt))
-                if idx is not None:
-                    plan.alternatives.add(idx)
-                if len(alt.conjuncts) != 1:
-                    plan.complete = False
-                    break
-                ml2 = min_len(alt)
-                stack.append((alt.conjuncts[0], ml2))
-                owed += ml2
-                continue
-            elif isinstance(node, m.Sequence):
-                for item in reversed(node.items):
-                    ml2 = min_len(item)
-                    stack.append((item, ml2))
-                    owed += ml2
-                continue
-            elif isinstance(node, (m.Expansions, m.Group)):
-                body = node.body if isinstance(node, m.Group) else node
-                alt = self._choose(body.alternatives, rng, pressed, steps)
-                if alt is None:
-                    return None
-                if len(alt.conjuncts) != 1:
-                    plan.complete = False
-                    break
-                ml2 = min_len(alt)
-                stack.append((alt.conjuncts[0], ml2))
-                owed += ml2
-                continue
-            elif isinstance(node, m.Maybe):
-                if not pressed and min_len(node.body) < INF and rng.random() < 0.5:
-                    ml2 = min_len(node.body)
-                    stack.append((node.body, ml2))
-                    owed += ml2
-                continue
-            elif isinstance(node, m.Repeat):
-                count = node.min
-                item_ml = min_len(node.item)
-                if item_ml >= INF:
-                    if count:
+            c = stack.pop()
+            if type(c) is bytes:
+                piece = c
+                owed -= len(c)
+            else:
+                owed -= c.ml
+                kind = c.kind
+                pressed = length + owed >= target
+                if kind == _CHOICE:
+                    if c.stop is not None:
+                        stop = c.stop
+                        if type(stop) is not bytes:
+                            s = self.sample_term(stop, rng, True)
+                            if s is None:
+                                return None
+                            stop = s.encode("utf-8")
+                        if stop:
+                            stack.append(stop)
+                            owed += len(stop)
+                    options = c.a
+                    if not options:
                         return None
+                    if len(options) == 1:
+                        i = 0
+                    elif not pressed:
+                        i = int(random_() * len(options))
+                    else:
+                        best = c.b if steps <= MAX_STEPS // 2 else c.c
+                        i = best[0] if len(best) == 1 else best[int(random_() * len(best))]
+                    cov = c.d[i]
+                    if cov >= 0:
+                        alternatives.add(cov)
+                    c = options[i]
+                    stack.append(c)
+                    owed += c.ml
                     continue
-                if not pressed:
-                    hi = node.max
-                    while (hi is None or count < hi) and rng.random() < 0.5:
-                        count += 1
-                for _ in range(count):
-                    stack.append((node.item, item_ml))
-                    owed += item_ml
-                continue
-            elif isinstance(node, m.Literal):
-                value = node.value
-                if "i" in node.flags:
-                    value = "".join(c.upper() if rng.random() < 0.5 else c.lower() for c in value)
-                text_piece = value.encode("utf-8")
-            elif isinstance(node, m.NameRef) and not node.is_terminal:
-                d = self.defs.get(node.name)
-                if d is None or d.params is not None:
+                if kind == _SEQ:
+                    for item in reversed(c.a):
+                        stack.append(item)
+                        owed += item.ml
+                    continue
+                if kind == _LIT:
+                    piece = c.a
+                elif kind == _TERM:
+                    s = self.sample_term(c.a, rng, pressed)
+                    if s is None:
+                        return None
+                    if c.b is not None:
+                        terminals.add(c.b)
+                    piece = s.encode("utf-8")
+                elif kind == _OPT:
+                    body = c.a
+                    if not pressed and body.ml < INF and random_() < 0.5:
+                        stack.append(body)
+                        owed += body.ml
+                    continue
+                elif kind == _REP:
+                    item = c.a
+                    count = c.b
+                    if item.ml >= INF:
+                        if count:
+                            return None
+                        continue
+                    if not pressed:
+                        hi = c.c
+                        while (hi is None or count < hi) and random_() < 0.5:
+                            count += 1
+                    for _ in range(count):
+                        stack.append(item)
+                    owed += count * item.ml
+                    continue
+                elif kind == _ILIT:
+                    piece = "".join(ch.upper() if random_() < 0.5 else ch.lower() for ch in c.a).encode("utf-8")
+                else:  # special tokens, %json, nested grammars, templates...: the walk's
                     plan.complete = False
                     break
-                stack.append((d, ml))
-                owed += ml
+            if not piece:
                 continue
-            elif isinstance(node, (m.NameRef, m.RegexLiteral, m.LiteralRange)):
-                t = self._term(node)
-                if t is None:
-                    plan.complete = False
-                    break
-                s = self.sample_term(t, rng, pressed)
-                if s is None:
-                    return None
-                if isinstance(node, m.NameRef):
-                    plan.terminals.add(node.name)
-                text_piece = s.encode("utf-8")
-            else:  # special tokens, %json, nested grammars, templates...: the walk's
-                plan.complete = False
-                break
-            if not text_piece:
-                continue
-            if ignore is not None and pieces:
-                first = text_piece[:1].decode("latin-1")
-                if (_wordy(last) and _wordy(first)) or (not pressed and rng.random() < 0.1):
-                    s = self.sample_term(ignore, rng, True)
-                    if s:
-                        b = s.encode("utf-8")
-                        pieces.append(b)
-                        length += len(b)
-            pieces.append(text_piece)
-            length += len(text_piece)
-            last = text_piece[-1:].decode("latin-1")
+            if (
+                ignore is not None
+                and pieces
+                and ((_WORDY[last] and _WORDY[piece[0]]) or (not pressed and random_() < 0.1))
+            ):
+                s = self.sample_term(ignore, rng, True)
+                if s:
+                    b = s.encode("utf-8")
+                    pieces.append(b)
+                    length += len(b)
+            pieces.append(piece)
+            length += len(piece)
+            last = piece[-1]
         return plan
 
-    def _choose(self, alts: list[m.Alternative], rng: random.Random, pressed: bool, steps: int) -> m.Alternative | None:
-        min_len = self._min_len
-        viable = [a for a in alts if min_len(a) < INF]
-        if not viable:
-            return None
-        if len(viable) == 1:
-            return viable[0]
-        if not pressed:
-            return rng.choice(viable)
-        if steps > MAX_STEPS // 2:  # make sure to end: the shallowest derivation
-            best = min(self._height(a) for a in viable)
-            return rng.choice([a for a in viable if self._height(a) == best])
-        key = min((min_len(a), self._height(a)) for a in viable)
-        return rng.choice([a for a in viable if (min_len(a), self._height(a)) == key])
+
+_CHOICE, _SEQ, _LIT, _ILIT, _TERM, _OPT, _REP, _OPAQUE = range(8)
 
 
-def _wordy(c: str) -> bool:
-    return bool(c) and (c.isalnum() or c == "_" or ord(c) >= 0x80)
+class _C:
+    """A compiled grammar node: ``kind``, minimal length ``ml`` and up to four fields:
+    CHOICE (options, best option indexes under pressure, shallowest ones, coverage indexes;
+    ``stop``), SEQ (items), LIT (bytes), ILIT (text), TERM (language, terminal name),
+    OPT (body), REP (item, min, max)."""
+
+    __slots__ = ("a", "b", "c", "d", "kind", "ml", "stop")
+
+    def __init__(self, kind: int, ml: int, a=None, b=None, c=None, d=None) -> None:
+        self.kind = kind
+        self.ml = ml
+        self.a = a
+        self.b = b
+        self.c = c
+        self.d = d
+        self.stop: bytes | int | None = None
+
+
+_WORDY = [chr(b).isalnum() or b == 0x5F or b >= 0x80 for b in range(256)]
 
 
 __all__ = ["Alt", "Plan", "Planner", "PlannerUnavailable"]

@@ -349,7 +349,9 @@ def _planner(grammar: str, syntax: str, stop_probability: float) -> tuple[Planne
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def _directed(planner: Planner, walker: _Walker, rng: random.Random, max_bytes: int) -> tuple[bytes | None, Plan | None]:
+def _directed(
+    planner: Planner, walker: _Walker, rng: random.Random, max_bytes: int
+) -> tuple[bytes | None, Plan | None]:
     """One sample from a plan llguidance accepts (with the plan), or finished by the byte
     walk from the longest run of whole pieces llguidance accepts (without)."""
     plan = planner.plan(rng, max_bytes)
