@@ -60,6 +60,8 @@ MAX_STEPS = 20_000
 """Nodes expanded at most for one plan (a plan beyond that is abandoned)."""
 
 MAX_TERMINAL_CHARS = 1024
+TERMINAL_SOFT_CHARS = 12
+"""Characters after which a terminal's string heads for its nearest end."""
 
 # Character classes and how often each is chosen (relative weights).
 _CLASS_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.4, 0.05, 0.3)
@@ -112,6 +114,7 @@ class _Term:
     nullable: bool
     groups: list[list[int]]
     weights: list[float]
+    finish: list[int] | None = None
 
 
 class Planner:
@@ -312,21 +315,44 @@ class Planner:
             self._terms[t] = info
         return info
 
+    def _finishing(self, t: int, info: _Term) -> list[int]:
+        """The characters after which ``t`` can end soonest (cached)."""
+        if info.finish is None:
+            lang = self.lang
+            best: list[int] = []
+            low = INF
+            for group in info.groups:
+                for i in group:
+                    d = lang.deriv(t, i)
+                    n = INF if d == EMPTY else lang.lengths(d)[0]
+                    if n < low:
+                        low, best = n, [i]
+                    elif n == low:
+                        best.append(i)
+            info.finish = best
+        return info.finish
+
     def sample_term(self, t: int, rng: random.Random, pressed: bool) -> str | None:
-        """A random string of the language ``t`` (None: no end found)."""
+        """A random string of the language ``t`` (None: no end found). Past
+        :data:`TERMINAL_SOFT_CHARS` characters (at once when ``pressed``) it heads for the
+        nearest end."""
         lang = self.lang
         chars = lang.chars
         out: list[str] = []
         stop = 1.0 if pressed else self.stop_probability
+        soft = 0 if pressed else TERMINAL_SOFT_CHARS
         while True:
             info = self._term_info(t)
             if info.nullable and (not info.groups or rng.random() < stop):
                 return "".join(out)
             if not info.groups or len(out) >= MAX_TERMINAL_CHARS:
                 return None
-            groups = info.groups
-            group = groups[0] if len(groups) == 1 else rng.choices(groups, info.weights)[0]
-            i = group[0] if len(group) == 1 else rng.choice(group)
+            if len(out) >= soft:
+                group = self._finishing(t, info)
+            else:
+                groups = info.groups
+                group = groups[0] if len(groups) == 1 else rng.choices(groups, info.weights)[0]
+            i = group[0] if len(group) == 1 else group[int(rng.random() * len(group))]
             out.append(chars[i])
             t = lang.deriv(t, i)
             if t == EMPTY:  # pragma: no cover - first_mask only holds viable characters

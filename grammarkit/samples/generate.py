@@ -355,6 +355,10 @@ def _directed(
     """One sample from a plan llguidance accepts (with the plan), or finished by the byte
     walk from the longest run of whole pieces llguidance accepts (without)."""
     plan = planner.plan(rng, max_bytes)
+    for _ in range(3):  # a plan over budget is drawn again before the walk takes over
+        if plan is None or sum(len(p) for p in plan.pieces) <= max_bytes:
+            break
+        plan = planner.plan(rng, max_bytes)
     if plan is None:
         return walker.walk(), None
     pristine = walker.pristine
