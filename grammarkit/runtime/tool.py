@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -103,8 +104,6 @@ class CustomTool:
         budget: Budget | None = None,
         _path: str | None = None,
     ) -> None:
-        from grammarkit.lint.runner import lint_text
-
         self.name = validate_tool_name(name)
         if syntax not in ("lark", "regex"):
             raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
@@ -123,7 +122,7 @@ class CustomTool:
         self._transform, self._transform_is_lark = _transformer_call(transformer, syntax)
         self.transformer = transformer
 
-        self.lint: LintResult = lint_text(grammar, syntax=syntax, path=_path or f"<tool {name}>")
+        self.lint: LintResult = _lint_once(grammar, syntax, _path or f"<tool {name}>")
         self.warnings: list[Diagnostic] = self.lint.warnings
         if self.lint.errors:
             raise GrammarError(name, self.lint.errors, warnings=self.warnings)
@@ -347,3 +346,29 @@ def check_api(api: str) -> str:
     if api not in APIS:
         raise ValueError(f"unknown API {api!r} (expected 'responses' or 'chat')")
     return api
+
+
+# --------------------------------------------------------------------------- lint once per process
+
+_LINTED: OrderedDict[tuple[str, str, str], LintResult] = OrderedDict()
+_LINTED_MAX = 128
+_LINTED_LOCK = threading.Lock()
+
+
+def _lint_once(grammar: str, syntax: str, path: str) -> LintResult:
+    """The lint of ``grammar``, computed once per process (a service that builds the same
+    tool in every request, or several tools from one grammar, pays for it once)."""
+    key = (grammar, syntax, path)
+    with _LINTED_LOCK:
+        found = _LINTED.get(key)
+        if found is not None:
+            _LINTED.move_to_end(key)
+            return found
+    from grammarkit.lint.runner import lint_text
+
+    result = lint_text(grammar, syntax=syntax, path=path)  # type: ignore[arg-type]
+    with _LINTED_LOCK:
+        _LINTED[key] = result
+        while len(_LINTED) > _LINTED_MAX:
+            _LINTED.popitem(last=False)
+    return result
