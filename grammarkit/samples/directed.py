@@ -21,7 +21,7 @@ model (:mod:`grammarkit.reader.model`) and proposes the strings of its lexemes, 
 **Steering towards an end.** Every node has a *minimal length* (fewest bytes of any string
 it derives) and a *height* (depth of its shallowest derivation), computed by a fixed point.
 Each plan has a target length (the start rule's minimal length plus a random extra,
-exponentially distributed with mean :data:`MEAN_EXTRA` bytes, at most three quarters of the
+exponentially distributed (see :data:`MEAN_EXTRA`), at most three quarters of the
 byte budget). While the bytes planned plus the minimal length of what is still owed stay
 under the target, choices are uniform; beyond it the planner takes the alternative with the
 smallest minimal length (then height), skips optional parts, repeats the minimum number of
@@ -52,9 +52,11 @@ from grammarkit.reader.parser import read_grammar
 INF = 1 << 40
 """Minimal length of a node that derives no string (or only special tokens)."""
 
-MEAN_EXTRA = 12
-"""Mean of the random number of bytes a plan may run beyond the grammar's shortest string
-before the planner steers towards an end."""
+MEAN_EXTRA = (6, 48)
+"""Means of the random number of bytes a plan may run beyond the grammar's shortest string
+before the planner steers towards an end: half the plans draw from an exponential
+distribution with the first mean (short samples, easy to read), half with the second (so
+that optional parts late in a long rule are reached too)."""
 
 MAX_STEPS = 20_000
 """Nodes expanded at most for one plan (a plan beyond that is abandoned)."""
@@ -123,6 +125,7 @@ class Planner:
     def __init__(self, grammar: str, syntax: str = "lark", *, stop_probability: float = 0.25) -> None:
         self.stop_probability = stop_probability
         self._terms: dict[int, _Term] = {}
+        self._soft: dict[int, int] = {}
         self._ml: dict[int, int] = {}
         self._h: dict[int, int] = {}
         self._term_of: dict[int, int | None] = {}
@@ -334,13 +337,18 @@ class Planner:
 
     def sample_term(self, t: int, rng: random.Random, pressed: bool) -> str | None:
         """A random string of the language ``t`` (None: no end found). Past
-        :data:`TERMINAL_SOFT_CHARS` characters (at once when ``pressed``) it heads for the
-        nearest end."""
+        :data:`TERMINAL_SOFT_CHARS` characters or twice the shortest string's length,
+        whichever is more (at once when ``pressed``), it heads for the nearest end."""
         lang = self.lang
         chars = lang.chars
         out: list[str] = []
         stop = 1.0 if pressed else self.stop_probability
-        soft = 0 if pressed else TERMINAL_SOFT_CHARS
+        if pressed:
+            soft = 0
+        else:
+            soft = self._soft.get(t, -1)
+            if soft < 0:
+                soft = self._soft[t] = max(TERMINAL_SOFT_CHARS, 2 * lang.lengths(t)[0])
         while True:
             info = self._term_info(t)
             if info.nullable and (not info.groups or rng.random() < stop):
@@ -364,7 +372,8 @@ class Planner:
         """One random derivation's pieces (None: abandoned)."""
         if self.start_ml >= INF:
             return None
-        extra = int(rng.expovariate(1.0 / MEAN_EXTRA))
+        mean = MEAN_EXTRA[0] if rng.random() < 0.5 else MEAN_EXTRA[1]
+        extra = int(rng.expovariate(1.0 / mean))
         target = min(self.start_ml + extra, max(self.start_ml, max_bytes * 3 // 4))
         if self.regex_term is not None:
             s = self.sample_term(self.regex_term, rng, False)
