@@ -60,6 +60,22 @@ def json_literal(s: str) -> str:
     return "".join(out)
 
 
+def coverage_lines(coverage) -> list[str]:
+    """``--cover`` in text: a summary line and one line per missed alternative or terminal."""
+    if coverage is None:
+        return ["grammarkit: coverage: not measured (only for Lark grammars drawn by grammar-directed generation)"]
+    lines = [
+        f"grammarkit: coverage: alternatives {len(coverage.covered_alternatives)}/{len(coverage.alternatives)}, "
+        f"terminals {len(coverage.covered_terminals)}/{len(coverage.terminals)} "
+        f"(measured on {coverage.measured} of {coverage.samples} samples: those drawn from a planned derivation)"
+    ]
+    for a in coverage.missed_alternatives:
+        lines.append(f"  missed: {a.rule} alternative {a.index + 1} at {a.line}:{a.column}: {a.text}")
+    for name, line, column in coverage.missed_terminals:
+        lines.append(f"  missed: terminal {name} (first used at {line}:{column})")
+    return lines
+
+
 def sample(
     grammar: Annotated[str, typer.Argument(metavar="GRAMMAR", help="Grammar file ('-' for standard input).")],
     count: Annotated[int, typer.Option("-n", "--count", min=0, help="How many samples.")] = DEFAULT_COUNT,
@@ -78,6 +94,14 @@ def sample(
         TokenizerChoice | None,
         typer.Option("--tokenizer", help=TOKENIZER_HELP + " With o200k, walk the model's tokens instead of bytes."),
     ] = None,
+    cover: Annotated[
+        bool,
+        typer.Option(
+            "--cover",
+            help="Report the rule alternatives and terminals the samples did not exercise "
+            "(text: on standard error; JSON: an object with samples and coverage).",
+        ),
+    ] = False,
 ) -> int:
     """Random strings the grammar accepts, drawn from llguidance's token mask (short
     ones are likely: where the text may end, it ends with probability 1/4 or more)."""
@@ -103,12 +127,19 @@ def sample(
             print("[]")
         print(f"grammarkit: {shown}: {exc.message}", file=sys.stderr)
         return 1
+    coverage = result.coverage.to_json() if cover and result.coverage is not None else None
     if output_format is TextOrJson.json:
-        print(json.dumps(result.samples, ensure_ascii=False, indent=2))
+        if cover:
+            print(json.dumps({"samples": result.samples, "coverage": coverage}, ensure_ascii=False, indent=2))
+        else:
+            print(json.dumps(result.samples, ensure_ascii=False, indent=2))
     else:
         for s in result.samples:
             print(sample_line(s))
     sys.stdout.flush()
+    if cover and output_format is TextOrJson.text:
+        for line in coverage_lines(result.coverage):
+            print(line, file=sys.stderr)
     for note in result.notes:
         print(f"grammarkit: note: {note}", file=sys.stderr)
     if result.invalid_utf8:
@@ -123,4 +154,4 @@ def sample(
     return 0
 
 
-__all__ = ["json_literal", "sample", "sample_line"]
+__all__ = ["coverage_lines", "json_literal", "sample", "sample_line"]

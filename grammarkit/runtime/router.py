@@ -412,17 +412,17 @@ def _is_async(handler: Callable[..., Any]) -> bool:
 
 
 def _wants_call(handler: Callable[..., Any]) -> bool:
-    """True when ``handler`` has (at least) two required positional parameters."""
+    """True when ``handler`` has (at least) two required positional parameters, or an
+    optional second positional parameter named ``call`` (``def h(tree, call=None)``)."""
     try:
         params = inspect.signature(handler).parameters.values()
     except (TypeError, ValueError):  # builtins without a signature
         return False
-    positional = [
-        p
-        for p in params
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-    ]
-    return len(positional) >= 2
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    if len(required) >= 2:
+        return True
+    return len(positional) >= 2 and len(required) <= 2 and positional[1].name == "call"
 
 
 def _loop_running() -> bool:

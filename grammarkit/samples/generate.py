@@ -60,6 +60,7 @@ from grammarkit.core.errors import GrammarkitError
 from grammarkit.llg.compile import byte_tokenizer
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 from grammarkit.llg.runner import call_with_big_stack
+from grammarkit.samples.directed import Alt, Plan, Planner, PlannerUnavailable
 
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
@@ -102,6 +103,12 @@ class GenerationResult:
     invalid_utf8: int = 0
     """Samples whose bytes are not valid UTF-8 (shown with ``\\xNN`` escapes); 0 in practice."""
     notes: list[str] = field(default_factory=list)
+    walked: int = 0
+    """Samples (wholly or partly) drawn by the byte-mask walk rather than a grammar-directed
+    plan that llguidance accepted whole."""
+    coverage: Coverage | None = None
+    """Which alternatives and terminals the planned derivations used (grammar-directed
+    generation of Lark grammars only)."""
 
     @property
     def complete(self) -> bool:
@@ -149,6 +156,7 @@ def generate(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     matcher: EngineMatcher | None = None,
     tokenizer: str = "byte",
+    method: str = "directed",
 ) -> GenerationResult:
     """Draw up to ``n`` samples; see the module documentation for how.
 
@@ -159,7 +167,9 @@ def generate(
     ``matcher`` reuses an :class:`EngineMatcher` already built for ``grammar``.
     ``tokenizer="o200k"`` walks the model's tokens instead of bytes (see the module
     documentation; :class:`~grammarkit.llg.tokenizer.TokenizerUnavailable` when it cannot
-    be built).
+    be built). ``method="walk"`` draws every sample by the byte-mask walk alone (what
+    grammarkit did before grammar-directed generation; slower, and it fails on grammars
+    that need keywords).
     """
     if n < 0:
         raise ValueError(f"n must be at least 0, not {n}")
@@ -172,18 +182,40 @@ def generate(
     em = matcher if matcher is not None else EngineMatcher(grammar, syntax=syntax)
     if tokenizer != "byte":
         return _generate_tokens(em, tokenizer, n, random.Random(seed), max_bytes, stop_probability, max_attempts)
-    walker = _Walker(em, random.Random(seed), max_bytes, stop_probability)
+    rng = random.Random(seed)
+    walker = _Walker(em, rng, max_bytes, stop_probability)
+    planner = None
+    notes: list[str] = []
+    if method == "directed":
+        planner, why = _planner(grammar, syntax, stop_probability)
+        if why:
+            notes.append(f"grammar-directed generation is not available ({why}); samples come from the byte walk")
+    elif method != "walk":
+        raise ValueError(f"method must be 'directed' or 'walk', not {method!r}")
 
     def run() -> GenerationResult:
         result = GenerationResult([], [], n, max_bytes)
+        result.notes.extend(notes)
+        used_alts: set[int] = set()
+        used_terminals: set[str] = set()
+        measured = 0
         failures_in_a_row = 0
         while len(result.data) < n and failures_in_a_row < max_attempts:
-            data = walker.walk()
+            if planner is None:
+                data, plan = walker.walk(), None
+            else:
+                data, plan = _directed(planner, walker, rng, max_bytes)
             if data is None:
                 result.failed_walks += 1
                 failures_in_a_row += 1
                 continue
             failures_in_a_row = 0
+            if plan is not None:
+                measured += 1
+                used_alts |= plan.alternatives
+                used_terminals |= plan.terminals
+            else:
+                result.walked += 1
             result.data.append(data)
             try:
                 result.samples.append(data.decode("utf-8"))
@@ -195,8 +227,9 @@ def generate(
                 "some walks reached a point where only special tokens (e.g. <|tool|>) may "
                 "follow; they have no text form and were not chosen"
             )
+        if planner is not None and planner.regex_term is None:
+            result.coverage = Coverage.of(planner, used_alts, used_terminals, measured, len(result.data))
         return result
-
 
     # The matcher is driven on a big-stack thread, like every llguidance call that can
     # recurse through a deep grammar.
@@ -251,6 +284,105 @@ def _generate_tokens(
     return in_big_stack(run)
 
 
+@dataclass
+class Coverage:
+    """What the drawn samples exercised, measured on the derivations the planner drew and
+    llguidance accepted whole (samples finished by the byte walk are not counted:
+    ``measured`` of ``samples``). An alternative is a top-level alternative of a rule; a
+    terminal is a named terminal that a rule refers to."""
+
+    alternatives: list[Alt]
+    covered_alternatives: list[Alt]
+    terminals: list[tuple[str, int, int]]
+    """(name, line, column of its first use by a rule)."""
+    covered_terminals: list[str]
+    measured: int
+    samples: int
+
+    @classmethod
+    def of(cls, planner: Planner, alts: set[int], terminals: set[str], measured: int, samples: int) -> Coverage:
+        return cls(
+            list(planner.alternatives),
+            [a for i, a in enumerate(planner.alternatives) if i in alts],
+            list(planner.terminals),
+            [t for t, _, _ in planner.terminals if t in terminals],
+            measured,
+            samples,
+        )
+
+    @property
+    def missed_alternatives(self) -> list[Alt]:
+        covered = set(self.covered_alternatives)
+        return [a for a in self.alternatives if a not in covered]
+
+    @property
+    def missed_terminals(self) -> list[tuple[str, int, int]]:
+        covered = set(self.covered_terminals)
+        return [t for t in self.terminals if t[0] not in covered]
+
+    def to_json(self) -> dict:
+        return {
+            "alternatives": {
+                "covered": len(self.covered_alternatives),
+                "total": len(self.alternatives),
+                "missed": [
+                    {"rule": a.rule, "alternative": a.index + 1, "line": a.line, "column": a.column, "text": a.text}
+                    for a in self.missed_alternatives
+                ],
+            },
+            "terminals": {
+                "covered": len(self.covered_terminals),
+                "total": len(self.terminals),
+                "missed": [{"name": t, "line": line, "column": col} for t, line, col in self.missed_terminals],
+            },
+            "measured_samples": self.measured,
+            "samples": self.samples,
+        }
+
+
+def _planner(grammar: str, syntax: str, stop_probability: float) -> tuple[Planner | None, str]:
+    try:
+        return Planner(grammar, syntax, stop_probability=stop_probability), ""
+    except PlannerUnavailable as exc:
+        return None, str(exc)
+    except (GrammarkitError, RecursionError) as exc:  # pragma: no cover - defensive
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _directed(
+    planner: Planner, walker: _Walker, rng: random.Random, max_bytes: int
+) -> tuple[bytes | None, Plan | None]:
+    """One sample from a plan llguidance accepts (with the plan), or finished by the byte
+    walk from the longest run of whole pieces llguidance accepts (without)."""
+    plan = planner.plan(rng, max_bytes)
+    for _ in range(3):  # a plan over budget is drawn again before the walk takes over
+        if plan is None or sum(len(p) for p in plan.pieces) <= max_bytes:
+            break
+        plan = planner.plan(rng, max_bytes)
+    if plan is None:
+        return walker.walk(), None
+    pristine = walker.pristine
+    data = b"".join(plan.pieces)
+    if plan.complete and len(data) <= max_bytes:
+        tokens = list(data)
+        # validate_tokens leaves the matcher as it was; EOS is allowed where the text may end.
+        good = pristine.validate_tokens([*tokens, walker.eos])
+        if good == len(tokens) + 1:
+            return data, plan
+        if good == len(tokens):  # a stopped matcher (stop="...") allows no EOS but accepts
+            m = pristine.deep_copy()
+            if m.try_consume_tokens(tokens) == len(tokens) and not m.is_error() and m.is_accepting():
+                return data, plan
+    else:
+        good = pristine.validate_tokens(list(data[:max_bytes])) if data else 0
+    keep = 0
+    for piece in plan.pieces:
+        if keep + len(piece) > good:
+            break
+        keep += len(piece)
+    return walker.walk(data[:keep]), None
+
+
 class _Walker:
     """Random walks through one matcher's byte mask."""
 
@@ -283,13 +415,16 @@ class _Walker:
         return allowed
 
     # -- one walk
-    def walk(self) -> bytes | None:
-        """One sample's bytes, or None when the walk was abandoned.
+    def walk(self, start: bytes = b"") -> bytes | None:
+        """One sample's bytes, or None when the walk was abandoned; with ``start`` (a
+        prefix llguidance accepts), a sample that begins with it.
 
         Raises GenerationError when the grammar provably matches no string."""
         m = self.m = self.pristine.deep_copy()
+        if start and m.try_consume_tokens(list(start)) != len(start):
+            return None
         rng = self.rng
-        out = bytearray()
+        out = bytearray(start)
         excluded: dict[int, set[int]] = {}  # position -> bytes that led to dead ends there
         ends: list[int] = []  # lengths at which the text could end (increasing)
         steps = 0
@@ -322,6 +457,8 @@ class _Walker:
                 # Out of budget: end where the text last could, or give up on this walk.
                 return bytes(out[: ends[-1]]) if ends else None
             # Dead end: nothing can follow here. Undo the last byte and never retry it here.
+            if start and len(out) <= len(start):
+                return None  # the prefix leads nowhere: the caller draws again
             if not out:
                 message = "the grammar matches no string"
                 if self.special_only:
@@ -347,6 +484,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_STOP_PROBABILITY",
     "GenerationError",
+    "Coverage",
     "GenerationResult",
     "MatcherUnavailable",
     "generate",

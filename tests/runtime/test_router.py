@@ -534,6 +534,19 @@ def test_handlers_with_two_parameters_get_the_call(sql_tool, calc_tool):
     assert optional.run(response_body([custom_call("c", "calc", "3")]))[0]["output"] == "3.0 None"
 
 
+def test_an_optional_second_parameter_named_call_gets_the_call(calc_tool):
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    def calc(value, call=None):
+        return f"{value} {call.call_id if call is not None else '-'}"
+
+    assert router.run(response_body([custom_call("c7", "calc", "3")]))[0]["output"] == "3.0 c7"
+    lam = ToolRouter()
+    lam.add(calc_tool, lambda value, call=None, extra=None: f"{value} {call.name}")
+    assert lam.run(response_body([custom_call("c8", "calc", "4")]))[0]["output"] == "4.0 calc"
+
+
 def test_readme_example_runs(fake_openai, monkeypatch, tmp_path, capsys):
     """The README's "OpenAI custom tools" example, verbatim, against the local fake API."""
     import re
