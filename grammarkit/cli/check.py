@@ -94,14 +94,18 @@ def check(
             "and count each sample's tokens (--format json).",
         ),
     ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the result cache (also GRAMMARKIT_NO_CACHE=1).")
+    ] = False,
 ) -> int:
     """Lint grammars: every problem at once, with codes, locations and fix hints.
 
     Samples (--sample, --samples, and sidecar files) are checked with llguidance and the
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
     from grammarkit.core.source import collect_grammar_files, read_grammar_stdin
+    from grammarkit.lint.cache import lint_file_cached
     from grammarkit.lint.config import ConfigError, load_config
-    from grammarkit.lint.runner import lint_file, lint_text
+    from grammarkit.lint.runner import lint_text
 
     chosen: Syntax | None = syntax.value if syntax else None
     sel = _split(select)
@@ -186,7 +190,8 @@ def check(
                         file_samples.extend(load_samples(sample_file))
                     except InputError as err:
                         fail(err)
-                results.append(lint_file(target, syntax=chosen, samples=file_samples, **opts))
+                results.append(lint_file_cached(target, use_cache=not no_cache, syntax=chosen,
+                                                samples=file_samples, **opts))
         except InputError as err:
             fail(err)
 
