@@ -112,3 +112,22 @@ def test_check_cli_uses_the_cache_and_no_cache_skips_it(cached, grammar, tmp_pat
     assert len(cached) == 2  # the second run was replayed
     assert outputs[0] == outputs[1] == outputs[2]
     assert json.loads(outputs[0][1])["files"]
+
+
+def test_fix_witness_and_snippet_are_replayed(cached, grammar, monkeypatch):
+    from grammarkit.core.diagnostics import Diagnostic, Edit, Fix, Severity, Witness
+    from grammarkit.lint.runner import LintResult
+
+    made = Diagnostic(
+        code="GK999", name="made-up", severity=Severity.WARNING, message="m \ud800", line=1, column=2,
+        end_line=1, end_column=3, hint="h", path=str(grammar), extra={"snippet": "s"},
+        fix=Fix("title", (Edit(1, 2, "x"), Edit(3, 3, "é")), "unsafe"),
+        witness=Witness("in\x00put", False, "note"),
+    )
+    monkeypatch.setattr(cache, "lint_file", lambda *a, **k: (cached.append(a), LintResult(
+        path=str(grammar), syntax="lark", diagnostics=[made], text=grammar.read_text()))[1])
+    cache.lint_file_cached(grammar)
+    (again,) = cache.lint_file_cached(grammar).diagnostics
+    assert len(cached) == 1
+    assert again == made
+    assert (again.fix, again.witness, again.extra) == (made.fix, made.witness, made.extra)
