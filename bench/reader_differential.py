@@ -1,5 +1,5 @@
 """Differential check of the reader against the reader of a pinned commit (default
-6ecd8f7, before the reader was made faster) on every grammar of the llguidance
+4333678, main before the reader was made faster) on every grammar of the llguidance
 conformance cases (/work/shared/conformance/llguidance_lark_cases.json) and of grammars/,
 tests/fixtures/clean/ and, optionally, extra files.
 
@@ -58,7 +58,7 @@ def old_reader(commit: str):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--commit", default="6ecd8f7")
+    ap.add_argument("--commit", default="4333678")
     ap.add_argument("--cases", type=Path, default=CASES)
     ap.add_argument("files", nargs="*", type=Path)
     args = ap.parse_args()

@@ -57,6 +57,8 @@ def lint_file_cached(
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
     tokenizer: str = "byte",
+    keep_samples: bool = True,
+    jobs: int = 1,
 ) -> LintResult:
     """:func:`grammarkit.lint.runner.lint_file`, answered from the cache when an entry
     for the same inputs exists (``use_cache`` and :func:`enabled`), stored there if not."""
@@ -66,7 +68,8 @@ def lint_file_cached(
 
     def run() -> LintResult:
         return lint_file(path, syntax=syntax, select=select, ignore=ignore, samples=samples, sidecars=sidecars,
-                         sample_files=sample_files, engine=engine, severity=severity, tokenizer=tokenizer)
+                         sample_files=sample_files, engine=engine, severity=severity, tokenizer=tokenizer,
+                         keep_samples=keep_samples, jobs=jobs)
 
     if not use_cache or not enabled() or tokenizer != "byte":
         return run()
@@ -80,8 +83,9 @@ def lint_file_cached(
             syntax=syntax or detect_syntax(path) or "lark",
             text=text,
             options={"select": select, "ignore": ignore, "engine": engine, "tokenizer": tokenizer,
+                     "keep_samples": keep_samples,
                      "severity": sorted((code, sev.value) for code, sev in (severity or {}).items())},
-            samples=[[s.input, s.expected, s.description, s.source, s.index, s.line] for s in samples],
+                samples=[[s.input, s.expected, s.description, s.source, s.index, s.line] for s in samples],
             files=[[f, _file_digest(f)] for f in files],
         )
     except (OSError, UnicodeError, ValueError, TypeError):
@@ -203,6 +207,7 @@ def _store(entry: Path, result: LintResult) -> None:
             "syntax": result.syntax,
             "diagnostics": [_dump_diagnostic(d) for d in result.diagnostics],
             "samples": [{"as_expected": s.as_expected, "data": s.to_dict()} for s in result.samples],
+            "sample_count": result.sample_count,
         }
         payload = json.dumps(data, ensure_ascii=False)
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -224,6 +229,7 @@ def _load(entry: Path, text: str) -> LintResult | None:
             diagnostics=[_load_diagnostic(d) for d in data["diagnostics"]],
             text=text,
             samples=[ReplayedSample(bool(s["as_expected"]), dict(s["data"])) for s in data["samples"]],
+            sample_count=None if data["sample_count"] is None else int(data["sample_count"]),
         )
     except Exception:  # any problem with an entry: a miss
         return None

@@ -316,6 +316,8 @@ class _Builder(Transformer):
                 span = self._tok_span(c)
             elif isinstance(c, m.Node):
                 span = c.span
+                if span.start == span.end:
+                    continue  # an empty piece (an empty alternative) has no place of its own
             elif isinstance(c, Span):
                 span = c
             else:

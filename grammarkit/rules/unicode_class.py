@@ -27,13 +27,22 @@ the negations); inside a class write the items, ``[0-9.]`` for ``[\\d.]``. If Un
 intended, keep it and ignore this rule. Rust's ``(?-u:\\d)`` is ASCII too, but Python's
 ``regex`` module (used for local checks) ignores ``-u`` (GK212), and llguidance rejects
 ``(?-u:\\D)``, ``(?-u:\\W)`` and ``(?-u:\\S)``, which can match invalid UTF-8.
+
+**Fix (automatic, unsafe).** ``--fix --unsafe-fixes`` writes the ASCII class:
+``\\d`` becomes ``[0-9]`` and ``\\D`` ``[^0-9]``; inside a class the items are written in
+place (``[\\d.]`` becomes ``[0-9.]``), and a negation inside a class becomes a nested class
+(``[a\\D]`` becomes ``[a[^0-9]]``; ``[\\D]`` alone becomes ``[^0-9]``). In verbose mode the
+space of ``\\s`` is written ``\\ ``. Unsafe: the Unicode digits, letters and spaces are no
+longer accepted (with the ``i`` flag, case folding still adds the Kelvin sign and the long
+s to ``[0-9A-Za-z_]``). Not offered when a ``-`` follows the class inside brackets
+(``[\\d-x]``), where the items would make a range.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
 
 CODE = "GK213"
 NAME = "unicode-class"
@@ -57,9 +66,11 @@ def check(ctx) -> Iterator[Finding]:
             continue
         # Perl classes inside a bracket class get a hint in terms of class items.
         in_class: set[int] = set()
+        parents: dict[int, Class | ClassUnion] = {}
         for node, flags in iter_with_flags(ast, site.flags):
             if isinstance(node, (Class, ClassUnion)):
                 in_class.update(id(item) for item in node.items)
+                parents.update((id(item), node) for item in node.items)
             if not isinstance(node, PerlClass) or not flags.get("u", True):
                 continue
             written = site.pattern[node.start : node.end]
@@ -82,6 +93,37 @@ def check(ctx) -> Iterator[Finding]:
                 hint = f"for ASCII only, replace `{written}` with the nested class `{ascii_form}`"
             else:
                 hint = f"for ASCII only, write `{ascii_form}` instead of `{written}`"
-            yield Finding(site.span(node.start, node.end), message, hint)
+            fix = _ascii_fix(site, node, parents.get(id(node)), bool(flags.get("x")))
+            yield Finding(site.span(node.start, node.end), message, hint, fix=fix)
+
+
+def _ascii_fix(site, node, parent, verbose: bool) -> Fix | None:
+    """Write the Perl class ``node`` as its ASCII class (see the docstring)."""
+    from grammarkit.regex_syntax import Class
+
+    pattern = site.pattern
+    written = pattern[node.start : node.end]
+    items = _CLASSES[node.letter][2]
+    if verbose:
+        items = items.replace(" ", "\\ ")  # verbose mode skips a bare space, in classes too
+    start, end = node.start, node.end
+    if parent is None:
+        replacement = f"[^{items}]" if node.negated else f"[{items}]"
+    else:
+        if pattern[end : end + 1] == "-" and pattern[end + 1 : end + 2] != "]":
+            return None  # `[\\d-x]`: the items would start a range
+        if not node.negated:
+            replacement = items
+        elif isinstance(parent, Class) and len(parent.items) == 1:
+            # `[\\D]` is `[^0-9]`, `[^\\D]` is `[0-9]`
+            start, end = parent.start, parent.end
+            replacement = f"[{items}]" if parent.negated else f"[^{items}]"
+        else:
+            replacement = f"[^{items}]"  # a nested class
+    return Fix(
+        f"write `{written}` as the ASCII `{replacement}`",
+        (Edit(site.offset + start, site.offset + end, replacement),),
+        safety="unsafe",  # Unicode digits, letters and spaces are no longer accepted
+    )
 
 
