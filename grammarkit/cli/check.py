@@ -124,12 +124,16 @@ def check(
             "and count each sample's tokens (--format json).",
         ),
     ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the result cache (also GRAMMARKIT_NO_CACHE=1).")
+    ] = False,
 ) -> int:
     """Lint grammars: every problem at once, with codes, locations and fix hints.
 
     Samples (--sample, --samples, and sidecar files) are checked with llguidance and the
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
     from grammarkit.core.source import collect_grammar_files, read_grammar_stdin
+    from grammarkit.lint.cache import lint_file_cached
     from grammarkit.lint.config import ConfigError, load_config
     from grammarkit.lint.runner import lint_file, lint_text
 
@@ -243,7 +247,11 @@ def check(
                 text = read_grammar_stdin()
                 results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options("<stdin>")))
             else:
-                results.append(lint_file(target, syntax=chosen, **options(target)))
+                opts = options(target)
+                if opts["samples"] == []:  # no samples: the result cache may answer
+                    results.append(lint_file_cached(target, use_cache=not no_cache, syntax=chosen, **opts))
+                else:
+                    results.append(lint_file(target, syntax=chosen, **opts))
         except InputError as err:
             fail(err)
         finally:

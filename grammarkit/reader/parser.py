@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from lark import Lark, Token, Transformer, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
 from grammarkit.core.span import LineIndex, Span
@@ -25,8 +26,10 @@ from grammarkit.reader import model as m
 from grammarkit.reader.lexer import LITERALS, LexError, tokenize
 
 MAX_SYNTAX_ERRORS = 50
-# Deeper than llguidance's own nesting limit (30 levels); a guard against stack overflow.
-MAX_NESTING = 200
+# Groups and optionals nested deeper than this are not read (llguidance's own limit is
+# 30 levels): the model's consumers walk it recursively. 97 is where the reader, when it
+# still built a tree and transformed it recursively, ran out of Python stack.
+MAX_NESTING = 97
 
 
 @dataclass(slots=True)
@@ -54,7 +57,25 @@ class _DialectLexer(Lexer):
         pass
 
     def lex(self, data: str):  # type: ignore[override]
-        return tokenize(data)
+        depth = 0
+        for tok in tokenize(data):
+            kind = tok.type
+            if kind == "LPAR" or kind == "LSQB":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise _TooDeep()
+            elif kind == "RPAR" or kind == "RSQB":
+                depth -= 1
+            yield tok
+
+
+class _TooDeep(Exception):
+    """Brackets nested deeper than :data:`MAX_NESTING`."""
+
+
+# The builder runs inside Lark's LALR parser (``transformer=``: no parse tree is built).
+# It is made once, with the parser; the text being read is per thread.
+_LOCAL = threading.local()
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +87,7 @@ def _parser() -> Lark:
         lexer=_DialectLexer,
         propagate_positions=False,
         maybe_placeholders=False,
+        transformer=_Builder(),
         cache=_cache_path(),
     )
 
@@ -91,24 +113,21 @@ def read_grammar(text: str) -> ReadResult:
     index = LineIndex(text)
     errors: list[SyntaxProblem] = []
     work = text
+    parser = _parser()
     while True:
+        _LOCAL.index = index
         try:
-            tree = _parser().parse(work)
-            items = _Builder(index).transform(tree)
+            items: list[m.Item] = parser.parse(work)  # type: ignore[assignment]  # the builder makes items
             break
         except (UnexpectedInput, LexError) as exc:
             problem, offset = _problem(exc, work, index)
-        except VisitError as exc:
-            orig = exc.orig_exc
-            if isinstance(orig, RecursionError):
-                errors.append(SyntaxProblem("grammar is nested too deeply to read", index.span(0, 0)))
-                return ReadResult(m.Grammar(text, [], index), errors)
-            if not isinstance(orig, _BuildError):
-                raise
-            problem, offset = SyntaxProblem(orig.message, orig.span, orig.hint), orig.span.start
-        except RecursionError:
+        except _BuildError as exc:
+            problem, offset = SyntaxProblem(exc.message, exc.span, exc.hint), exc.span.start
+        except (_TooDeep, RecursionError):
             errors.append(SyntaxProblem("grammar is nested too deeply to read", index.span(0, 0)))
-            return ReadResult(m.Grammar(text, [], index), errors)
+            return ReadResult(m.Grammar(text, [], index), sorted(errors, key=lambda p: p.span.start))
+        finally:
+            _LOCAL.index = None
         errors.append(problem)
         blanked = _blank_item(work, offset)
         if blanked == work or len(errors) >= MAX_SYNTAX_ERRORS:
@@ -273,38 +292,56 @@ def _decode_string(raw: str) -> tuple[str, str]:
 
 
 class _Builder(Transformer):
-    """Turns the parse tree into model nodes. Tokens keep their positions; every
-    model node gets the span from its first to its last piece."""
+    """Builds model nodes while Lark's LALR parser reduces (no parse tree). Tokens keep
+    their positions; every model node gets the span from its first to its last piece."""
 
-    def __init__(self, index: LineIndex) -> None:
+    def __init__(self) -> None:
         super().__init__(visit_tokens=False)
-        self.index = index
+
+    @property
+    def index(self) -> LineIndex:
+        return _LOCAL.index
 
     # -- helpers
     def _span(self, children) -> Span:
-        start, end = None, None
+        """The span from the first to the last piece (tokens, nodes, spans). It is put
+        together from the pieces' own spans: the same as ``index.span(start, end)``,
+        without looking the offsets up again."""
+        first: Span | None = None
+        last: Span | None = None
         for c in children:
             if isinstance(c, Token):
                 if c.type == "_NL" or c.start_pos is None or c.end_pos is None:
                     continue
-                s, e = c.start_pos, c.end_pos
+                span = self._tok_span(c)
             elif isinstance(c, m.Node):
-                s, e = c.span.start, c.span.end
-                if s == e:
+                span = c.span
+                if span.start == span.end:
                     continue  # an empty piece (an empty alternative) has no place of its own
             elif isinstance(c, Span):
-                s, e = c.start, c.end
+                span = c
             else:
                 continue
-            start = s if start is None or s < start else start
-            end = e if end is None or e > end else end
-        if start is None or end is None:  # both or neither
+            if first is None or span.start < first.start:
+                first = span
+            if last is None or span.end > last.end:
+                last = span
+        if first is None or last is None:  # both or neither
             return self.index.span(0, 0)
-        return self.index.span(start, end)
+        if first is last:
+            return first
+        if last.start < last.end:  # the same end coordinates as index.span(first.start, last.end)
+            return Span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+        return self.index.span(first.start, last.end)
 
     def _tok_span(self, tok: Token) -> Span:
-        assert tok.start_pos is not None and tok.end_pos is not None  # tokenize() places every token
-        return self.index.span(tok.start_pos, tok.end_pos)
+        start, end = tok.start_pos, tok.end_pos
+        assert start is not None and end is not None  # tokenize() places every token
+        value = tok.value
+        if start < end and value[-1:] != "\n" and len(value) == end - start:
+            # the lexer's own line and column: what index.span(start, end) computes
+            return Span(tok.line, tok.column, tok.end_line, tok.end_column, start, end)  # type: ignore[arg-type]
+        return self.index.span(start, end)
 
     # -- top level
     def start(self, children):
@@ -562,11 +599,9 @@ class _Builder(Transformer):
         items = [c for c in children if isinstance(c, m.Node)]
         return m.NestedLark(span=self._span(children), items=items)
 
-    def __default__(self, data, children, meta):
+    def __default__(self, data, children, meta):  # rules without a method of their own
         if data == "import":
             return self._single_import(children)
-        if data == "expansion":  # pragma: no cover
-            return self.expansion(children)
         return Tree(data, children, meta)
 
     def _single_import(self, children):
@@ -583,3 +618,6 @@ class _Builder(Transformer):
             names=[name],
             path_span=self._span(path_tokens),
         )
+
+
+setattr(_Builder, "import", _Builder._single_import)  # Lark calls a rule's method by its name

@@ -200,3 +200,16 @@ def test_recovery_treats_a_lark_block_as_one_item():
     text = 'start: "a" sub\n\n\nsub: %lark {\n  start: "x" )\n}\n'
     result = read_grammar(text)
     assert [(e.span.line, e.span.column) for e in result.errors] == [(5, 14)]
+
+
+@pytest.mark.parametrize("open_, close", [("(", ")"), ("[", "]")])
+def test_nesting_limit(open_, close):
+    # 97 levels read; 98 did not when the reader transformed a parse tree recursively,
+    # and do not now (MAX_NESTING)
+    def nested(depth):
+        return "start: " + open_ * depth + '"a"' + close * depth + "\n"
+
+    assert read_grammar(nested(97)).errors == []
+    result = read_grammar(nested(98))
+    assert [p.message for p in result.errors] == ["grammar is nested too deeply to read"]
+    assert result.grammar.items == []

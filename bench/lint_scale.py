@@ -1,0 +1,90 @@
+"""Lint time as grammars grow: grammarkit's lint against llguidance's compile time.
+
+For 1k, 2k, 5k, 10k and 20k definitions, in two shapes,
+  chain:  start: r0 / r0: "a" r1 / ... / rN-1: "a"          (a chain of rules)
+  wide:   start: T0 | T1 | ... | TN-1 / Ti: /[a-z]{1,8}/    (a wide alternation of terminals)
+prints llguidance's compile time (``compile_report("lark", text)``), grammarkit's lint
+time (``lint_text``, which compiles too) and their ratio, all in this one process
+(the target: a ratio of at most 10).
+
+    python bench/lint_scale.py [--max N] [--shape chain|wide] [--profile] [--top N]
+
+``--profile`` prints, for each size, the time of each rule's ``check`` and the reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+SIZES = [1000, 2000, 5000, 10000, 20000]
+
+
+def chain(n: int) -> str:
+    lines = ["start: r0"]
+    lines += [f'r{i}: "a" r{i + 1}' for i in range(n - 1)]
+    lines.append(f'r{n - 1}: "a"')
+    return "\n".join(lines) + "\n"
+
+
+def wide(n: int) -> str:
+    lines = ["start: " + " | ".join(f"T{i}" for i in range(n))]
+    lines += [f"T{i}: /[a-z]{{1,8}}/" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+SHAPES = {"chain": chain, "wide": wide}
+
+
+def profile_rules(text: str, top: int) -> None:
+    from grammarkit.lint.context import LintContext
+    from grammarkit.lint.registry import all_rules
+    from grammarkit.reader import read_grammar
+
+    t0 = time.perf_counter()
+    read_grammar(text)
+    print(f"      reader {time.perf_counter() - t0:6.2f} s")
+    ctx = LintContext(text=text, syntax="lark", path="<bench>", samples=[], engine_choice="auto",
+                      sample_checker_factory=None, tokenizer="byte")
+    times = []
+    for rule in sorted(all_rules(), key=lambda r: r.after_others):
+        t0 = time.perf_counter()
+        for finding in rule.check(ctx):
+            ctx.found.append((rule.code, finding))
+        times.append((time.perf_counter() - t0, rule.code, rule.name))
+    for elapsed, code, name in sorted(times, reverse=True)[:top]:
+        print(f"      {code} {name:32} {elapsed:6.2f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--max", type=int, default=SIZES[-1], help="largest size to run")
+    ap.add_argument("--shape", choices=sorted(SHAPES), action="append")
+    ap.add_argument("--profile", action="store_true", help="also time the reader and each rule")
+    ap.add_argument("--top", type=int, default=8)
+    args = ap.parse_args()
+
+    from grammarkit.lint.runner import lint_text
+    from grammarkit.llg.compile import compile_report
+
+    lint_text(chain(3))  # warm up: imports, parse tables
+    print(f"{'shape':6} {'defs':>6} {'llguidance':>11} {'grammarkit':>11} {'ratio':>6}  diagnostics")
+    for shape in args.shape or list(SHAPES):
+        for n in [s for s in SIZES if s <= args.max]:
+            text = SHAPES[shape](n)
+            t0 = time.perf_counter()
+            report = compile_report("lark", text, timeout=None)
+            t1 = time.perf_counter()
+            result = lint_text(text)
+            t2 = time.perf_counter()
+            llg, gk = t1 - t0, t2 - t1
+            codes = sorted(set(result.codes()))
+            print(f"{shape:6} {n:6} {llg:10.2f}s {gk:10.2f}s {gk / llg:6.1f}  "
+                  f"{len(result.diagnostics)} {','.join(codes)}{'' if report.ok else ' (llguidance: error)'}",
+                  flush=True)
+            if args.profile:
+                profile_rules(text, args.top)
+
+
+if __name__ == "__main__":
+    main()
