@@ -110,7 +110,8 @@ class Analysis:
         """Inputs built from one scope's rules (candidate witnesses)."""
         key = id(scope)
         if key not in self._sentences:
-            self._sentences[key] = Sentences(self.flow(scope), self.lexemes(scope), self.greedy(scope).ignore)
+            greedy = self.greedy(scope)
+            self._sentences[key] = Sentences(self.flow(scope), self.lexemes(scope), greedy.ignore, greedy)
         return self._sentences[key]
 
 

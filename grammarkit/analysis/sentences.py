@@ -16,7 +16,9 @@ found by shortest-path fixpoints over the productions:
 :meth:`Sentences.render` joins the lexemes' strings, with replacements for chosen places.
 With ``%ignore``, the shortest ignored string (a space, typically) separates two lexemes
 that could otherwise run together (``a`` ``b`` of ``NAME NAME``), and the place asked
-about from what follows it. These are candidate inputs, built without llguidance's greedy
+about from what follows it. Free text that llguidance's greedy lexer only ends at its
+maximum length before the next lexeme (``/[^\\n]{1,40}/`` before ``" "``) is written at
+that length. These are candidate inputs, built without llguidance's greedy
 lexer in mind: a witness is only a witness once llguidance has judged it.
 """
 
@@ -59,11 +61,12 @@ class Rendered:
 class Sentences:
     """Inputs of one scope (see the module documentation)."""
 
-    def __init__(self, flow: Flow, lex: Lexemes, ignore: int | None = None) -> None:
+    def __init__(self, flow: Flow, lex: Lexemes, ignore: int | None = None, greedy=None) -> None:
         self.flow = flow
         self.lex = lex
         self.lang = lex.lang
         self.ignore = ignore  # the %ignore patterns' term, or None
+        self.greedy = greedy  # a Greedy: free text before what it can contain is written out in full
         self._samples: dict[LexemeKey, str | None] = {}
         self._merge: dict[tuple, bool] = {}
         self._cost: dict[str, int] | None = None
@@ -405,6 +408,8 @@ class Sentences:
             else:
                 text = ""
             pieces.append((i, key, text))
+        if self.greedy is not None:
+            pieces = self._lengthen(pieces, overrides)
         sep = self.separator()
         out: list[str] = []
         starts = [0] * len(sentence.tokens)
@@ -422,6 +427,21 @@ class Sentences:
             if text:
                 previous = (i, key)
         return Rendered("".join(out), starts)
+
+    def _lengthen(self, pieces: list, overrides: dict[int, str]) -> list:
+        """A lexeme that the greedy lexer only ends at its maximum length before the next
+        one (free text before a delimiter it can contain) is written at that length."""
+        out = list(pieces)
+        filled = [k for k, (_i, _key, text) in enumerate(out) if text]
+        for a, b in zip(filled, filled[1:], strict=False):
+            i, key, _text = out[a]
+            if i in overrides:
+                continue
+            if self.greedy.follow(key, out[b][1]) == "at-limit":
+                ends = self.greedy.end_states(key)
+                if ends is not None and ends.longest:
+                    out[a] = (i, key, ends.longest)
+        return out
 
     def _may_merge(self, a: LexemeKey, b: LexemeKey) -> bool:
         """Whether lexeme ``a`` can go on with a character ``b`` can start with."""

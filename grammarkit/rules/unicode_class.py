@@ -1,10 +1,17 @@
 """GK213 unicode-class: ``\\d``, ``\\w`` or ``\\s`` in a regex, which are Unicode-aware in Rust.
 
-**What it flags.** The Perl classes ``\\d``, ``\\w``, ``\\s`` and their negations ``\\D``,
-``\\W``, ``\\S`` in a ``/…/`` regex of a Lark grammar or in a regex grammar, alone or
-inside a bracket class (``[\\d.]``). Not flagged: a class in the scope of the ASCII flag
-(``(?-u:\\d)``, or after ``(?-u)`` up to the end of its group), and ``\\d`` written in a
-string literal (``"\\d"`` is not a regex). ``\\b`` is GK101's (llguidance rejects it).
+**What it flags.** A ``/…/`` regex of a Lark grammar (or a regex grammar) that uses the
+Perl classes ``\\d``, ``\\w``, ``\\s`` or their negations ``\\D``, ``\\W``, ``\\S``, alone or
+inside a bracket class (``[\\d.]``), where that changes what the regex matches: one
+finding per regex, at the first such class, naming every one of them. Not flagged: a
+class in the scope of the ASCII flag (``(?-u:\\d)``, or after ``(?-u)`` up to the end of
+its group); a bracket class that is "any character" either way (``[\\s\\S]``,
+``[\\d\\D]``); and ``\\d`` written in a string literal (``"\\d"`` is not a regex). ``\\b`` is
+GK101's (llguidance rejects it).
+
+Every finding carries a witness checked with llguidance: an input with a non-ASCII
+character the model can send there (``٣`` for ``\\d``), or, for a negation, one it cannot
+send although the ASCII spelling would allow it.
 
 **Why.** llguidance compiles regexes with the Rust ``regex`` crate, whose Perl classes
 follow Unicode: ``\\d`` is every decimal digit (``٣``, U+0663 ARABIC-INDIC DIGIT THREE,
@@ -27,13 +34,17 @@ the negations); inside a class write the items, ``[0-9.]`` for ``[\\d.]``. If Un
 intended, keep it and ignore this rule. Rust's ``(?-u:\\d)`` is ASCII too, but Python's
 ``regex`` module (used for local checks) ignores ``-u`` (GK212), and llguidance rejects
 ``(?-u:\\D)``, ``(?-u:\\W)`` and ``(?-u:\\S)``, which can match invalid UTF-8.
+**Fix (automatic, unsafe).** Every flagged class of the regex is replaced by its ASCII
+spelling, as above; unsafe because the regex then matches fewer characters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit import analysis as p
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.reader import model as m
 
 CODE = "GK213"
 NAME = "unicode-class"
@@ -55,33 +66,197 @@ def check(ctx) -> Iterator[Finding]:
         ast = site.ast
         if ast is None:
             continue
-        # Perl classes inside a bracket class get a hint in terms of class items.
         in_class: set[int] = set()
+        flagged = []
         for node, flags in iter_with_flags(ast, site.flags):
             if isinstance(node, (Class, ClassUnion)):
                 in_class.update(id(item) for item in node.items)
-            if not isinstance(node, PerlClass) or not flags.get("u", True):
+            if isinstance(node, PerlClass) and flags.get("u", True):
+                flagged.append((node, id(node) in in_class))
+        if not flagged:
+            continue
+        edits = [_edit(site, node, inside) for node, inside in flagged]
+        ascii_pattern = _apply(site.pattern, edits)
+        witness = _witness(ctx, site, ascii_pattern)
+        if witness is None:
+            continue  # the same strings either way ([\s\S]), or nothing llguidance confirms
+        yield _finding(site, flagged, edits, witness)
+
+
+def _edit(site, node, inside: bool) -> tuple[int, int, str]:
+    items = _CLASSES[node.letter][2]
+    if not node.negated:
+        text = items if inside else f"[{items}]"
+    else:
+        text = f"[^{items}]"
+    return node.start, node.end, text
+
+
+def _apply(pattern: str, edits: list[tuple[int, int, str]]) -> str:
+    out = pattern
+    for start, end, text in sorted(edits, reverse=True):
+        out = out[:start] + text + out[end:]
+    return out
+
+
+def _finding(site, flagged, edits, witness) -> Finding:
+    written = [site.pattern[n.start : n.end] for n, _ in flagged]
+    distinct = {w: next((n, i) for n, i in flagged if site.pattern[n.start : n.end] == w) for w in written}
+    parts = []
+    hints = []
+    for w, (node, inside) in distinct.items():
+        what, example, items = _CLASSES[node.letter]
+        verb = "excludes" if node.negated else "matches"
+        count = written.count(w)
+        times = f" ({count} times here)" if count > 1 else ""
+        parts.append(f"`{w}`{times} {verb} {what}, e.g. {example}, not only [{items}]")
+        text = _edit(site, node, inside)[2]
+        if inside and not node.negated:
+            hints.append(f"write `{text}` in the class instead of `{w}`")
+        elif inside:
+            hints.append(f"replace `{w}` with the nested class `{text}`")
+        else:
+            hints.append(f"write `{text}` instead of `{w}`")
+    if len(distinct) == 1:
+        (w,) = distinct
+        node = distinct[w][0]
+        what, example, items = _CLASSES[node.letter]
+        times = f" ({written.count(w)} times here)" if written.count(w) > 1 else ""
+        verb = "excludes" if node.negated else "matches"
+        message = f"`{w}`{times} is Unicode-aware in Rust: it {verb} {what}, e.g. {example}, not only [{items}]"
+    else:
+        names = ", ".join(f"`{w}`" for w in list(distinct)[:-1]) + f" and `{list(distinct)[-1]}`"
+        message = f"{names} are Unicode-aware in Rust: " + "; ".join(parts)
+    first = flagged[0][0]
+    fix = Fix(
+        "ASCII classes: " + ", ".join(f"`{w}` → `{_edit(site, n, i)[2]}`" for w, (n, i) in distinct.items()),
+        tuple(Edit(site.offset + s, site.offset + e, t) for s, e, t in edits),
+        "unsafe",
+    )
+    hint = "for ASCII only, " + "; ".join(hints)
+    return Finding(site.span(first.start, first.end), message, hint, fix=fix, witness=witness)
+
+
+# ------------------------------------------------------------------------ witnesses
+
+
+def _witness(ctx, site, ascii_pattern: str):
+    """An input showing the difference (accepted: a character the Unicode class allows;
+    rejected: one only the ASCII spelling would allow), confirmed by llguidance."""
+    if ctx.syntax == "regex":
+        lang = p.Lang(site.pattern + ascii_pattern)
+        try:
+            found = lang.distinguish(lang.regex(site.pattern), lang.regex(ascii_pattern))
+        except p.Unanalysable:
+            return None
+        if found is None:
+            return None
+        text, accepted = found
+        return ctx.witnesses.confirm(text, accepted=accepted, note=_note(text, accepted))
+    return _lark_witness(ctx, site, ascii_pattern)
+
+
+def _note(text: str, accepted: bool) -> str:
+    odd = [c for c in text if ord(c) > 127]
+    shown = f"U+{ord(odd[0]):04X}" if odd else "it"
+    return f"{shown} is allowed by the Unicode class" if accepted else f"{shown} is excluded by the Unicode class"
+
+
+def _lark_witness(ctx, site, ascii_pattern: str):
+    a = ctx.analysis
+    literal = site.literal
+    for scope in a.scopes:
+        owner = next((d for d in scope.definition_list() if any(n is literal for n in scope.body(d))), None)
+        in_ignore = any(any(n is literal for n in p.body_nodes(ig.body)) for ig in scope.ignores)
+        if owner is None and not in_ignore:
+            continue
+        lex = a.lexemes(scope)
+        try:
+            ascii_term = a.lang.regex(ascii_pattern, literal.flags)
+        except p.Unanalysable:
+            return None
+        flow = a.flow(scope)
+        sentences = a.sentences(scope)
+        if owner is not None and not owner.is_terminal:
+            places = [
+                (i, pos)
+                for i, prod in enumerate(flow.prods)
+                for pos, node in enumerate(prod.nodes)
+                if node is literal
+            ]
+        else:
+            names = _terminals_using(scope, owner.name) if owner is not None else set()
+            keys: set[tuple] = {("T", n) for n in names}
+            places = [
+                (i, pos) for i, prod in enumerate(flow.prods) for pos, sym in enumerate(prod.rhs) if sym in keys
+            ]
+        for i, pos in places[:4]:
+            sym = flow.prods[i].rhs[pos]
+            try:
+                uni = lex.term(sym)
+                if uni is None:
+                    continue
+                if sym[0] == "R":
+                    other = ascii_term
+                else:
+                    other = lex.node_term(scope.definitions[sym[1]].body, {id(literal): ascii_term})
+            except (p.Unanalysable, KeyError, RecursionError):
                 continue
-            written = site.pattern[node.start : node.end]
-            what, example, items = _CLASSES[node.letter]
-            if node.negated:
-                message = (
-                    f"`{written}` is Unicode-aware in Rust: it excludes {what}, e.g. {example}, "
-                    f"not only [{items}]"
-                )
-                ascii_form = f"[^{items}]"
-            else:
-                message = (
-                    f"`{written}` is Unicode-aware in Rust: it matches {what}, e.g. {example}, "
-                    f"not only [{items}]"
-                )
-                ascii_form = f"[{items}]"
-            if id(node) in in_class and not node.negated:
-                hint = f"for ASCII only, write `{items}` in the class instead of `{written}`"
-            elif id(node) in in_class:
-                hint = f"for ASCII only, replace `{written}` with the nested class `{ascii_form}`"
-            else:
-                hint = f"for ASCII only, write `{ascii_form}` instead of `{written}`"
-            yield Finding(site.span(node.start, node.end), message, hint)
+            found = a.lang.distinguish(uni, other)
+            sentence = sentences.through(i, pos)
+            if found is None or sentence is None:
+                continue
+            text, accepted = found
+            rendered = sentences.render(sentence, {sentence.slot: text})
+            if rendered is None:
+                continue
+            witness = ctx.witnesses.confirm(
+                rendered.text,
+                accepted=accepted,
+                scope=scope,
+                prefix=rendered.before(sentence.slot),
+                note=_note(text, accepted),
+            )
+            if witness is not None:
+                return witness
+        if in_ignore and owner is None:
+            return _ignore_witness(ctx, a, scope, literal, ascii_term)
+    return None
 
 
+def _ignore_witness(ctx, a, scope, literal, ascii_term):
+    """For an ``%ignore`` regex: the difference placed between the first two lexemes."""
+    lex = a.lexemes(scope)
+    try:
+        uni = lex.term(("R", literal.pattern, literal.flags))
+    except p.Unanalysable:
+        return None
+    found = a.lang.distinguish(uni, ascii_term) if uni is not None else None
+    sentences = a.sentences(scope)
+    shortest = sentences.shortest()
+    rendered = sentences.render(shortest) if shortest is not None else None
+    if found is None or rendered is None:
+        return None
+    cut = next((s for s in rendered.starts[1:] if s > 0), None)
+    if cut is None:
+        return None
+    text, accepted = found
+    witness_text = rendered.text[:cut] + text + rendered.text[cut:]
+    return ctx.witnesses.confirm(witness_text, accepted=accepted, scope=scope, note=_note(text, accepted))
+
+
+def _terminals_using(scope, target: str) -> set[str]:
+    """Terminal names whose definition is ``target`` or uses it (through names)."""
+    out = {target}
+    changed = True
+    while changed:
+        changed = False
+        for d in scope.definition_list():
+            if (
+                d.is_terminal
+                and d.name not in out
+                and any(isinstance(n, m.NameRef) and n.name in out for n in scope.body(d))
+            ):
+                out.add(d.name)
+                changed = True
+    return out

@@ -29,7 +29,9 @@ def test_through_a_place_with_its_follower():
     i, pos = next((i, pos) for i, p in enumerate(flow.prods) for pos, sym in enumerate(p.rhs) if sym == ("T", "TEXT"))
     paren = ("L", "(", "")
     sentence = s.through(i, pos, paren)
-    assert text_of(s, sentence) == "a(a)\n"
+    # TEXT only ends before "(" at its maximum length: written at that length
+    assert text_of(s, sentence) == "a" * 99 + "(a)\n"
+    assert text_of(s, sentence, {sentence.slot: "x"}) == "x(a)\n"
     assert sentence.tokens[sentence.follower][0] == paren
     newline = ("L", "\n", "")
     assert text_of(s, s.through(i, pos, newline)) == "a\n"

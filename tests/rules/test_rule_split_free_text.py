@@ -46,9 +46,13 @@ def test_every_finding_carries_a_witness_llguidance_rejects():
     findings = gk221(GUIDE_EXAMPLE)
     assert [(d.line, d.column) for d in findings] == [(1, 8), (1, 17)]
     m = EngineMatcher(GUIDE_EXAMPLE)
+    # the place asked about is written short; the other free text at the length that lets
+    # its delimiter follow, so that the input is rejected for the reason the message gives
+    long = "a" * 200
+    assert [d.witness.input for d in findings] == [f"a({long})a", f"{long}(a)a"]
     for d in findings:
-        assert d.witness is not None and d.witness.input == "a(a)a" and d.witness.accepted is False
-        assert not m.check(d.witness.input).accepted
+        assert d.witness.accepted is False and not m.check(d.witness.input).accepted
+    assert m.check(f"{long}({long})a").accepted
     assert "at its maximum length" in findings[0].message
 
 
@@ -62,7 +66,7 @@ def test_a_claim_llguidance_contradicts_is_not_reported(monkeypatch):
 def test_with_ignore_the_witness_has_the_ignored_text_too():
     text = 'start: TEXT "(" NAME ")"\nTEXT: /[^\\n]{1,50}/\nNAME: /[a-z]{1,9}/\n%ignore " "\n'
     (d,) = gk221(text)
-    assert d.witness.input == "a (a)"
+    assert d.witness.input == "a (a)"  # NAME is not free text: short
     assert "(nor after ignored text)" in d.message
 
 
