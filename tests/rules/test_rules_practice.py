@@ -301,10 +301,11 @@ def test_single_char_repeat_traps(text):
         ("start: chars\nchars: CHAR chars?\nCHAR: /[a-z]/\n", [("GK224", 2, 13)], "chars: CHAR+"),
         ('start: list\nlist: item ["," list]\nitem: /[a-z]{1,9}/\n', [("GK224", 2, 17)], 'list: item ("," item)*'),
         (
-            'start: neg\nneg: "not " neg | ATOM\nATOM: /[a-z]{1,9}/\n',
-            [("GK224", 2, 13)],
-            'neg: "not "* ATOM',
+            'start: list\nlist: item ["," list] | "x"\nitem: /[a-z]{1,9}/\n',
+            [("GK224", 2, 17)],
+            'list: (item ",")* (item | "x")',
         ),
+        ("start: c\nc: CH c? | \"!\"\nCH: /[a-z]/\n", [("GK224", 2, 7)], 'c: CH* (CH | "!")'),
     ],
 )
 def test_right_recursion_fires(text, expected, hint):
@@ -320,6 +321,11 @@ def test_right_recursion_fires(text, expected, hint):
         'start: e\ne: e "+" e | "x"\n',  # both ends
         'start: perm::0x0\nperm::_: "a" perm::set_bit(0) %if bit_clear(0) | ""\n',
         'start: one+\none: "a"\n',
+        # prefix operators are not lists: a unary minus (Lark's calc example), "not", an if chain
+        'start: atom\natom: "-" atom | NUMBER | "(" atom ")"\n%import common.NUMBER\n',
+        'start: neg\nneg: "not " neg | ATOM\nATOM: /[a-z]{1,9}/\n',
+        'start: neg\nneg: MINUS neg | ATOM\nMINUS: "-" | "~"\nATOM: /[a-z]{1,9}/\n',
+        'start: s\ns: "if" c "then" s | p\nc: "c"\np: "p"\n',
     ],
 )
 def test_right_recursion_traps(text):
@@ -630,3 +636,27 @@ def test_overlapping_terminals_carry_witnesses():
     (d,) = [d for d in lint_text(WS_NEWLINE).diagnostics if d.code == "GK222"]
     assert d.witness is not None and (d.witness.input, d.witness.accepted) == ("a\n", False)
     assert not accepts(WS_NEWLINE, d.witness.input)
+
+
+@pytest.mark.parametrize(
+    "text, fixed",
+    [
+        ('start: items\nitems: item "," items | item\nitem: /[a-z]{1,16}/\n', 'items: item ("," item)*'),
+        ('start: many\nmany: one many | one\none: "a"\n', "many: one+"),
+        ('start: list\nlist: item ["," list] | "x"\nitem: /[a-z]{1,9}/\n', 'list: (item ",")* (item | "x")'),
+    ],
+)
+def test_right_recursion_fix_keeps_the_inputs(text, fixed):
+    from grammarkit.lint.fixes import fix_text
+
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "GK224"]
+    assert d.fix is not None and d.fix.safety == "unsafe" and d.fix.title == f"rewrite as {fixed}"
+    outcome = fix_text(text, unsafe=True, select=["GK224"])
+    assert outcome.text.splitlines()[1] == fixed and not outcome.skipped
+    for sample in ("a", "a,b,c", "x", "a,x", "aaa"):
+        assert accepts(text, sample) == accepts(outcome.text, sample), sample
+
+
+def test_right_recursion_no_fix_with_aliases():
+    (d,) = [d for d in lint_text('start: l\nl: i "," l -> more | i\ni: "a"\n').diagnostics if d.code == "GK224"]
+    assert d.fix is None
