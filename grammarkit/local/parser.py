@@ -15,7 +15,7 @@ import re
 
 from grammarkit.core.errors import EngineUnavailable
 from grammarkit.core.rejection import InputRejected, Rejection
-from grammarkit.local.normalize import normalize
+from grammarkit.local.normalize import Rewrite, normalize
 
 DEFAULT_MAX_INPUT_CHARS = 1_000_000
 _HOIST_ATTEMPTS = 8
@@ -37,7 +37,7 @@ class LocalParser:
 
     def __init__(self, grammar: str, *, max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> None:
         self.max_input_chars = max_input_chars
-        self.rewrites: list[str] = []
+        self.rewrites: list[Rewrite] = []
         self._renames: dict[str, str] = {}
         self._lark = self._build(grammar)
         self._terminal_text = self._describe_terminals()
@@ -136,6 +136,20 @@ class LocalParser:
                     else:
                         stack.append(child)
         return tree
+
+
+def lark_rewrites(grammar: str) -> list[Rewrite]:
+    """Every change the local parser makes to ``grammar`` so that Python Lark loads it
+    (:class:`~grammarkit.local.normalize.Rewrite`, with spans), including the rules whose
+    colliding expansions Lark reports only when it builds the parser ("Rules defined
+    twice", which needs an alias: the parser is built only then)."""
+    norm = normalize(grammar)
+    if norm.text is None or "->" not in grammar:
+        return norm.rewrites
+    try:
+        return LocalParser(grammar).rewrites
+    except ParserUnavailable:
+        return norm.rewrites
 
 
 def _quote(value: str) -> str:
