@@ -176,11 +176,39 @@ def test_override_and_extend():
 # ------------------------------------------------------------------ GK109
 
 
-def test_engine_rejected_unknown_name_is_reported_at_llguidance_location():
+def test_engine_rejected_unknown_name_is_reported_at_the_name():
+    # llguidance points at the start of the body it compiles (1:8); the name is at 1:17
     result = lint_text('start: greeting NAME\ngreeting: "hi "\n')
-    errors = [(d.code, d.line, d.column) for d in result.errors]
-    assert errors == [("GK109", 1, 8)]
-    assert "unknown name" in result.errors[0].message
+    errors = [(d.code, d.line, d.column, d.end_column) for d in result.errors]
+    assert errors == [("GK109", 1, 17, 21)]
+    assert result.errors[0].message == 'llguidance rejects the grammar: unknown name "NAME"'
+
+
+def test_engine_rejected_lists_every_undefined_name():
+    # OpenAI's cookbook counter-example: the sentence's parts are left undefined
+    text = (
+        "start: sentence\n"
+        "sentence: /[A-Za-z, ]+/ subject /[A-Za-z, ]+/ verb /[A-Za-z, ]+/ object /[A-Za-z, ]+/\n"
+    )
+    result = lint_text(text)
+    located = [(d.code, d.line, d.column) for d in result.errors]
+    assert located == [("GK109", 2, 25), ("GK109", 2, 47), ("GK109", 2, 66)]
+    assert [d.message for d in result.errors] == [
+        f'llguidance rejects the grammar: unknown name "{n}" (undefined names: subject, verb, object)'
+        for n in ("subject", "verb", "object")
+    ]
+    # in two rules, listed in the order of the text
+    result = lint_text('start: a b\na: "x" C\n')
+    assert [(d.line, d.column) for d in result.errors] == [(1, 10), (2, 8)]
+    assert all(d.message.endswith("(undefined names: b, C)") for d in result.errors)
+
+
+def test_engine_rejected_special_tokens_of_the_byte_tokenizer_are_not_offered():
+    result = lint_text('start: <think> "x"\n')
+    (d,) = [d for d in result.errors if d.code == "GK109"]
+    assert d.message == 'llguidance rejects the grammar: unknown special token: "<think>"'
+    assert "available" not in d.message and "<|tool|>" not in d.message and "<|tool|>" not in d.hint
+    assert "string literal" in d.hint
 
 
 def test_engine_rejected_not_duplicated_when_a_rule_explains_it():
