@@ -351,3 +351,55 @@ def test_escaped_backslash_before_x_hex_is_not_a_hex_escape():
 
     g = read_grammar('start: "\\\\x41" "\\x41"\n').grammar
     assert [n.value for n in g.nodes() if isinstance(n, Literal)] == ["\\x41", "A"]
+
+
+# ------------------------------------------------------------------ GK101 hints and fix
+
+
+def gk101(text: str, syntax: str = "lark"):
+    return [d for d in lint_text(text, syntax=syntax).diagnostics if d.code == "GK101"]
+
+
+@pytest.mark.parametrize(
+    "text, syntax, expected",
+    [
+        ('start: A\nA: /(?<=\\$)[0-9]+/\n', "lark", 'a rule `"$" AMOUNT` rather than /(?<=\\$)[0-9]+/'),
+        ("(?<=\\$)[0-9]+", "regex", "`\\$[0-9]+` rather than `(?<=\\$)[0-9]+`"),
+        ('start: A\nA: /[0-9]+(?= USD)/\n', "lark", 'e.g. `AMOUNT " USD"` rather than /[0-9]+(?= USD)/'),
+        ("[0-9]+(?= USD)", "regex", "`[0-9]+ USD` rather than `[0-9]+(?= USD)`"),
+        ('start: A\nA: /(?<!-)[0-9]+/\n', "lark", "decided by the rules that use it"),
+        ("(?<!-)[0-9]+", "regex", "nothing comes before the input"),
+        ('start: A\nA: /(?!ab)[a-z]+/\n', "lark", "`&`/`~` operators"),
+        ("\\bword\\b", "regex", "the pattern is the whole input"),
+        ('start: A\nA: /\\bword/\n', "lark", "delimit the word in the grammar"),
+    ],
+)
+def test_lookaround_hint_fits_the_assertion(text, syntax, expected):
+    d = gk101(text, syntax)[0]
+    assert expected in d.hint
+    if "(?<=" not in text:
+        assert "(?<=\\$)" not in d.hint  # the lookbehind example is only for lookbehinds
+
+
+@pytest.mark.parametrize(
+    "regex, fixed",
+    [
+        ("(?!-)[^\\s;]+", "[^\\s;\\-][^\\s;]*"),
+        ("(?!x)[a-z]{2,5}", "[a-z--x][a-z]{1,4}"),
+        ("(?!a).*", "(?:[^\\na].*)?"),
+    ],
+)
+def test_negative_lookahead_of_one_character_is_fixed(regex, fixed):
+    from grammarkit.lint.fixes import fix_text
+    from grammarkit.llg.matcher import EngineMatcher
+
+    (d,) = gk101(f"start: A\nA: /{regex}/\n")
+    assert d.fix is not None and d.fix.safety == "safe"
+    assert d.hint == f"exclude it from the class instead: `{fixed}` instead of `{regex}`"
+    outcome = fix_text(f"start: A\nA: /{regex}/\n")
+    assert outcome.text == f"start: A\nA: /{fixed}/\n"
+    import regex as python_regex
+
+    m = EngineMatcher(fixed, syntax="regex")
+    for sample in ("", "-a", "a-", "ab", "x", "xa", "aa", "b", "abcdef", ";", "a b"):
+        assert m.check(sample).accepted == bool(python_regex.fullmatch(regex, sample)), sample
