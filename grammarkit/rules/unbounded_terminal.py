@@ -26,7 +26,12 @@ problem in a smaller form.
 
 **Fix.** Give every terminal an upper bound that fits the data:
 ``TEXT: /[^\\n]{1,500}/``, ``NAME: /[a-z_][a-z0-9_]{0,63}/``, ``INT: /[0-9]{1,18}/``
-instead of ``%import common.INT``.
+instead of ``%import common.INT``. A regex that also has a lookaround gets no bounded
+replacement until the lookaround is gone (llguidance rejects it: GK101).
+**Fix (automatic, unsafe).** The regex with every unbounded quantifier bounded (500 for
+free text, 18 for digits, 64 otherwise), or a Lark repetition with ``~0..n``/``~1..n``;
+offered when the replacement compiles with llguidance; unsafe because longer inputs are
+then refused.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.llg.compile import compile_report
 from grammarkit.reader import model as m
 from grammarkit.reader.common_terminals import common_regex
 
@@ -81,10 +87,13 @@ def _check_regex_grammar(ctx) -> Iterator[Finding]:
     if not free:
         return  # a whole regex grammar is one token; only free text is reported there
     r = _pick(lang, repeats, "", free)
+    new = p.bounded_pattern(site.pattern, tree, lang)
+    hint, fix = _offer(tree, new, site.offset, site.pattern, "", regex_grammar=True)
     yield Finding(
         site.span(r.op_start, r.op_end),
         _message("the regex grammar", site.pattern[r.start : r.end], free),
-        f"bound it: {_clip(p.bounded_pattern(site.pattern, tree, lang), 160)}",
+        hint,
+        fix=fix,
     )
 
 
@@ -106,10 +115,14 @@ def _definition(ctx, a, lex, d: m.Definition) -> Iterator[Finding]:
             shown = p.item_text(ctx, node)
             item = p.item_text(ctx, node.item)
             bound = p.bound_for(a.lang, inner)
+            # Lark's own spelling (``~m..n``), which Python Lark reads too (GK217)
+            tilde = f"~{node.min}..{max(node.min, bound)}"
+            fix = Fix(f"{item}{tilde}", (Edit(node.op_span.start, node.op_span.end, tilde),), "unsafe")
             yield Finding(
                 node.op_span,
                 _message(what, shown, free),
-                f"bound the repetition: {item}{p.bounded_quantifier(node.op, node.min, bound)}",
+                f"bound the repetition: {item}{tilde}",
+                fix=fix,
             )
 
 
@@ -127,12 +140,42 @@ def _regex_literal(ctx, a, node: m.RegexLiteral, what: str, name: str | None) ->
         term = None
     free = term is not None and _free(a.lang, term)
     r = _pick(a.lang, repeats, node.flags, free)
-    fixed = f"/{p.bounded_pattern(node.pattern, tree, a.lang, node.flags)}/{node.flags}"
+    new = p.bounded_pattern(node.pattern, tree, a.lang, node.flags)
     start = node.pattern_offset
+    hint, fix = _offer(tree, new, start, node.pattern, node.flags, name=name)
     yield Finding(
         ctx.index.span(start + r.op_start, start + r.op_end),
         _message(what, node.pattern[r.start : r.end], free),
-        f"bound it: {name + ': ' if name else ''}{_clip(fixed, 160)}",
+        hint,
+        fix=fix,
+    )
+
+
+def _offer(tree, new: str, offset: int, pattern: str, flags: str, *, name=None, regex_grammar=False):
+    """The hint and the fix for a bounded replacement of a regex: offered only when the
+    regex has no lookaround (llguidance rejects those: GK101, whose fix comes first) and
+    the replacement compiles with llguidance."""
+    shown = new if regex_grammar else f"/{new}/{flags}"
+    if _has_lookaround(tree):
+        return (
+            "bound it once the lookaround is gone (GK101: llguidance rejects it), "
+            "e.g. {1,500} instead of + for free text",
+            None,
+        )
+    compiled = compile_report("regex", new) if regex_grammar else compile_report("lark", f"start: /{new}/{flags}\n")
+    if not compiled.ok:
+        return "bound it with {m,n} (e.g. {1,500} instead of + for free text)", None
+    fix = Fix(_clip(shown, 160), (Edit(offset, offset + len(pattern), new),), "unsafe")
+    return f"bound it: {name + ': ' if name else ''}{_clip(shown, 160)}", fix
+
+
+def _has_lookaround(tree) -> bool:
+    from grammarkit.regex_syntax import Anchor, Group, iter_nodes
+
+    return any(
+        (isinstance(n, Group) and n.kind in ("lookahead", "neg_lookahead", "lookbehind", "neg_lookbehind"))
+        or (isinstance(n, Anchor) and n.kind.startswith(("word_", "not_word")))
+        for n in iter_nodes(tree)
     )
 
 
