@@ -111,10 +111,14 @@ class GrammarItem(pytest.Item):
         # Lint by absolute path (the working directory may have changed), but show the
         # paths as pytest does: relative to where pytest was started.
         shown = {str(p): self._shown(p) for p in (self.path, *options["sample_files"])}
+        from grammarkit.llg.tokenizer import TokenizerUnavailable
+
         try:
             result = lint_file(self.path, **options)
         except InputError as err:
             raise GrammarCheckFailed(f"grammarkit: error: {shown.get(err.path, err.path)}: {err.message}") from None
+        except TokenizerUnavailable as err:  # tokenizer = "o200k" configured, bpe-openai missing
+            raise GrammarCheckFailed(f"grammarkit: error: {err}") from None
         result.path = shown[str(self.path)]
         for d in result.diagnostics:
             d.path = shown.get(d.path, d.path)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from grammarkit.cli import check, parse_cmd, rules, sample_cmd, stats, try_cmd
+from grammarkit.cli import check, diff_cmd, mcp_cmd, parse_cmd, rules, sample_cmd, stats, try_cmd
 
 app = typer.Typer(
     name="grammarkit",
@@ -38,6 +38,8 @@ def _root(
 
 
 app.command("check")(check.check)
+app.command("diff")(diff_cmd.diff)
+app.command("mcp")(mcp_cmd.mcp)
 app.command("parse")(parse_cmd.parse)
 app.command("rules")(rules.rules)
 app.command("sample")(sample_cmd.sample)

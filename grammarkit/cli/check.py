@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from grammarkit.cli.options import SyntaxChoice
+from grammarkit.cli.options import TOKENIZER_HELP, SyntaxChoice, TokenizerChoice, tokenizer_problem
 from grammarkit.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -86,6 +86,14 @@ def check(
         bool,
         typer.Option("--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if any."),
     ] = False,
+    tokenizer: Annotated[
+        TokenizerChoice | None,
+        typer.Option(
+            "--tokenizer",
+            help=TOKENIZER_HELP + " With o200k, also measure llguidance's cost per model token (GK241) "
+            "and count each sample's tokens (--format json).",
+        ),
+    ] = None,
 ) -> int:
     """Lint grammars: every problem at once, with codes, locations and fix hints.
 
@@ -105,6 +113,11 @@ def check(
         print(f"grammarkit: error: {err}", file=sys.stderr)
         return 2
     engine_name = engine.value if engine is not None else None
+    tokenizer_name = tokenizer.value if tokenizer is not None else config.tokenizer
+    problem = tokenizer_problem(tokenizer_name)
+    if problem:
+        print(f"grammarkit: error: {problem}", file=sys.stderr)
+        return 2
     results = []
     input_errors: list[dict] = []
 
@@ -125,7 +138,9 @@ def check(
                 fail(err)
     def options(path: str) -> dict:
         # --select/--ignore/--engine replace the configuration's; per-file ignores apply.
-        opts = config.lint_options(path, select=sel, ignore=ign, engine=engine_name, sidecars=sidecars)
+        opts = config.lint_options(
+            path, select=sel, ignore=ign, engine=engine_name, sidecars=sidecars, tokenizer=tokenizer_name
+        )
         if path == "<stdin>":
             opts["ignore"] = ign if ign is not None else list(config.ignore)
             del opts["sample_files"]

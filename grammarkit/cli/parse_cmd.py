@@ -23,7 +23,14 @@ from typing import Annotated
 import typer
 
 from grammarkit.cli.inputs import UsageProblem, build_matcher, load_grammar, read_input
-from grammarkit.cli.options import SyntaxChoice, TextOrJson
+from grammarkit.cli.options import (
+    TOKENIZER_HELP,
+    SyntaxChoice,
+    TextOrJson,
+    TokenizerChoice,
+    configured_tokenizer,
+    tokenizer_problem,
+)
 from grammarkit.core.trees import caret_lines, pretty_tree
 from grammarkit.verdict import Verdict, judge
 
@@ -44,6 +51,18 @@ def render_text(report: Verdict, label: str) -> str:
     elif not e.at_end:
         lines.append("  = nothing can follow the text before this point")
     return "\n".join(lines)
+
+
+def describe_token_count(count, tokenizer: str) -> str:
+    """One line: ``11 o200k tokens (10 chosen by the model, 1 forced: "SELECT ")``."""
+    shown = ", ".join(json.dumps(t, ensure_ascii=False) for _, _, t in count.forced[:4])
+    if len(count.forced) > 4:
+        shown += f", … ({len(count.forced)} stretches)"
+    forced = f"; the grammar forces {shown}" if shown else "; the grammar forces no text"
+    return (
+        f"{count.tokens} {tokenizer} token{'s' if count.tokens != 1 else ''} "
+        f"({count.sampled} chosen by the model and {count.forced_tokens} fast-forwarded{forced})"
+    )
 
 
 # --------------------------------------------------------------------------- the command
@@ -77,14 +96,28 @@ def parse(
             help="Drop one trailing newline from the input (as added by echo or an editor).",
         ),
     ] = False,
+    tokenizer: Annotated[
+        TokenizerChoice | None,
+        typer.Option(
+            "--tokenizer",
+            help=TOKENIZER_HELP + " With o200k, also count the input's tokens and the stretches the "
+            "grammar forces (a note on standard error; \"tokens\" in --format json).",
+        ),
+    ] = None,
 ) -> int:
     """Parse one input: llguidance's verdict (what the model can emit) and the local Lark
     parse tree, with located errors. Exit 0 accepted, 1 rejected, 2 usage/input problem."""
+    from grammarkit.lint.config import ConfigError
+
     try:
+        tokenizer_name = configured_tokenizer(tokenizer)
+        problem = tokenizer_problem(tokenizer_name)
+        if problem:
+            raise UsageProblem(problem)
         text, label = read_input(input_text, input_file, grammar, strip_newline)
         grammar_text, chosen, shown = load_grammar(grammar, syntax.value if syntax else None)
         matcher = build_matcher(grammar_text, chosen, shown)
-    except UsageProblem as exc:
+    except (UsageProblem, ConfigError) as exc:
         print(f"grammarkit: error: {exc}", file=sys.stderr)
         return 2
     # Checked first: computing the expected bytes at a dead end can leave the matcher in
@@ -98,10 +131,19 @@ def parse(
             "the input ends with a newline, and without it the input is accepted "
             "(use --strip-newline, printf instead of echo, or remove it from the file)"
         )
+    tokens = None
+    if tokenizer_name != "byte" and report.accepted:
+        from grammarkit.llg.token_profile import sample_token_counts
+
+        tokens = sample_token_counts(grammar_text, chosen, [text], tokenizer=tokenizer_name)[0]
+        report.notes.append(describe_token_count(tokens, tokenizer_name))
     if output_format is TextOrJson.json:
         from grammarkit.output.json_format import dumps_deep
 
-        print(dumps_deep(report.to_dict(), ensure_ascii=False, indent=2))
+        data = report.to_dict()
+        if tokens is not None:
+            data["tokens"] = tokens.to_dict()
+        print(dumps_deep(data, ensure_ascii=False, indent=2))
     else:
         print(render_text(report, label))
         sys.stdout.flush()

@@ -20,7 +20,14 @@ from typing import Annotated
 import typer
 
 from grammarkit.cli.inputs import UsageProblem, build_matcher, load_grammar
-from grammarkit.cli.options import SyntaxChoice, TextOrJson
+from grammarkit.cli.options import (
+    TOKENIZER_HELP,
+    SyntaxChoice,
+    TextOrJson,
+    TokenizerChoice,
+    configured_tokenizer,
+    tokenizer_problem,
+)
 from grammarkit.samples.generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
 
 
@@ -67,19 +74,30 @@ def sample(
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+    tokenizer: Annotated[
+        TokenizerChoice | None,
+        typer.Option("--tokenizer", help=TOKENIZER_HELP + " With o200k, walk the model's tokens instead of bytes."),
+    ] = None,
 ) -> int:
     """Random strings the grammar accepts, drawn from llguidance's token mask (short
     ones are likely: where the text may end, it ends with probability 1/4 or more)."""
+    from grammarkit.lint.config import ConfigError
     from grammarkit.samples.generate import GenerationError, generate
 
     try:
+        tokenizer_name = configured_tokenizer(tokenizer)
+        problem = tokenizer_problem(tokenizer_name)
+        if problem:
+            raise UsageProblem(problem)
         text, chosen, shown = load_grammar(grammar, syntax.value if syntax else None)
         matcher = build_matcher(text, chosen, shown)
-    except UsageProblem as exc:
+    except (UsageProblem, ConfigError) as exc:
         print(f"grammarkit: error: {exc}", file=sys.stderr)
         return 2
     try:
-        result = generate(text, syntax=chosen, n=count, seed=seed, max_bytes=max_bytes, matcher=matcher)
+        result = generate(
+            text, syntax=chosen, n=count, seed=seed, max_bytes=max_bytes, matcher=matcher, tokenizer=tokenizer_name
+        )
     except GenerationError as exc:
         if output_format is TextOrJson.json:
             print("[]")

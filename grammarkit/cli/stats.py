@@ -4,12 +4,22 @@ llguidance's limits."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from grammarkit.cli.options import SyntaxChoice, TextOrJson
+from grammarkit.cli.options import (
+    TOKENIZER_HELP,
+    SyntaxChoice,
+    TextOrJson,
+    TokenizerChoice,
+    configured_tokenizer,
+    tokenizer_problem,
+)
 from grammarkit.core.errors import InputError
+
+if TYPE_CHECKING:
+    from grammarkit.core.source import Syntax
 
 
 def stats(
@@ -27,11 +37,30 @@ def stats(
         float,
         typer.Option("--budget", min=0.0, help="Seconds of compiling allowed for the measurements."),
     ] = 10.0,
+    tokenizer: Annotated[
+        TokenizerChoice | None,
+        typer.Option(
+            "--tokenizer",
+            help=TOKENIZER_HELP + " With o200k, also profile llguidance's cost per model token over the "
+            "grammar's sidecar samples and generated inputs.",
+        ),
+    ] = None,
 ) -> int:
     """Count rules, terminals, alternatives and literals, and measure the size llguidance
     compiles the grammar to against its limits (exit 0 whenever the grammar was read)."""
     from grammarkit.analysis.stats import grammar_stats
     from grammarkit.core.source import detect_syntax, read_grammar_file, read_grammar_stdin
+    from grammarkit.lint.config import ConfigError
+
+    try:
+        tokenizer_name = configured_tokenizer(tokenizer)
+    except ConfigError as err:
+        print(f"grammarkit: error: {err}", file=sys.stderr)
+        return 2
+    problem = tokenizer_problem(tokenizer_name)
+    if problem:
+        print(f"grammarkit: error: {problem}", file=sys.stderr)
+        return 2
 
     try:
         if path == "-":
@@ -45,14 +74,99 @@ def stats(
         return 2
     chosen = syntax.value if syntax else (detect_syntax(path) if path != "-" else None) or "lark"
     result = grammar_stats(text, chosen, precision=precision, time_budget=budget)
+    profile = None
+    if tokenizer_name != "byte" and result.compiles:
+        profile = token_profile_for(path, text, chosen, tokenizer_name, budget)
     if output_format is TextOrJson.json:
         import json
 
         data = {"path": shown, **result.to_dict()}
+        if profile is not None:
+            data["token_cost"] = profile.to_dict()
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         print(render_stats(shown, result))
+        if profile is not None:
+            print()
+            print(render_token_cost(profile))
     return 0
+
+
+def token_profile_for(path: str, text: str, syntax: Syntax, tokenizer: str, budget: float):
+    """The grammar's token cost profile over its sidecar samples that llguidance accepts
+    (none for standard input) and generated inputs."""
+    from grammarkit.core.errors import InputError
+    from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
+    from grammarkit.llg.token_profile import profile_grammar
+    from grammarkit.samples.files import find_sidecars, load_samples
+
+    grammar = text
+    if syntax == "regex":
+        grammar = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+    inputs: list[str] = []
+    if path != "-":
+        try:
+            for sidecar in find_sidecars(path):
+                inputs.extend(s.input for s in load_samples(sidecar) if s.expected is not False)
+        except InputError:
+            inputs = []
+    if inputs:
+        try:
+            matcher = EngineMatcher(grammar, syntax=syntax)
+            inputs = [s for s in inputs if matcher.accepts(s)]
+        except MatcherUnavailable:
+            inputs = []
+    return profile_grammar(grammar, syntax, tokenizer=tokenizer, samples=inputs, time_budget=max(budget, 1.0))
+
+
+def render_token_cost(profile) -> str:
+    """The token cost section of ``stats --tokenizer o200k``."""
+    from grammarkit.llg.limits import format_percent
+
+    steps = profile.steps
+    lines = [
+        f"llguidance's mask per {profile.tokenizer} token: {len(profile.walks)} walk"
+        f"{'s' if len(profile.walks) != 1 else ''}, {len(steps):,} steps, measured in {profile.seconds:.2f} s "
+        "(CPU time; ratios to the first mask of free text, measured in the same run)"
+    ]
+
+    def ms(us: float) -> str:
+        return f"{us / 1000:,.2f} ms"
+
+    rows = [("baseline", ms(profile.baseline_us), "1x", "start: TEXT \"\\n\", TEXT: /[^\\n]+/")]
+    if profile.median_us is not None:
+        rows.append(("median step", ms(profile.median_us), f"{profile.median_ratio:,.1f}x", ""))
+    worst = profile.worst
+    if worst is not None:
+        line, column = worst.position()
+        before = worst.text_before[-40:]
+        where = f"token {worst.step.index} of {worst.walk.label} ({line}:{column})"
+        if before:
+            where += f", after {_quoted(before)}"
+        rows.append(("worst step", ms(worst.us), f"{worst.ratio:,.1f}x", where))
+    width = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        lines.append(f"  {r[0].ljust(width[0])}  {r[1].rjust(width[1])}  {r[2].rjust(width[2])}  {r[3]}".rstrip())
+    fuel, items = profile.max_fuel, profile.max_items
+    for label, value, key in (
+        ("lexer fuel (most in one step)", fuel.fuel if fuel else None, "step_lexer_fuel"),
+        ("parser items (most in one step)", items.items if items else None, "step_max_items"),
+    ):
+        if value is None:
+            continue
+        limit = profile.limits[key]
+        lines.append(f"  {label}: {value:,} / {limit:,} ({format_percent(100.0 * value / limit)}; {key})")
+    for walk in profile.errors:
+        lines.append(f"  {walk.label}: llguidance stopped after {len(walk.steps)} steps: {walk.error}")
+    for note in profile.notes:
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def render_stats(path: str, result) -> str:

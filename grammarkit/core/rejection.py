@@ -9,7 +9,10 @@ server and the playground all report that "no" as a :class:`Rejection`, in one w
 * ``the input ends too early; expected ")"`` — every character matched, but the input is
   not complete;
 * ``input is too long (20001 characters; the limit is 16000)``;
-* ``input is nested too deeply to process``.
+* ``input is nested too deeply to process``;
+* ``llguidance could not check the input: too many expressions constructed`` (one of
+  llguidance's internal limits, on this input);
+* ``checking the input would take more than its budget (...)``.
 
 Positions are 1-based lines and columns in characters, with the 0-based character and
 UTF-8 byte offsets beside them. When llguidance stops inside a multi-byte character, the
@@ -29,7 +32,7 @@ from grammarkit.core.errors import GrammarkitError
 from grammarkit.core.span import byte_offset_to_position, caret_snippet, char_offset_to_position, utf8_bytes
 
 Engine = Literal["llguidance", "lark", "limit"]
-Kind = Literal["unexpected", "incomplete", "too_long", "nested"]
+Kind = Literal["unexpected", "incomplete", "too_long", "nested", "engine_limit", "budget"]
 
 MAX_CHOICES_SHOWN = 12
 
@@ -122,6 +125,16 @@ class Rejection:
     def nested(cls, *, engine: Engine = "limit") -> Rejection:
         return cls(engine, "nested")
 
+    @classmethod
+    def engine_failure(cls, reason: str) -> Rejection:
+        """llguidance hit one of its internal limits on this input (it says which)."""
+        return cls("llguidance", "engine_limit", detail=reason)
+
+    @classmethod
+    def over_budget(cls, what: str) -> Rejection:
+        """Checking the input would take more than its budget (``what``: which one)."""
+        return cls("limit", "budget", detail=what)
+
     # -- reading
     @property
     def at_end(self) -> bool:
@@ -140,6 +153,10 @@ class Rejection:
             return f"input is too long ({self.length} {self.unit}; the limit is {self.limit})"
         if self.kind == "nested":
             return "input is nested too deeply to process"
+        if self.kind == "engine_limit":
+            return f"llguidance could not check the input: {self.detail}"
+        if self.kind == "budget":
+            return f"checking the input would take more than its budget ({self.detail})"
         if self.at_end:
             return "the input ends too early"
         if not self.found and self.found_byte is not None:

@@ -8,6 +8,7 @@ Looked up from the current directory upwards (the first ``pyproject.toml`` that 
     select = ["GK1", "GK2"]            # rule codes, code prefixes or names (default: all)
     ignore = ["GK224"]
     engine = "auto"                     # which engines judge samples
+    tokenizer = "byte"                  # or "o200k": measure llguidance's cost per model token
     samples = ["{stem}.samples.toml", "{stem}.samples.json", "tests/samples/{stem}.json"]
     exclude = ["vendor/**"]             # grammar files to skip when walking directories
 
@@ -33,9 +34,10 @@ from grammarkit.core.errors import GrammarkitError
 from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import all_rules, get_rule
 
-KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "samples", "engine", "exclude"}
+KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "samples", "engine", "exclude", "tokenizer"}
 DEFAULT_SAMPLE_PATTERNS = ("{stem}.samples.toml", "{stem}.samples.json")
 ENGINES = ("auto", "both", "llguidance", "lark")
+TOKENIZERS = ("byte", "o200k")  # as grammarkit.llg.tokenizer.TOKENIZERS (not imported: it is not needed here)
 
 
 class ConfigError(GrammarkitError):
@@ -53,6 +55,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     samples: tuple[str, ...] = DEFAULT_SAMPLE_PATTERNS
     engine: str = "auto"
+    tokenizer: str = "byte"
     exclude: list[str] = field(default_factory=list)
     root: Path = field(default_factory=Path.cwd)  # the configuration file's directory
     source: Path | None = None
@@ -80,15 +83,17 @@ class Config:
         ignore: list[str] | None = None,
         engine: str | None = None,
         sidecars: bool = True,
+        tokenizer: str | None = None,
     ) -> dict:
         """Keyword arguments for :func:`grammarkit.lint.lint_file` on ``path`` under this
         configuration; ``select``/``ignore``/``engine`` (from the command line) replace
-        the configured ones, per-file ignores still apply."""
+        the configured ones, per-file ignores still apply; so does ``tokenizer``."""
         return {
             "select": select if select is not None else self.select,
             "ignore": self.ignores_for(path, override=ignore),
             "severity": self.severity,
             "engine": engine or self.engine,
+            "tokenizer": tokenizer or self.tokenizer,
             "sample_files": self.sample_files(path) if sidecars else (),
         }
 
@@ -215,6 +220,10 @@ def _from_table(table: dict, shown: str, root: Path, source: Path) -> Config:
         if table["engine"] not in ENGINES:
             raise ConfigError(shown, f"engine must be one of {', '.join(ENGINES)}, not {table['engine']!r}")
         config.engine = table["engine"]
+    if "tokenizer" in table:
+        if table["tokenizer"] not in TOKENIZERS:
+            raise ConfigError(shown, f"tokenizer must be one of {', '.join(TOKENIZERS)}, not {table['tokenizer']!r}")
+        config.tokenizer = table["tokenizer"]
     return config
 
 

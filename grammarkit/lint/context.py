@@ -85,6 +85,7 @@ class LintContext:
     engine_choice: str = "auto"
     found: list[tuple[str, Finding]] = field(default_factory=list)
     sample_checker_factory: Callable[..., Any] | None = None  # see sample_checker
+    tokenizer: str = "byte"  # "byte" | "o200k": the vocabulary llguidance's cost is measured with
 
     @cached_property
     def index(self) -> LineIndex:
@@ -211,6 +212,39 @@ class LintContext:
     def sample_results(self) -> list:
         checker = self.sample_checker
         return checker.check_all(self.samples) if checker is not None else []
+
+    @cached_property
+    def token_profile(self):
+        """llguidance's cost per token with the model's vocabulary
+        (:class:`grammarkit.llg.token_profile.TokenProfile`), walking the samples
+        llguidance accepts and a few generated inputs; None with the byte tokenizer (there
+        is nothing to measure) or when llguidance rejects the grammar."""
+        if self.tokenizer == "byte" or not self.engine.ok:
+            return None
+        from grammarkit.llg.token_profile import LINT_MAX_SAMPLES, LINT_TIME_BUDGET, profile_grammar
+
+        accepted = [r.sample.input for r in self.sample_results if r.llguidance]
+        grammar = self.regex_pattern if self.syntax == "regex" else self.text
+        return profile_grammar(
+            grammar,
+            self.syntax,
+            tokenizer=self.tokenizer,
+            samples=accepted[:LINT_MAX_SAMPLES],
+            time_budget=LINT_TIME_BUDGET,
+        )
+
+    def count_sample_tokens(self) -> None:
+        """Set ``tokens`` (:class:`grammarkit.llg.token_profile.TokenCount`) on every
+        sample result llguidance accepts (not with the byte tokenizer)."""
+        results = [r for r in self.sample_results if r.llguidance]
+        if self.tokenizer == "byte" or not results:
+            return
+        from grammarkit.llg.token_profile import sample_token_counts
+
+        grammar = self.regex_pattern if self.syntax == "regex" else self.text
+        counts = sample_token_counts(grammar, self.syntax, [r.sample.input for r in results], tokenizer=self.tokenizer)
+        for result, count in zip(results, counts, strict=True):
+            result.tokens = count
 
     def whole_span(self) -> Span:
         return self.index.span(0, min(len(self.text), max(self.index.line_end(1), 0)))

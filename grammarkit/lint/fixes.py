@@ -78,6 +78,7 @@ def fix_text(
     samples: Sequence | None = None,
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
 ) -> FixOutcome:
     """Apply every verified fix to ``text`` (see the module documentation)."""
     options: dict[str, Any] = {
@@ -88,6 +89,7 @@ def fix_text(
         "samples": list(samples or []),
         "engine": engine,
         "severity": severity,
+        "tokenizer": tokenizer,
     }
     current = lint_text(text, **options)
     outcome = FixOutcome(text, text)
@@ -125,6 +127,7 @@ def fix_file(
     ignore: Iterable[str] | None = None,
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
 ) -> FixOutcome:
     """Fix the grammar file at ``path`` (its sidecar samples, ``sample_files`` and
     ``samples`` must keep their verdicts); with ``write``, replace the file atomically
@@ -149,6 +152,7 @@ def fix_file(
         samples=all_samples,
         engine=engine,
         severity=severity,
+        tokenizer=tokenizer,
     )
     if write and outcome.changed:
         if _read_bytes(shown) != raw_before:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grammarkit.core.diagnostics import Diagnostic, Finding, Severity
 from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
@@ -15,6 +15,9 @@ from grammarkit.lint.registry import Rule, all_rules
 from grammarkit.lint.suppressions import apply
 from grammarkit.samples.checker import SampleChecker
 from grammarkit.samples.files import find_sidecars, load_samples
+
+if TYPE_CHECKING:
+    from grammarkit.llg.token_profile import TokenProfile
 
 
 @dataclass
@@ -26,6 +29,7 @@ class LintResult:
     diagnostics: list[Diagnostic]
     text: str = field(repr=False, default="")
     samples: list = field(default_factory=list)  # SampleResult, when samples were given
+    token_profile: TokenProfile | None = None  # with a tokenizer other than "byte"
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -54,6 +58,7 @@ def lint_text(
     samples: Sequence | None = None,
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
 ) -> LintResult:
     """Lint grammar ``text`` and return every diagnostic, sorted by position.
 
@@ -65,14 +70,27 @@ def lint_text(
     ``samples`` (:class:`grammarkit.samples.Sample`) are checked with llguidance and the
     local Lark parser (``engine``: auto, both, llguidance or lark); mismatches and
     disagreements become diagnostics and ``LintResult.samples`` holds every verdict.
+
+    ``tokenizer="o200k"`` also measures llguidance's cost per token with the model's
+    vocabulary (``LintResult.token_profile``, and GK241) and counts the tokens of each
+    accepted sample (``SampleResult.tokens``).
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
+    if tokenizer != "byte":
+        from grammarkit.llg.tokenizer import check_tokenizer_name
 
+        check_tokenizer_name(tokenizer)
     samples = list(samples or [])
     factory: Callable[..., Any] | None = SampleChecker if samples else None
     ctx = LintContext(
-        text=text, syntax=syntax, path=path, samples=samples, engine_choice=engine, sample_checker_factory=factory
+        text=text,
+        syntax=syntax,
+        path=path,
+        samples=samples,
+        engine_choice=engine,
+        sample_checker_factory=factory,
+        tokenizer=tokenizer,
     )
     produced: list[tuple[Rule, Finding]] = []
     rules = all_rules()
@@ -112,7 +130,16 @@ def lint_text(
     if not ctx.engine.ok and not any(d.is_error and d.path == path for d in diagnostics):
         _fallbacks(ctx, rules, diagnostics, path, select, ignore)
     diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
-    return LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text, samples=ctx.sample_results)
+    if tokenizer != "byte":
+        ctx.count_sample_tokens()
+    return LintResult(
+        path=path,
+        syntax=syntax,
+        diagnostics=diagnostics,
+        text=text,
+        samples=ctx.sample_results,
+        token_profile=ctx.__dict__.get("token_profile"),
+    )
 
 
 def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
@@ -164,6 +191,7 @@ def lint_file(
     sample_files: Sequence[str | os.PathLike[str]] = (),
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
+    tokenizer: str = "byte",
 ) -> LintResult:
     """Lint one grammar file. The syntax comes from the suffix unless given.
 
@@ -187,4 +215,5 @@ def lint_file(
         samples=all_samples,
         engine=engine,
         severity=severity,
+        tokenizer=tokenizer,
     )

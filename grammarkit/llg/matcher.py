@@ -1,7 +1,13 @@
 """llguidance's verdict on tool inputs: what the model can emit under a grammar.
 
 One :class:`EngineMatcher` compiles the grammar once and checks any number of inputs,
-resetting between them. An input is fed as bytes through a byte-level tokenizer (token id
+each on a copy of a pristine matcher (``deep_copy`` costs microseconds; ``reset()`` costs
+more and does not always give a fresh matcher's verdict: a nullable lexeme checked once
+leaves state behind). When llguidance hits one of its internal limits on an input ("too
+many expressions constructed", a row over its item limit), the state its copies share is
+spent: the matcher is rebuilt, the input is tried once more on the fresh one, and if it
+fails again the verdict says so (``engine_error``), so one hostile input never makes later
+valid ones fail. An input is fed as bytes through a byte-level tokenizer (token id
 = byte value), exactly the bytes the model would produce; it is accepted when every byte
 is consumed and the grammar is in an accepting state at the end.
 """
@@ -46,12 +52,15 @@ class EngineVerdict:
     stopped_at: int | None = None
     ended_early: bool = False
     too_long: bool = False
+    engine_error: str | None = None  # llguidance hit an internal limit on this input
 
     def describe(self, data: bytes | None = None) -> str:
         if self.accepted:
             return "accepted"
         if self.too_long:
             return f"input is too long ({self.length} bytes)"
+        if self.engine_error:
+            return f"llguidance could not check the input: {self.engine_error}"
         if self.ended_early:
             return "the input ends too early"
         shown = ""
@@ -81,12 +90,25 @@ class EngineMatcher:
         self.syntax = syntax
         self.grammar = grammar
         self.max_input_bytes = max_input_bytes
+        self.rebuilds = 0  # times llguidance's shared state was spent and rebuilt
+        self.last_engine_error: str | None = None
         self._matcher = _make_matcher(syntax, grammar)
 
     @property
     def raw(self):
-        """The underlying ``llguidance.LLMatcher`` (reset before use)."""
+        """The pristine ``llguidance.LLMatcher``: never consumes anything; use a
+        :meth:`fresh` copy."""
         return self._matcher
+
+    def fresh(self):
+        """A copy of the pristine matcher, in its initial state."""
+        return self._matcher.deep_copy()
+
+    def rebuild(self, reason: str = "") -> None:
+        """Replace the matcher by a newly compiled one (after llguidance's error state)."""
+        self._matcher = _make_matcher(self.syntax, self.grammar)
+        self.rebuilds += 1
+        self.last_engine_error = reason or self.last_engine_error
 
     def check(self, data: str | bytes) -> EngineVerdict:
         """llguidance's verdict on one input. A ``str`` is fed as UTF-8; a lone surrogate
@@ -96,14 +118,27 @@ class EngineMatcher:
         n = len(raw)
         if n > self.max_input_bytes:
             return EngineVerdict(False, 0, n, too_long=True)
-        m = self._matcher
-        m.reset()
+        verdict, error = self._run(raw)
+        if error is None:
+            return verdict
+        self.rebuild(error)  # the shared state is spent: rebuild, try once more
+        verdict, error = self._run(raw)
+        if error is None:
+            return verdict
+        self.rebuild(error)  # leave a working matcher for the next input
+        return EngineVerdict(False, verdict.consumed, n, engine_error=error)
+
+    def _run(self, raw: bytes) -> tuple[EngineVerdict, str | None]:
+        m = self._matcher.deep_copy()
+        n = len(raw)
         consumed = m.try_consume_tokens(list(raw)) if n else 0
+        if m.is_error():
+            return EngineVerdict(False, consumed, n), _first_line(m.get_error())
         if consumed < n:
-            return EngineVerdict(False, consumed, n, stopped_at=consumed)
+            return EngineVerdict(False, consumed, n, stopped_at=consumed), None
         if m.is_accepting():
-            return EngineVerdict(True, consumed, n)
-        return EngineVerdict(False, consumed, n, ended_early=True)
+            return EngineVerdict(True, consumed, n), None
+        return EngineVerdict(False, consumed, n, ended_early=True), None
 
     def accepts(self, data: str | bytes) -> bool:
         return self.check(data).accepted
@@ -113,10 +148,8 @@ class EngineMatcher:
         prefix), and whether the input may end there.
 
         Works on a copy: computing the mask where nothing can follow puts a matcher into
-        an error state that ``reset()`` does not clear."""
-        m = self._matcher
-        m.reset()
-        probe = m.deep_copy()
+        an error state."""
+        probe = self._matcher.deep_copy()
         if prefix and probe.try_consume_tokens(list(prefix)) < len(prefix):
             return [], False
         can_end = probe.is_accepting()
@@ -140,6 +173,8 @@ class EngineMatcher:
             return None
         if verdict.too_long:
             return Rejection.too_long(verdict.length, self.max_input_bytes, engine="llguidance", unit="bytes")
+        if verdict.engine_error:
+            return Rejection.engine_failure(verdict.engine_error)
         data = utf8_bytes(text)
         at = char_start(data, len(data) if verdict.ended_early else verdict.stopped_at or 0)
         allowed = self.allowed_names(data[:at], can_end_counts=not verdict.ended_early)
@@ -169,9 +204,7 @@ class EngineMatcher:
         mask allows until a character completes. None when there are more than
         :data:`MAX_CHARACTERS_SHOWN` of them or naming them would take more than
         :data:`MAX_CHARACTER_PROBES` masks (``/[^"]/`` allows ~1.1 million)."""
-        raw = self._matcher
-        raw.reset()
-        base = raw.deep_copy()
+        base = self._matcher.deep_copy()
         if prefix and base.try_consume_tokens(list(prefix)) < len(prefix):
             return None
         found: list[str] = []
@@ -270,3 +303,8 @@ def _show_byte(b: int) -> str:
     if b < 0x80:
         return json.dumps(chr(b))
     return f"byte 0x{b:02x}"
+
+
+def _first_line(message: str | None) -> str:
+    lines = (message or "").strip().splitlines()
+    return lines[0] if lines else "llguidance reported an error"

@@ -14,15 +14,7 @@ from grammarkit.output.text import severity_counts
 def results_to_dict(results: list[LintResult], input_errors: list[dict] | None = None) -> dict:
     counts = severity_counts(results)
     data = {
-        "files": [
-            {
-                "path": r.path,
-                "syntax": r.syntax,
-                "diagnostics": [d.to_dict(LineIndex(r.text) if d.fix is not None else None) for d in r.diagnostics],
-                "samples": [s.to_dict() for s in r.samples],
-            }
-            for r in results
-        ],
+        "files": [_file(r) for r in results],
         "summary": {
             "files": len(results),
             "samples": sum(len(r.samples) for r in results),
@@ -35,6 +27,18 @@ def results_to_dict(results: list[LintResult], input_errors: list[dict] | None =
     }
     if input_errors:
         data["input_errors"] = input_errors
+    return data
+
+
+def _file(r: LintResult) -> dict:
+    data: dict = {
+        "path": r.path,
+        "syntax": r.syntax,
+        "diagnostics": [d.to_dict(LineIndex(r.text) if d.fix is not None else None) for d in r.diagnostics],
+        "samples": [s.to_dict() for s in r.samples],
+    }
+    if r.token_profile is not None:
+        data["token_cost"] = r.token_profile.to_dict()
     return data
 
 

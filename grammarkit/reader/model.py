@@ -30,19 +30,20 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 class Node(ValueRecord):
     span: Span
 
-    def children(self) -> Iterator[Node]:
+    def children(self) -> list[Node]:
+        """The nodes directly below this one, in field order."""
         cls = type(self)
         names = _CHILD_FIELDS.get(cls)
         if names is None:
             names = _CHILD_FIELDS[cls] = tuple(f.name for f in fields(self) if f.name != "span")
+        out: list[Node] = []
         for name in names:
             value = getattr(self, name)
-            if isinstance(value, Node):
-                yield value
-            elif isinstance(value, list):
-                for v in value:
-                    if isinstance(v, Node):
-                        yield v
+            if type(value) is list:
+                out.extend(v for v in value if isinstance(v, Node))
+            elif isinstance(value, Node):
+                out.append(value)
+        return out
 
     __hash__ = None  # type: ignore[assignment]  # model nodes hold lists: not hashable
 
@@ -53,7 +54,10 @@ def walk(node: Node) -> Iterator[Node]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(list(current.children())))
+        children = current.children()
+        if children:
+            children.reverse()
+            stack.extend(children)
 
 
 # ---------------------------------------------------------------- leaves
@@ -291,6 +295,7 @@ class Grammar:
     text: str
     items: list[Item]
     index: LineIndex
+    _nodes: list[Node] | None = field(default=None, repr=False, compare=False)
 
     @property
     def definitions(self) -> list[Definition]:
@@ -312,10 +317,13 @@ class Grammar:
                     result[n.alias or n.name] = (item, n)
         return result
 
-    def nodes(self) -> Iterator[Node]:
-        """Every node of every item, including nested ``%lark`` grammars."""
-        for item in self.items:
-            yield from walk(item)
+    def nodes(self) -> list[Node]:
+        """Every node of every item, including nested ``%lark`` grammars, in pre-order
+        (computed once: the model is not changed after reading)."""
+        found = self._nodes
+        if found is None:
+            found = self._nodes = [node for item in self.items for node in walk(item)]
+        return found
 
 
 def is_terminal_name(name: str) -> bool:

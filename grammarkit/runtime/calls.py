@@ -142,6 +142,9 @@ def _raw_calls(response: Any) -> list[_RawCall]:
             f"not {type(response).__name__}"
         )
     tool_calls = (_get(message, "tool_calls") if message is not None else None) or []
+    if not isinstance(tool_calls, (list, tuple)):
+        # a single call object where a list belongs: still one call; anything else: none
+        tool_calls = [tool_calls] if _get(tool_calls, "type") is not None else []
     raws = []
     for i, item in enumerate(tool_calls):
         if _get(item, "type") != "custom":

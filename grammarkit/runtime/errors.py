@@ -46,7 +46,12 @@ class GrammarError(GrammarkitError, ValueError):
 
 
 class ToolInputError(GrammarkitError, ValueError):
-    """A tool input the grammar does not accept (or one too long or too deeply nested).
+    """A tool input the grammar does not accept, or one that could not be checked.
+
+    ``kind``: ``"syntax"`` (rejected by the grammar), ``"too_long"``, ``"nested"`` (too
+    deeply nested to process), ``"engine_limit"`` (llguidance hit one of its internal
+    limits on this input) or ``"budget"`` (checking it would take more than the tool's
+    time or memory budget).
 
     ``str(error)`` is one stable line, e.g. ``input rejected at 1:5: unexpected 'x';
     expected NUMBER``. ``line``/``column`` are 1-based and count characters, ``offset`` is
@@ -61,7 +66,7 @@ class ToolInputError(GrammarkitError, ValueError):
         message: str,
         *,
         tool: str = "",
-        kind: Literal["syntax", "too_long", "nested"] = "syntax",
+        kind: Literal["syntax", "too_long", "nested", "engine_limit", "budget"] = "syntax",
         source: Literal["lark", "llguidance", "limit"] = "lark",
         line: int | None = None,
         column: int | None = None,
@@ -111,14 +116,14 @@ class ToolInputError(GrammarkitError, ValueError):
     def from_rejection(cls, tool: str, rejection: Rejection) -> ToolInputError:
         """The error for a located :class:`~grammarkit.core.rejection.Rejection` (its
         wording, its place; ``expected`` is what could have come instead)."""
-        kind: Literal["syntax", "too_long", "nested"] = "syntax"
-        if rejection.kind == "too_long" or rejection.kind == "nested":
+        kind: Literal["syntax", "too_long", "nested", "engine_limit", "budget"] = "syntax"
+        if rejection.kind in ("too_long", "nested", "engine_limit", "budget"):
             kind = rejection.kind
         error = cls(
             rejection.message,
             tool=tool,
             kind=kind,
-            source="limit" if kind != "syntax" else rejection.engine,
+            source=rejection.engine if kind in ("syntax", "engine_limit") else "limit",
             line=rejection.line,
             column=rejection.column,
             offset=rejection.offset,

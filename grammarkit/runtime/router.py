@@ -51,10 +51,12 @@ import inspect
 import json
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from grammarkit.local.bounded import DEFAULT_RESPONSE_SECONDS
 from grammarkit.runtime.calls import CustomToolCall, lenient_calls
 from grammarkit.runtime.errors import ToolInputError
 from grammarkit.runtime.tool import API, CustomTool, check_api
@@ -113,11 +115,24 @@ class _Job:
 class ToolRouter:
     """Handlers for custom tools, keyed by tool name."""
 
-    def __init__(self, *, max_workers: int | None = None, show_exceptions: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        max_workers: int | None = None,
+        show_exceptions: bool = False,
+        response_seconds: float = DEFAULT_RESPONSE_SECONDS,
+    ) -> None:
         """``max_workers > 1`` runs sync handlers concurrently in a thread pool of that
-        size. ``show_exceptions=False`` hides a failing handler's exception text from the
-        model (the output is then ``error: tool 'x' failed``); failures are logged to the
-        ``grammarkit.tools`` logger either way."""
+        size. A failing handler's exception never reaches the model unless asked for: the
+        output is ``error: tool 'x' failed``, and the exception, with its traceback, goes
+        to the ``grammarkit.tools`` logger. ``show_exceptions=True`` adds the exception's
+        type and message to the output (they may hold secrets: connection strings, paths).
+        ``response_seconds`` bounds the time all the input parses of one response take
+        together; a call past it is answered ``error: input rejected: checking the input
+        would take more than its budget (...)``."""
+        if response_seconds <= 0:
+            raise ValueError("response_seconds must be positive")
+        self.response_seconds = response_seconds
         if max_workers is not None and max_workers < 1:
             raise ValueError("max_workers must be at least 1")
         self.max_workers = max_workers
@@ -188,13 +203,14 @@ class ToolRouter:
     def dispatch(self, response: Any, *, confirm: ConfirmFn | None = None) -> list[ToolResult]:
         """Like :meth:`run`, but return a :class:`ToolResult` per call."""
         results, todo = self._resolve(response)
+        deadline = self._deadline()
         pooled = bool(self.max_workers and self.max_workers > 1)
         loop = _PrivateLoop(threaded=pooled or _loop_running())
         ok = False
         try:
             jobs: list[_Job] = []
             for i, call, reg in todo:
-                parsed, value = self._parse(reg, call)
+                parsed, value = self._parse(reg, call, deadline)
                 if not parsed:
                     results[i] = value
                     continue
@@ -249,9 +265,10 @@ class ToolRouter:
     async def adispatch(self, response: Any, *, confirm: ConfirmFn | None = None) -> list[ToolResult]:
         """Like :meth:`arun`, but return a :class:`ToolResult` per call."""
         results, todo = self._resolve(response)
+        deadline = self._deadline()
         jobs: list[_Job] = []
         for i, call, reg in todo:
-            ok, value = await asyncio.to_thread(self._parse, reg, call)
+            ok, value = await asyncio.to_thread(self._parse, reg, call, deadline)
             if not ok:
                 results[i] = value
                 continue
@@ -316,7 +333,12 @@ class ToolRouter:
             logger.warning("skipped the custom tool call at %s: no output can be paired with it", where)
         results: list[ToolResult | None] = [None] * len(answerable)
         todo: list[tuple[int, CustomToolCall, _Registration]] = []
+        seen: set[str] = set()
         for i, (call, problem) in enumerate(answerable):
+            if call.call_id in seen:  # answered once: a second output would be refused by the API
+                logger.warning("skipped a repeated custom tool call id %s (answered once)", call.call_id)
+                continue
+            seen.add(call.call_id)
             if problem is not None:
                 results[i] = self._malformed(call, *problem)
                 continue
@@ -340,10 +362,14 @@ class ToolRouter:
         known = ", ".join(self._routes) or "none"
         return ToolResult(call, f"error: unknown tool {call.name!r}; available tools: {known}", "unknown_tool")
 
-    def _parse(self, reg: _Registration, call: CustomToolCall) -> tuple[bool, Any]:
+    def _deadline(self) -> float:
+        """When the parses of one response must be done (``response_seconds`` from now)."""
+        return time.monotonic() + self.response_seconds
+
+    def _parse(self, reg: _Registration, call: CustomToolCall, deadline: float | None = None) -> tuple[bool, Any]:
         """``(True, parsed value)`` or ``(False, ToolResult)`` for a rejected input."""
         try:
-            return True, reg.tool.parse(call.input)
+            return True, reg.tool.parse(call.input, deadline=deadline)
         except ToolInputError as exc:
             return False, self._rejected(call, exc)
         except Exception as exc:

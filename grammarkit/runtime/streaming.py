@@ -55,7 +55,7 @@ from grammarkit.runtime.tool import CustomTool
 
 __all__ = ["StreamChecker", "StreamReport", "check_stream"]
 
-Status = Literal["rejected", "accepted", "incomplete", "unknown_tool"]
+Status = Literal["rejected", "accepted", "incomplete", "unknown_tool", "engine_error", "dropped"]
 
 DELTA = "response.custom_tool_call_input.delta"
 INPUT_DONE = "response.custom_tool_call_input.done"
@@ -134,9 +134,23 @@ class StreamChecker:
     """How many finished or rejected calls are remembered (as small markers, so that late
     events for them are ignored); older ones are forgotten."""
 
-    def __init__(self, tools: Any, *, on_report: Callable[[StreamReport], None] | None = None) -> None:
+    MAX_OPEN_CALLS = 256
+    """How many unfinished calls are tracked at once by default: past it, the oldest is
+    dropped (reported with status ``dropped``), so memory stays bounded however many calls
+    a stream opens and never finishes."""
+
+    def __init__(
+        self,
+        tools: Any,
+        *,
+        on_report: Callable[[StreamReport], None] | None = None,
+        max_open_calls: int = MAX_OPEN_CALLS,
+    ) -> None:
+        if max_open_calls < 1:
+            raise ValueError("max_open_calls must be at least 1")
         self.tools: dict[str, CustomTool] = _tool_map(tools)
         self.on_report = on_report
+        self.max_open_calls = max_open_calls
         self.reports: list[StreamReport] = []
         self._calls: dict[str, _Call] = {}
         self._by_index: dict[int, str] = {}
@@ -198,6 +212,7 @@ class StreamChecker:
             call.key = key
             self._calls[key] = call
         if call is None:
+            self._make_room()
             call = self._calls[key] = _Call(key)
         if item_id is not None:
             call.item_id = item_id
@@ -216,6 +231,22 @@ class StreamChecker:
         if call.tool is None and call.name is not None and not call.done:
             return self._attach(call)
         return None
+
+    def _make_room(self) -> None:
+        """Drop the oldest unfinished call when ``max_open_calls`` are open."""
+        open_calls = [c for c in self._calls.values() if not c.done]
+        if len(open_calls) < self.max_open_calls:
+            return
+        oldest = open_calls[0]
+        oldest.rejected = True
+        self._retire(oldest)
+        self._emit(
+            self._report(
+                oldest,
+                "dropped",
+                message=f"not checked: more than {self.max_open_calls} calls were open at once",
+            )
+        )
 
     def _retire(self, call: _Call) -> None:
         """Drop what a finished or rejected call holds; remember it as a small marker (the
@@ -300,7 +331,9 @@ class StreamChecker:
         n = call.matcher.try_consume_tokens(list(fed)) if fed else 0
         call.consumed += n
         report = None
-        if n < len(fed):  # a bad byte before the limit is the better answer
+        if call.matcher.is_error():  # one of llguidance's internal limits: not the input's fault
+            report = self._engine_error(call, call.matcher.get_error())
+        elif n < len(fed):  # a bad byte before the limit is the better answer
             report = self._rejection(call, call.consumed)
         elif cut is not None:
             report = self._report(
@@ -366,6 +399,15 @@ class StreamChecker:
             message=rejection.message,
             rejection=rejection,
         )
+
+    def _engine_error(self, call: _Call, error: str | None) -> StreamReport:
+        """llguidance hit an internal limit on this call: the tool's matcher is rebuilt (its
+        copies share the spent state), and the report says the input could not be checked."""
+        lines = (error or "").strip().splitlines()
+        rejection = Rejection.engine_failure(lines[0] if lines else "llguidance reported an error")
+        assert call.tool is not None
+        call.tool.rebuild_matcher(rejection.detail)
+        return self._report(call, "engine_error", message=rejection.message, rejection=rejection)
 
     def _report(self, call: _Call, status: Status, *, received: int | None = None, **fields: Any) -> StreamReport:
         return StreamReport(

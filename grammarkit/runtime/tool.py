@@ -18,15 +18,17 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from grammarkit.core.diagnostics import Diagnostic
 from grammarkit.core.rejection import InputRejected, Rejection
-from grammarkit.core.source import detect_syntax, read_grammar_file
+from grammarkit.core.source import detect_syntax, read_grammar_file, strip_final_newline
 from grammarkit.core.span import LONE_SURROGATE
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
+from grammarkit.local.bounded import BoundedParser, Budget
 from grammarkit.runtime.errors import GrammarError, ToolInputError, not_utf8, too_deep
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,10 +101,9 @@ class CustomTool:
         description: str = "",
         transformer: Any = None,
         max_input_chars: int = DEFAULT_MAX_INPUT_CHARS,
+        budget: Budget | None = None,
         _path: str | None = None,
     ) -> None:
-        from grammarkit.lint.runner import lint_text
-
         self.name = validate_tool_name(name)
         if syntax not in ("lark", "regex"):
             raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
@@ -116,11 +117,12 @@ class CustomTool:
         self.syntax = syntax
         self.description = description
         self.max_input_chars = max_input_chars
+        self.budget = budget or Budget()
         self.path = _path
         self._transform, self._transform_is_lark = _transformer_call(transformer, syntax)
         self.transformer = transformer
 
-        self.lint: LintResult = lint_text(grammar, syntax=syntax, path=_path or f"<tool {name}>")
+        self.lint: LintResult = _lint_once(grammar, syntax, _path or f"<tool {name}>")
         self.warnings: list[Diagnostic] = self.lint.warnings
         if self.lint.errors:
             raise GrammarError(name, self.lint.errors, warnings=self.warnings)
@@ -128,6 +130,7 @@ class CustomTool:
 
         self._lock = threading.Lock()
         self._parser: LocalParser | None = None
+        self._bounded: BoundedParser | None = None
         self._parser_error: str | None = None
         self._parser_built = syntax == "regex"
         if syntax == "regex":
@@ -148,20 +151,18 @@ class CustomTool:
         transformer: Any = None,
         syntax: Literal["lark", "regex"] | None = None,
         max_input_chars: int = DEFAULT_MAX_INPUT_CHARS,
+        budget: Budget | None = None,
     ) -> CustomTool:
         """A tool from a grammar file. ``name`` defaults to the file's stem; ``.regex``
         files are regex grammars (the whole file minus one trailing newline), anything else
         Lark unless ``syntax`` says otherwise. An unreadable file raises
-        :class:`grammarkit.lint.InputError`."""
+        :class:`grammarkit.core.errors.InputError`."""
 
         p = Path(path)
         chosen = syntax or detect_syntax(p) or "lark"
         text = read_grammar_file(p)
         if chosen == "regex":
-            if text.endswith("\r\n"):
-                text = text[:-2]
-            elif text.endswith("\n"):
-                text = text[:-1]
+            text = strip_final_newline(text)
         if name is None:
             name = p.stem
             if not _TOOL_NAME.fullmatch(name):
@@ -176,6 +177,7 @@ class CustomTool:
             description=description,
             transformer=transformer,
             max_input_chars=max_input_chars,
+            budget=budget,
             _path=str(path),
         )
 
@@ -230,6 +232,9 @@ class CustomTool:
 
                     try:
                         self._parser = LocalParser(self.grammar, max_input_chars=self.max_input_chars)
+                        self._bounded = BoundedParser(
+                            self.grammar, self._parser, max_input_chars=self.max_input_chars, budget=self.budget
+                        )
                     except ParserUnavailable as exc:
                         self._parser_error = exc.reason
                     except (Exception, RecursionError) as exc:
@@ -251,7 +256,7 @@ class CustomTool:
         with self._lock:
             return self.matcher.check(text)
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str, *, deadline: float | None = None) -> Any:
         """Parse a tool input the model produced.
 
         Returns the Lark parse tree (with the grammar's rule and terminal names), or, for
@@ -260,8 +265,11 @@ class CustomTool:
         has one. Raises :class:`ToolInputError` for input the grammar rejects, input longer
         than ``max_input_chars``, input that is not valid Unicode (a lone surrogate, which
         the SDK makes of a JSON ``"\\ud800"``; the model cannot emit it, so it is rejected
-        at its position whatever the local parser would say) and input nested too deeply
-        to process. Threads may parse at the same time.
+        at its position whatever the local parser would say), input nested too deeply
+        to process, and input whose parse would take more than the tool's :attr:`budget`
+        of time or memory (``kind="budget"``; ``deadline``, a ``time.monotonic()`` value,
+        cuts it shorter: the router gives one per response). Threads may parse at the same
+        time.
         """
         if not isinstance(text, str):
             raise TypeError(f"a tool input must be a string, not {type(text).__name__}")
@@ -277,10 +285,13 @@ class CustomTool:
                 raise ToolInputError.from_rejection(self.name, rejection)
             value: Any = text
         else:
+            bounded = self._bounded
+            assert bounded is not None
             try:
-                # no lock: Lark's Earley parse keeps all its state in the call (the Lark
-                # object is only read), so threads parse at the same time
-                value = parser.parse(text)
+                # no lock: Lark's parse keeps all its state in the call (the Lark object
+                # is only read), so threads parse at the same time; long inputs to a
+                # general parser go to the bounded worker
+                value = bounded.parse(text, deadline=deadline)
             except InputRejected as exc:
                 raise ToolInputError.from_rejection(self.name, exc.rejection) from None
         if self._transform is None:
@@ -303,12 +314,16 @@ class CustomTool:
         with self._lock:
             return self.matcher.rejection(text)
 
+    def rebuild_matcher(self, reason: str = "") -> None:
+        """Compile llguidance's matcher again (after one of its internal limits spent the
+        state its copies share)."""
+        with self._lock:
+            self.matcher.rebuild(reason)
+
     def _fresh_matcher(self):
         """A new ``llguidance.LLMatcher`` for this grammar in its initial state."""
         with self._lock:
-            m = self.matcher.raw.deep_copy()
-        m.reset()
-        return m
+            return self.matcher.fresh()
 
 
 
@@ -331,3 +346,29 @@ def check_api(api: str) -> str:
     if api not in APIS:
         raise ValueError(f"unknown API {api!r} (expected 'responses' or 'chat')")
     return api
+
+
+# --------------------------------------------------------------------------- lint once per process
+
+_LINTED: OrderedDict[tuple[str, str, str], LintResult] = OrderedDict()
+_LINTED_MAX = 128
+_LINTED_LOCK = threading.Lock()
+
+
+def _lint_once(grammar: str, syntax: str, path: str) -> LintResult:
+    """The lint of ``grammar``, computed once per process (a service that builds the same
+    tool in every request, or several tools from one grammar, pays for it once)."""
+    key = (grammar, syntax, path)
+    with _LINTED_LOCK:
+        found = _LINTED.get(key)
+        if found is not None:
+            _LINTED.move_to_end(key)
+            return found
+    from grammarkit.lint.runner import lint_text
+
+    result = lint_text(grammar, syntax=syntax, path=path)  # type: ignore[arg-type]
+    with _LINTED_LOCK:
+        _LINTED[key] = result
+        while len(_LINTED) > _LINTED_MAX:
+            _LINTED.popitem(last=False)
+    return result

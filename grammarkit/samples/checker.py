@@ -21,7 +21,7 @@ class SampleResult:
     ``rejection`` (llguidance's located rejection, else Lark's) is worked out on first
     access: bulk checks of logged inputs mostly need verdicts only."""
 
-    __slots__ = ("sample", "accepted", "llguidance", "lark", "lark_rejection", "_rejection", "_explain")
+    __slots__ = ("sample", "accepted", "llguidance", "lark", "lark_rejection", "tokens", "_rejection", "_explain")
 
     def __init__(
         self,
@@ -38,6 +38,7 @@ class SampleResult:
         self.llguidance = llguidance
         self.lark = lark
         self.lark_rejection = lark_rejection
+        self.tokens = None  # llg.token_profile.TokenCount, when counted (--tokenizer o200k)
         self._rejection = rejection
         self._explain = explain  # () -> Rejection, for llguidance's rejection
 
@@ -69,7 +70,7 @@ class SampleResult:
 
     def to_dict(self) -> dict:
         error = self.rejection
-        return {
+        data = {
             "input": self.sample.input,
             "expected": self.sample.expected,
             "accepted": self.accepted,
@@ -77,6 +78,9 @@ class SampleResult:
             "error": error.to_dict() if error else None,
             "description": self.sample.description,
         }
+        if self.tokens is not None:
+            data["tokens"] = self.tokens.to_dict()
+        return data
 
 
 

@@ -42,6 +42,12 @@ and is counted in :attr:`GenerationResult.invalid_utf8`.
 
 Samples are reproducible: the same grammar, ``seed`` and settings give the same list
 (``random.Random(seed)``; llguidance's masks are deterministic).
+
+**Token walks.** With ``tokenizer="o200k"`` the walk goes token by token through the
+mask over the model's own vocabulary instead (:func:`grammarkit.llg.token_profile.random_walk`:
+common tokens are likely, special tokens never chosen; the same stopping rules and byte
+budget), under llguidance's default limits. Inputs then split where a model's output
+splits (whole words, `` name``, ``,\n``) rather than at arbitrary bytes.
 """
 
 from __future__ import annotations
@@ -142,6 +148,7 @@ def generate(
     stop_probability: float = DEFAULT_STOP_PROBABILITY,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     matcher: EngineMatcher | None = None,
+    tokenizer: str = "byte",
 ) -> GenerationResult:
     """Draw up to ``n`` samples; see the module documentation for how.
 
@@ -150,6 +157,9 @@ def generate(
     :class:`GenerationError` (``empty_language``) when the grammar matches no string,
     :class:`~grammarkit.llg.matcher.MatcherUnavailable` when llguidance rejects the grammar.
     ``matcher`` reuses an :class:`EngineMatcher` already built for ``grammar``.
+    ``tokenizer="o200k"`` walks the model's tokens instead of bytes (see the module
+    documentation; :class:`~grammarkit.llg.tokenizer.TokenizerUnavailable` when it cannot
+    be built).
     """
     if n < 0:
         raise ValueError(f"n must be at least 0, not {n}")
@@ -160,6 +170,8 @@ def generate(
     if max_attempts < 1:
         raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
     em = matcher if matcher is not None else EngineMatcher(grammar, syntax=syntax)
+    if tokenizer != "byte":
+        return _generate_tokens(em, tokenizer, n, random.Random(seed), max_bytes, stop_probability, max_attempts)
     walker = _Walker(em, random.Random(seed), max_bytes, stop_probability)
 
     def run() -> GenerationResult:
@@ -191,16 +203,64 @@ def generate(
     return call_with_big_stack(run, None)
 
 
+def _generate_tokens(
+    em: EngineMatcher,
+    tokenizer: str,
+    n: int,
+    rng: random.Random,
+    max_bytes: int,
+    stop_probability: float,
+    max_attempts: int,
+) -> GenerationResult:
+    """:func:`generate` by token walks over the ``tokenizer``'s vocabulary."""
+    import llguidance
+
+    from grammarkit.llg.compile import grammar_for
+    from grammarkit.llg.token_profile import in_big_stack, random_walk
+    from grammarkit.llg.tokenizer import get_tokenizer
+
+    tok = get_tokenizer(tokenizer)
+    grammar = grammar_for(em.syntax, em.grammar)
+    limits = llguidance.LLParserLimits()  # the defaults: what the API would allow
+
+    def run() -> GenerationResult:
+        result = GenerationResult([], [], n, max_bytes)
+        failures_in_a_row = 0
+        while len(result.data) < n and failures_in_a_row < max_attempts:
+            walk = random_walk(
+                tok, grammar, rng, max_bytes=max_bytes, stop_probability=stop_probability, limits=limits
+            )
+            data = walk.sample
+            if data is None:
+                if not walk.tokens and walk.error:
+                    if walk.error == "no token can follow":
+                        raise GenerationError("the grammar matches no string", empty_language=True)
+                    raise GenerationError(f"llguidance fails on the first token: {walk.error}")
+                result.failed_walks += 1
+                failures_in_a_row += 1
+                continue
+            failures_in_a_row = 0
+            result.data.append(data)
+            try:
+                result.samples.append(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                result.invalid_utf8 += 1
+                result.samples.append(data.decode("utf-8", errors="backslashreplace"))
+        return result
+
+    return in_big_stack(run)
+
+
 class _Walker:
     """Random walks through one matcher's byte mask."""
 
     def __init__(self, em: EngineMatcher, rng: random.Random, max_bytes: int, stop_probability: float) -> None:
         # Walks run on copies: llguidance's error state survives reset(), and computing the
         # mask at a dead end enters it, so a used matcher is replaced by a pristine copy.
-        pristine = em.raw.deep_copy()
-        pristine.reset()
-        if pristine.is_error():  # the caller's matcher was left in an error state
-            pristine = EngineMatcher(em.grammar, syntax=em.syntax).raw.deep_copy()
+        pristine = em.fresh()
+        if pristine.is_error():  # pragma: no cover - the pristine matcher never consumes
+            em.rebuild()
+            pristine = em.fresh()
         self.pristine = pristine
         self.m = pristine.deep_copy()
         self.rng = rng

@@ -324,7 +324,7 @@ def test_rejected_input_becomes_an_error_output(fake_openai, router):
 
 
 def test_handler_exception_becomes_an_error_output(calc_tool, caplog):
-    router = ToolRouter()
+    router = ToolRouter(show_exceptions=True)
 
     @router.tool(calc_tool)
     def calc(value):
@@ -336,13 +336,13 @@ def test_handler_exception_becomes_an_error_output(calc_tool, caplog):
     assert result.item == {"role": "tool", "tool_call_id": "call_z", "content": result.output}
     assert "tool 'calc' (call call_z) failed" in caplog.text
 
-    quiet = ToolRouter(show_exceptions=False)
+    quiet = ToolRouter()
     quiet.add(calc_tool, calc)
     assert quiet.run(response_body([custom_call("c", "calc", "3")]))[0]["output"] == "error: tool 'calc' failed"
 
 
 def test_async_handler_exception(calc_tool):
-    router = ToolRouter()
+    router = ToolRouter(show_exceptions=True)
 
     @router.tool(calc_tool)
     async def calc(value):
@@ -388,7 +388,7 @@ def test_transformer_failure_is_reported_not_raised():
             raise ValueError(f"number {tok} is not allowed")
 
     tool = CustomTool.from_file(ARITH, name="strict", transformer=Strict())
-    router = ToolRouter()
+    router = ToolRouter(show_exceptions=True)
     router.add(tool, lambda value: "unreachable")
     (result,) = router.dispatch(response_body([custom_call("c", "strict", "5")]))
     assert result.output == "error: tool 'strict' failed: ValueError: number 5 is not allowed"
@@ -594,7 +594,7 @@ def test_an_exception_that_cannot_be_shown_becomes_an_error_output(calc_tool):
     def fail(value):
         raise next(errors)
 
-    router = ToolRouter()
+    router = ToolRouter(show_exceptions=True)
     router.add(calc_tool, fail)
     outputs = router.run(response_body([custom_call("c1", "calc", "1"), custom_call("c2", "calc", "2")]))
     assert [o["output"] for o in outputs] == [
@@ -604,7 +604,7 @@ def test_an_exception_that_cannot_be_shown_becomes_an_error_output(calc_tool):
 
 
 def test_a_handlers_own_cancelled_error_is_a_failure_not_an_escape(calc_tool):
-    router = ToolRouter()
+    router = ToolRouter(show_exceptions=True)
 
     @router.tool(calc_tool)
     async def calc(value):
@@ -788,3 +788,40 @@ def test_loop_bound_objects_survive_across_calls(calc_tool, where):
     assert len(loops) == 12
     assert len(set(map(id, loops[:4]))) == 1 and len(set(map(id, loops[4:]))) == 1
     assert all(loop.is_closed() for loop in loops)
+
+
+# --------------------------------------------------------------------------- safe defaults
+
+
+def test_exception_text_never_reaches_the_model_by_default(calc_tool, caplog):
+    secret = "could not connect to postgresql://admin:S3cr3t@db.internal:5432/orders"
+    router = ToolRouter()
+
+    @router.tool(calc_tool)
+    def calc(value):
+        raise ConnectionError(secret)
+
+    (item,) = router.run(response_body([custom_call("c1", "calc", "1")]))
+    assert item["output"] == "error: tool 'calc' failed"
+    assert "S3cr3t" not in json.dumps(item)
+    # the operator still sees it, with the traceback
+    (record,) = [r for r in caplog.records if r.name == "grammarkit.tools" and "failed" in r.getMessage()]
+    assert record.exc_info is not None and secret in str(record.exc_info[1])
+
+
+def test_a_repeated_call_id_is_answered_once(calc_tool, caplog):
+    router = ToolRouter()
+    seen = []
+    router.add(calc_tool, lambda value: seen.append(value) or "ok")
+    outputs = router.run(response_body([custom_call("c1", "calc", "1"), custom_call("c1", "calc", "2")]))
+    assert [o["call_id"] for o in outputs] == ["c1"] and len(seen) == 1
+    assert "repeated custom tool call id c1" in caplog.text
+
+
+def test_chat_tool_calls_that_are_not_a_list_do_not_raise(calc_tool):
+    router = ToolRouter()
+    router.add(calc_tool, lambda value: "ok")
+    single = chat_custom_call("call_1", "calc", "1")
+    assert router.run(chat_body(tool_calls=single)) == [{"role": "tool", "tool_call_id": "call_1", "content": "ok"}]
+    for junk in (5, "calls", {"no": "type"}):
+        assert router.run(chat_body(tool_calls=junk)) == []

@@ -278,3 +278,23 @@ def test_on_report_callback_and_other_events_ignored(calc):
 def test_tools_argument_must_be_tools():
     with pytest.raises(TypeError):
         StreamChecker(["not a tool"])
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def test_open_calls_are_bounded(greet):
+    checker = StreamChecker(greet, max_open_calls=3)
+    for i in range(5):
+        checker.feed(added(f"i{i}", "greet", index=i))
+        checker.feed(delta(f"i{i}", "café ", index=i))
+    dropped = [r for r in checker.reports if r.status == "dropped"]
+    assert [r.item_id for r in dropped] == ["i0", "i1"]
+    assert dropped[0].message == "not checked: more than 3 calls were open at once"
+    open_calls = [k for k, c in checker._calls.items() if not c.done]
+    assert open_calls == ["i2", "i3", "i4"]
+    # a late event of a dropped call is ignored, the others still finish
+    assert checker.feed(done("i0", "café 😀 4")) is None
+    assert checker.feed(done("i4", "café 😀 42", index=4)).status == "accepted"
+    with pytest.raises(ValueError):
+        StreamChecker(greet, max_open_calls=0)

@@ -26,6 +26,7 @@ from pydantic import TypeAdapter
 import grammarkit
 from grammarkit import CustomTool, CustomToolCall, GrammarError, ToolInputError, custom_tool_calls
 from grammarkit.core.errors import InputError
+from grammarkit.local.bounded import Budget
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GRAMMARS = ROOT / "grammars"
@@ -351,7 +352,7 @@ def test_deep_nesting_becomes_a_tool_input_error():
         def x(self, children):
             return 1 + sum(c for c in children if isinstance(c, int))
 
-    tool = CustomTool("nest", 'start: x\nx: "a" x "b" | "c"\n', transformer=Count())
+    tool = CustomTool("nest", 'start: x\nx: "a" x "b" | "c"\n', transformer=Count(), budget=Budget(seconds=120))
     assert tool.parse("aacbb").children == [3]
     with pytest.raises(ToolInputError) as info:
         tool.parse("a" * 3000 + "c" + "b" * 3000)

@@ -1,0 +1,256 @@
+"""Parsing untrusted tool inputs within a budget of time and memory.
+
+An Earley parse of an ambiguous grammar grows faster than the input: ``e: e "+" e | "1"``
+takes seconds at a few hundred characters and gigabytes at a thousand, although
+llguidance accepts such inputs (so a constrained model can send them). A
+:class:`BoundedParser` keeps every parse inside a :class:`Budget`:
+
+* inputs a linear-time parser handles (``parser.parser == "lalr"``), and short inputs
+  (``Budget.inline_chars``), are parsed in this process;
+* longer inputs to a general (Earley) parser go to a worker process, started on first
+  use and reused, whose address space is capped (``Budget.memory_mb``, ``RLIMIT_AS``) and
+  which is killed when a parse runs past ``Budget.seconds`` (or past the deadline the
+  caller gives, for a whole response). The next input starts a fresh worker.
+
+Past the budget the parse raises :class:`~grammarkit.core.rejection.InputRejected` with
+a ``budget`` rejection: never minutes, never gigabytes in the caller's process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from grammarkit.core.rejection import InputRejected, Rejection
+
+DEFAULT_SECONDS = 5.0
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_INLINE_CHARS = 64
+DEFAULT_RESPONSE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one parse (and one response's parses together) may cost.
+
+    ``seconds``: wall-clock time per input; ``memory_mb``: the worker's address space;
+    ``inline_chars``: inputs up to this length are parsed in this process even by a
+    general parser (cheap whatever the grammar); ``response_seconds``: all the parses of
+    one model response together (:class:`~grammarkit.ToolRouter`)."""
+
+    seconds: float = DEFAULT_SECONDS
+    memory_mb: int = DEFAULT_MEMORY_MB
+    inline_chars: int = DEFAULT_INLINE_CHARS
+    response_seconds: float = DEFAULT_RESPONSE_SECONDS
+
+    def __post_init__(self) -> None:
+        if self.seconds <= 0 or self.response_seconds <= 0:
+            raise ValueError("budget times must be positive")
+        if self.memory_mb < 64:
+            raise ValueError("memory_mb must be at least 64")
+        if self.inline_chars < 0:
+            raise ValueError("inline_chars must not be negative")
+
+
+class BoundedParser:
+    """``parse(text, deadline=None)`` with the local parser, within ``budget``.
+
+    ``grammar`` and ``max_input_chars`` rebuild the parser in the worker; ``parser`` is
+    the in-process one (a :class:`~grammarkit.local.parser.LocalParser`)."""
+
+    def __init__(self, grammar: str, parser: Any, *, max_input_chars: int, budget: Budget | None = None) -> None:
+        self.grammar = grammar
+        self.parser = parser
+        self.max_input_chars = max_input_chars
+        self.budget = budget or Budget()
+        self._worker: _Worker | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def linear(self) -> bool:
+        """Whether the in-process parser runs in time linear in the input."""
+        return getattr(self.parser, "parser", "earley") == "lalr"
+
+    def parse(self, text: str, *, deadline: float | None = None) -> Any:
+        if self.linear or len(text) <= self.budget.inline_chars:
+            return self.parser.parse(text)
+        seconds = self.budget.seconds
+        what = f"{seconds:g} s per input"
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left < seconds:
+                seconds, what = max(left, 0.0), "the time left for this response"
+        if seconds <= 0:
+            raise InputRejected(Rejection.over_budget(what))
+        with self._lock:
+            if self._worker is None or not self._worker.alive:
+                self._worker = _Worker(self.grammar, self.max_input_chars, self.budget.memory_mb)
+            outcome = self._worker.parse(text, seconds)
+            if outcome is None:  # past the time: the worker is killed, the next input gets a new one
+                self._worker = None
+                raise InputRejected(Rejection.over_budget(what))
+        kind, value = outcome
+        if kind == "tree":
+            return unflatten(value)
+        if kind == "rejected":
+            raise InputRejected(value)
+        if kind == "memory":
+            self._worker = None
+            raise InputRejected(Rejection.over_budget(f"{self.budget.memory_mb} MB of memory"))
+        raise RuntimeError(value)  # the worker failed; the caller reports it as a failure
+
+    def close(self) -> None:
+        with self._lock:
+            if self._worker is not None:
+                self._worker.stop()
+                self._worker = None
+
+    def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+class _Worker:
+    """One worker process holding a LocalParser; parses one input at a time."""
+
+    def __init__(self, grammar: str, max_input_chars: int, memory_mb: int) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # no fork: the parent may run llguidance threads
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=worker_main, args=(child, grammar, max_input_chars, memory_mb), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.started = False
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def parse(self, text: str, seconds: float) -> tuple[str, Any] | None:
+        """``(kind, value)``, or None when the parse ran past ``seconds`` (the process is
+        then killed). The first call also waits for the worker to build its parser."""
+        limit = seconds
+        if not self.started:
+            limit += 30.0  # starting Python and building the parser is not the input's cost
+        try:
+            self.conn.send(text)
+            if not self.started:
+                if not self.conn.poll(limit):
+                    self.stop()
+                    return None
+                ready = self.conn.recv()
+                if ready != ("ready", None):
+                    self.stop()
+                    return ready
+                self.started = True
+            if not self.conn.poll(seconds):
+                self.stop()
+                return None
+            return self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self.stop()
+            return ("memory", None) if self.process.exitcode not in (0, None) else ("error", "the worker stopped")
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+def worker_main(conn: Any, grammar: str, max_input_chars: int, memory_mb: int) -> None:
+    """The worker process: cap memory, build the parser, then answer one input at a time."""
+    try:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - platforms without it
+        pass
+    from grammarkit.local.parser import LocalParser
+
+    try:
+        parser = LocalParser(grammar, max_input_chars=max_input_chars)
+    except Exception as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    first = True
+    while True:
+        try:
+            text = conn.recv()
+        except (EOFError, OSError):
+            return
+        if first:
+            conn.send(("ready", None))
+            first = False
+        try:
+            conn.send(("tree", flatten(parser.parse(text))))
+        except InputRejected as exc:
+            conn.send(("rejected", exc.rejection))
+        except MemoryError:
+            conn.send(("memory", None))
+            return
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+# --------------------------------------------------------------------------- trees across processes
+# Pickle recurses, so a tree as deep as an input allows cannot be pickled as it is: it
+# travels as a flat list, built and rebuilt without recursion.
+
+_TOKEN_FIELDS = ("start_pos", "line", "column", "end_line", "end_column", "end_pos")
+_META_FIELDS = ("line", "column", "end_line", "end_column", "start_pos", "end_pos")
+
+
+def flatten(tree: Any) -> list[tuple]:
+    """The tree in post-order: ``("K", type, value, positions)`` for a token,
+    ``("T", data, children count, meta positions or None)`` for a subtree."""
+    from lark import Tree
+
+    out: list[tuple] = []
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if not isinstance(node, Tree):
+            out.append(("K", node.type, str(node), tuple(getattr(node, f, None) for f in _TOKEN_FIELDS)))
+        elif expanded:
+            meta = node._meta if getattr(node, "_meta", None) is not None else None
+            where = None if meta is None or meta.empty else tuple(getattr(meta, f, None) for f in _META_FIELDS)
+            out.append(("T", node.data, len(node.children), where))
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.children))
+    return out
+
+
+def unflatten(items: list[tuple]) -> Any:
+    """The tree :func:`flatten` took apart."""
+    from lark import Token, Tree
+
+    stack: list[Any] = []
+    for item in items:
+        if item[0] == "K":
+            _, type_, value, where = item
+            token = Token(type_, value)
+            for name, v in zip(_TOKEN_FIELDS, where, strict=True):
+                setattr(token, name, v)
+            stack.append(token)
+            continue
+        _, data, count, where = item
+        children = stack[len(stack) - count :] if count else []
+        del stack[len(stack) - count :]
+        tree = Tree(data, children)
+        if where is not None:
+            for name, v in zip(_META_FIELDS, where, strict=True):
+                setattr(tree.meta, name, v)
+            tree.meta.empty = False
+        stack.append(tree)
+    (root,) = stack
+    return root

@@ -1,0 +1,109 @@
+"""local/bounded.py: parsing untrusted inputs within a budget of time and memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from grammarkit import CustomTool, ToolInputError, ToolRouter
+from grammarkit.core.rejection import InputRejected
+from grammarkit.local.bounded import BoundedParser, Budget
+from grammarkit.local.parser import LocalParser
+
+AMBIGUOUS = 'start: e\ne: e "+" e | "1"\n'  # lint-clean; Earley's work grows like n^3 here
+
+
+def _sum(terms: int) -> str:
+    return "+".join(["1"] * terms)
+
+
+def test_budget_validation():
+    with pytest.raises(ValueError):
+        Budget(seconds=0)
+    with pytest.raises(ValueError):
+        Budget(memory_mb=10)
+    with pytest.raises(ValueError):
+        Budget(inline_chars=-1)
+
+
+def test_short_inputs_parse_in_process_and_long_ones_in_the_worker():
+    parser = LocalParser(AMBIGUOUS)
+    bounded = BoundedParser(AMBIGUOUS, parser, max_input_chars=16_000, budget=Budget(inline_chars=10))
+    try:
+        assert bounded.parse("1+1").data == "start"
+        assert bounded._worker is None  # inline
+        tree = bounded.parse(_sum(8))  # 15 characters: the worker
+        assert tree.data == "start" and bounded._worker is not None
+        with pytest.raises(InputRejected) as info:
+            bounded.parse(_sum(8) + "+")
+        assert info.value.rejection.engine == "lark" and info.value.rejection.at_end
+    finally:
+        bounded.close()
+
+
+def test_a_parse_past_its_time_is_stopped_and_the_next_input_gets_a_new_worker():
+    tool = CustomTool("sum", AMBIGUOUS, budget=Budget(seconds=1.0))
+    try:
+        with pytest.raises(ToolInputError) as info:
+            tool.parse(_sum(201))  # 401 characters: ~20 s and 400 MB unbounded
+        err = info.value
+        assert (err.kind, err.source) == ("budget", "limit")
+        assert str(err) == "input rejected: checking the input would take more than its budget (1 s per input)"
+        assert tool.parse(_sum(20)).data == "start"  # a fresh worker
+    finally:
+        tool._bounded.close()
+
+
+def test_a_parse_past_its_memory_is_stopped():
+    tool = CustomTool("sum", AMBIGUOUS, budget=Budget(seconds=600.0, memory_mb=96))
+    try:
+        with pytest.raises(ToolInputError) as info:
+            tool.parse(_sum(400))  # 799 characters: ~3 GB unbounded
+        assert info.value.kind == "budget"
+        assert str(info.value).endswith("(96 MB of memory)")
+    finally:
+        tool._bounded.close()
+
+
+def test_the_router_bounds_a_whole_response():
+    tool = CustomTool("sum", AMBIGUOUS, budget=Budget(seconds=30.0))
+    router = ToolRouter(response_seconds=1.0)
+    router.add(tool, lambda tree: "ok")
+    calls = [
+        {"type": "custom_tool_call", "call_id": f"c{i}", "name": "sum", "input": _sum(201)} for i in range(3)
+    ]
+    try:
+        outputs = router.run({"output": calls})
+        assert [o["call_id"] for o in outputs] == ["c0", "c1", "c2"]
+        for o in outputs:
+            assert o["output"].startswith("error: input rejected: checking the input would take more than its budget")
+        assert "the time left for this response" in outputs[-1]["output"]
+    finally:
+        tool._bounded.close()
+    with pytest.raises(ValueError):
+        ToolRouter(response_seconds=0)
+
+
+def test_trees_from_the_worker_are_the_in_process_trees(tmp_path):
+    from pathlib import Path
+
+    from grammarkit.local.bounded import flatten, unflatten
+
+    grammar = (Path(__file__).resolve().parent.parent.parent / "grammars" / "arithmetic.lark").read_text()
+    parser = LocalParser(grammar)
+    text = " + ".join(f"({i} * -{i + 1}.5)" for i in range(12))
+    here = parser.parse(text)
+    bounded = BoundedParser(grammar, parser, max_input_chars=16_000, budget=Budget(inline_chars=8))
+    try:
+        there = bounded.parse(text)
+    finally:
+        bounded.close()
+    assert there == here and there.pretty() == here.pretty()
+    tokens_here, tokens_there = list(here.scan_values(lambda _: True)), list(there.scan_values(lambda _: True))
+    assert [(t.type, t.start_pos, t.line, t.column, t.end_pos) for t in tokens_there] == [
+        (t.type, t.start_pos, t.line, t.column, t.end_pos) for t in tokens_here
+    ]
+    assert (there.meta.line, there.meta.end_column) == (here.meta.line, here.meta.end_column)
+    deep = LocalParser('start: x\nx: "a" x "b" | "c"\n').parse("a" * 3000 + "c" + "b" * 3000)
+    from grammarkit.core.trees import pretty_tree
+
+    assert pretty_tree(unflatten(flatten(deep))) == pretty_tree(deep)  # no recursion either way
