@@ -167,8 +167,13 @@ def _lark_witness(ctx, site, ascii_pattern: str):
     literal = site.literal
     for scope in a.scopes:
         owner = next((d for d in scope.definition_list() if any(n is literal for n in scope.body(d))), None)
-        in_ignore = any(any(n is literal for n in p.body_nodes(ig.body)) for ig in scope.ignores)
-        if owner is None and not in_ignore:
+        names = _terminals_using(scope, owner.name) if owner is not None and owner.is_terminal else set()
+        ignores = [
+            ig
+            for ig in scope.ignores
+            if any(n is literal or (isinstance(n, m.NameRef) and n.name in names) for n in p.body_nodes(ig.body))
+        ]
+        if owner is None and not ignores:
             continue
         lex = a.lexemes(scope)
         try:
@@ -185,7 +190,6 @@ def _lark_witness(ctx, site, ascii_pattern: str):
                 if node is literal
             ]
         else:
-            names = _terminals_using(scope, owner.name) if owner is not None else set()
             keys: set[tuple] = {("T", n) for n in names}
             places = [
                 (i, pos) for i, prod in enumerate(flow.prods) for pos, sym in enumerate(prod.rhs) if sym in keys
@@ -219,26 +223,41 @@ def _lark_witness(ctx, site, ascii_pattern: str):
             )
             if witness is not None:
                 return witness
-        if in_ignore and owner is None:
-            return _ignore_witness(ctx, a, scope, literal, ascii_term)
+        for ig in ignores:
+            witness = _ignore_witness(ctx, a, scope, ig, literal, ascii_term)
+            if witness is not None:
+                return witness
     return None
 
 
-def _ignore_witness(ctx, a, scope, literal, ascii_term):
-    """For an ``%ignore`` regex: the difference placed between the first two lexemes."""
+def _ignore_witness(ctx, a, scope, ig, literal, ascii_term):
+    """For a regex an ``%ignore`` uses: the difference placed between the first two
+    lexemes of the shortest input (llguidance skips ignored text only between lexemes)."""
     lex = a.lexemes(scope)
     try:
-        uni = lex.term(("R", literal.pattern, literal.flags))
-    except p.Unanalysable:
+        uni = lex.node_term(ig.body)
+        other = lex.node_term(ig.body, {id(literal): ascii_term})
+    except (p.Unanalysable, RecursionError):
         return None
-    found = a.lang.distinguish(uni, ascii_term) if uni is not None else None
+    found = a.lang.distinguish(uni, other)
+    if found is None:
+        return None
     sentences = a.sentences(scope)
-    shortest = sentences.shortest()
-    rendered = sentences.render(shortest) if shortest is not None else None
-    if found is None or rendered is None:
-        return None
-    cut = next((s for s in rendered.starts[1:] if s > 0), None)
-    if cut is None:
+    flow = a.flow(scope)
+    candidates = [sentences.shortest()] + [
+        sentences.through(i, pos)
+        for i, prod in enumerate(flow.prods)
+        for pos, sym in enumerate(prod.rhs)
+        if not flow.is_nt(sym)
+    ][:8]
+    rendered, cut = None, None
+    for sentence in candidates:
+        rendered = sentences.render(sentence) if sentence is not None else None
+        if rendered is not None:
+            cut = next((s for s in rendered.starts[1:] if 0 < s < len(rendered.text)), None)
+            if cut is not None:
+                break
+    if rendered is None or cut is None:
         return None
     text, accepted = found
     witness_text = rendered.text[:cut] + text + rendered.text[cut:]

@@ -398,6 +398,10 @@ def test_unicode_class_witnesses_are_llguidance_verdicts():
     assert d.witness.input == "\u0663.0"
     (d,) = [d for d in lint_text('start: "a" "b"\n%ignore /\\s+/\n').diagnostics if d.code == "GK213"]
     assert d.witness.input == "a\u00a0b" and d.witness.accepted
+    # in a terminal only %ignore uses (Lark's own lark.lark COMMENT), with an empty shortest input
+    text = 'start: ("x" _NL)*\n_NL: /\\n/\nCOMMENT: /\\s*/ "//" /[^\\n]/*\n%ignore COMMENT\n'
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "GK213"]
+    assert "\u00a0//" in d.witness.input and d.witness.accepted
 
 
 def test_unicode_class_fix_spells_every_class_in_ascii():
