@@ -51,6 +51,8 @@ class Greedy:
         self._ends: dict[LexemeKey, EndStates | None] = {}
         self._ignore: int | None = None
         self._ignore_done = False
+        self._ignore_first: int | None = None
+        self._firsts: dict[LexemeKey, int | None] = {}
         self._lazy: set[LexemeKey] | None = None
         self._blocked: dict[tuple[LexemeKey, LexemeKey], str] | None = None
         self._completable: dict[str, set] | None = None
@@ -97,8 +99,10 @@ class Greedy:
         return self._ends[key]
 
     def first_mask(self, key: LexemeKey) -> int | None:
-        term = self.lex.term(key) if key[0] != "O" else None
-        return None if term is None else self.lang.first_mask(term)
+        if key not in self._firsts:
+            term = self.lex.term(key) if key[0] != "O" else None
+            self._firsts[key] = None if term is None else self.lang.first_mask(term)
+        return self._firsts[key]
 
     def follow(self, t: LexemeKey, d: LexemeKey) -> str | None:
         """``"free"``, ``"at-limit"`` or ``"never"`` (see the module documentation), or
@@ -106,12 +110,16 @@ class Greedy:
         ``%ignore`` that cannot be analysed)."""
         if d == EOS or t in self.lazy or self.ignore_unknown:
             return None
+        if t[0] == "L":
+            return "free"  # a string literal always ends (it never goes on)
         ends = self.end_states(t)
         mask = self.first_mask(d)
         if ends is None or mask is None or not mask:
             return None
         if self.ignore is not None:
-            mask |= self.lang.first_mask(self.ignore)
+            if self._ignore_first is None:
+                self._ignore_first = self.lang.first_mask(self.ignore)
+            mask |= self._ignore_first
         return ends.follow(mask)
 
     # -- blocked pairs --------------------------------------------------------------

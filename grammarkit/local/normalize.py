@@ -110,12 +110,15 @@ class _Unsupported(Exception):
     pass
 
 
-def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset()) -> Normalized:
+def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset(), read=None) -> Normalized:
     """Translate ``source`` (llguidance's dialect) into Lark text with the same language.
 
     ``hoist_rules`` names rules whose optional parts must move into helper rules (see
-    :mod:`grammarkit.local.parser`, which retries with the names Lark reports)."""
-    read = read_grammar(source)
+    :mod:`grammarkit.local.parser`, which retries with the names Lark reports); ``read``
+    is :func:`~grammarkit.reader.read_grammar`'s result for ``source``, when the caller
+    has it already."""
+    if read is None:
+        read = read_grammar(source)
     if read.errors:
         first = read.errors[0]
         return Normalized(None, [f"the grammar does not read: {first.message} at {first.span}"])

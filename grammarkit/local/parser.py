@@ -146,14 +146,18 @@ def build_lark(grammar: str):
     raise ParserUnavailable("Lark cannot load the grammar: colliding expansions remain")
 
 
-def lark_rewrites(grammar: str) -> list[Rewrite]:
+def lark_rewrites(grammar: str, read=None) -> list[Rewrite]:
     """Every change the local parser makes to ``grammar`` so that Python Lark loads it
     (:class:`~grammarkit.local.normalize.Rewrite`, with spans), including the rules whose
     colliding expansions Lark reports only when it builds the parser ("Rules defined
     twice"). That needs an aliased alternative that, without its optional parts, reads like
     another alternative of the rule: Lark is asked only then."""
-    norm = normalize(grammar)
-    if norm.text is None or "->" not in grammar or not _may_collide(grammar):
+    if read is None:
+        from grammarkit.reader import read_grammar
+
+        read = read_grammar(grammar)
+    norm = normalize(grammar, read=read)
+    if norm.text is None or "->" not in grammar or not _may_collide(grammar, read):
         return norm.rewrites
     try:
         return build_lark(grammar)[1].rewrites
@@ -161,13 +165,11 @@ def lark_rewrites(grammar: str) -> list[Rewrite]:
         return norm.rewrites
 
 
-def _may_collide(grammar: str) -> bool:
+def _may_collide(grammar: str, read) -> bool:
     """A rule with an aliased alternative whose items, optional ones left out, are those
     of another alternative (left out the same way): Lark may find them "defined twice"."""
     from grammarkit.reader import model as m
-    from grammarkit.reader import read_grammar
 
-    read = read_grammar(grammar)
     for d in read.grammar.nodes():
         if not isinstance(d, m.Definition) or d.is_terminal or len(d.body.alternatives) < 2:
             continue

@@ -56,7 +56,7 @@ def check(ctx) -> Iterator[Finding]:
         return
     seen: set[tuple[str, int]] = set()
     nodes = list(grammar.nodes())
-    for rewrite in lark_rewrites(ctx.text):
+    for rewrite in lark_rewrites(ctx.text, ctx.read):
         if not rewrite.refused or rewrite.span is None:
             continue
         key = (rewrite.kind, rewrite.span.start)
