@@ -47,7 +47,14 @@ lint context as ``ctx.analysis``):
 
 from __future__ import annotations
 
-from grammarkit.analysis.bounds import bound_for, bounded_pattern, bounded_quantifier, unbounded_repeats
+from grammarkit.analysis.bounds import (
+    bound_edits,
+    bound_for,
+    bounded_pattern,
+    bounded_quantifier,
+    plainly_quantified,
+    unbounded_repeats,
+)
 from grammarkit.analysis.charsets import Flags, explicit_chars, parse_regex
 from grammarkit.analysis.flow import Flow
 from grammarkit.analysis.greedy import Greedy
@@ -128,6 +135,7 @@ __all__ = [
     "Sentences",
     "Unanalysable",
     "body_nodes",
+    "bound_edits",
     "bound_for",
     "bounded_pattern",
     "bounded_quantifier",
@@ -135,6 +143,7 @@ __all__ = [
     "item_text",
     "lexeme_key",
     "parse_regex",
+    "plainly_quantified",
     "rule_lexeme_nodes",
     "show",
     "terminals_used_by_rules",

@@ -41,19 +41,44 @@ def bounded_quantifier(form: str, lo: int, n: int) -> str:
 def bounded_pattern(pattern: str, tree: rx.Node, lang: Lang, flags: str = "") -> str:
     """``pattern`` with every unbounded quantifier given an upper bound that suits what
     it repeats (see :func:`bound_for`)."""
+    out = pattern
+    for start, end, quantifier in reversed(bound_edits(tree, lang, flags)):
+        out = out[:start] + quantifier + out[end:]
+    return out
+
+
+def bound_edits(tree: rx.Node, lang: Lang, flags: str = "") -> list[tuple[int, int, str]]:
+    """``(start, end, quantifier)``: the pattern offsets of every unbounded quantifier of
+    ``tree`` and the bounded quantifier to write there, in pattern order."""
     repeats = [
         r
         for r in rx.iter_nodes(tree)
         if isinstance(r, rx.Repeat) and r.max is None and rx.max_length(r.child) != 0
     ]
-    out = pattern
-    for r in sorted(repeats, key=lambda r: r.op_start, reverse=True):
+    edits = []
+    for r in sorted(repeats, key=lambda r: r.op_start):
         try:
             n = bound_for(lang, lang._regex_term(r.child, Flags().apply(flags)))
         except Unanalysable:
             n = 64
-        out = out[: r.op_start] + bounded_quantifier(r.form, r.min, n) + out[r.op_end :]
-    return out
+        edits.append((r.op_start, r.op_end, bounded_quantifier(r.form, r.min, n)))
+    return edits
+
+
+def plainly_quantified(tree: rx.Node) -> bool:
+    """Whether every quantifier of ``tree`` is a plain greedy one that Rust supports, and
+    nothing in it is a construct llguidance rejects (lookarounds, backreferences, ``\\Z``
+    and the like): only then can its quantifiers be rewritten one by one."""
+    for node in rx.iter_nodes(tree):
+        if node.unsupported:
+            return False
+        if isinstance(node, rx.Repeat) and (
+            node.lazy_suffix or node.lazy_by_flag or node.possessive or isinstance(node.child, rx.Repeat)
+        ):
+            return False
+        if isinstance(node, (rx.SetFlags, rx.Group)) and "U" in (node.flags or "").split("-", 1)[0]:
+            return False
+    return True
 
 
 def bound_for(lang: Lang, inner: int) -> int:

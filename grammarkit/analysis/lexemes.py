@@ -186,15 +186,23 @@ class Lexemes:
 
     def describe(self, key: LexemeKey) -> str:
         """How a lexeme is written: ``NAME``, ``"lit"`` or ``/re/``."""
-        if key[0] == "T":
-            return key[1]
-        if key[0] == "L":
-            return '"' + _escape(key[1], '"') + '"' + key[2]
-        if key[0] == "R":
-            return "/" + key[1] + "/" + key[2]
-        if key[0] == "G":
-            return f'"{_escape(key[1], chr(34))}".."{_escape(key[2], chr(34))}"'
-        return "(opaque)"
+        return describe_key(key)
+
+
+def describe_key(key: LexemeKey) -> str:
+    """How a lexeme is written: ``NAME``, ``"lit"``, ``/re/`` or ``"a".."z"`` (the end of
+    input as ``end of input``)."""
+    if key == EOS:
+        return "end of input"
+    if key[0] == "T":
+        return key[1]
+    if key[0] == "L":
+        return '"' + _escape(key[1], '"') + '"' + key[2]
+    if key[0] == "R":
+        return "/" + key[1] + "/" + key[2]
+    if key[0] == "G":
+        return f'"{_escape(key[1], chr(34))}".."{_escape(key[2], chr(34))}"'
+    return "(opaque)"
 
 
 FREE_TEXT_MIN_REPEAT = 20

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from grammarkit.cli import check, diff_cmd, mcp_cmd, parse_cmd, rules, sample_cmd, stats, try_cmd
+from grammarkit.cli import (
+    check,
+    diff_cmd,
+    lsp_cmd,
+    mcp_cmd,
+    parse_cmd,
+    playground_cmd,
+    rules,
+    sample_cmd,
+    stats,
+    try_cmd,
+)
 
 app = typer.Typer(
     name="grammarkit",
@@ -39,8 +50,10 @@ def _root(
 
 app.command("check")(check.check)
 app.command("diff")(diff_cmd.diff)
+app.command("lsp")(lsp_cmd.lsp)
 app.command("mcp")(mcp_cmd.mcp)
 app.command("parse")(parse_cmd.parse)
+app.command("playground")(playground_cmd.playground)
 app.command("rules")(rules.rules)
 app.command("sample")(sample_cmd.sample)
 app.command("stats")(stats.stats)

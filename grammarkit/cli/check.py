@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +15,8 @@ from grammarkit.core.errors import InputError
 
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
+
+AUTO_LARK_FIRST = 1000  # grammarkit.samples.checker.AUTO_LARK_FIRST (not imported: start-up time)
 
 
 class OutputFormat(str, Enum):
@@ -49,20 +52,47 @@ def check(
     ] = None,
     samples_files: Annotated[
         list[str] | None,
-        typer.Option("--samples", help="A samples file (.toml with valid/invalid arrays, or guidance-lark-mcp .json)."),
+        typer.Option(
+            "--samples",
+            help="A samples file (repeatable): .toml with valid/invalid arrays, guidance-lark-mcp .json, or "
+            '.jsonl with one {"input", "should_parse", "description"} object per line (streamed).',
+        ),
+    ] = None,
+    input_field: Annotated[
+        str | None,
+        typer.Option(
+            "--input-field",
+            metavar="NAME",
+            help="The field of each JSON Lines sample that holds the input (default: input); a dotted path "
+            "such as item.input reaches into nested objects, so logged tool calls are checked as stored.",
+        ),
     ] = None,
     sidecars: Annotated[
         bool,
-        typer.Option("--sidecars/--no-sidecars", help="Check x.samples.toml/.json beside each grammar x.lark."),
+        typer.Option("--sidecars/--no-sidecars", help="Check x.samples.toml/.json/.jsonl beside each grammar x.lark."),
     ] = True,
     engine: Annotated[
         EngineChoice | None,
         typer.Option(
             "--engine",
             help="Which engines judge samples: llguidance (the model's side), lark (the application's "
-            "parser), both, or auto (both for up to 1000 samples per grammar, else llguidance).",
+            f"parser), both, or auto (llguidance on every sample, and Lark too on the first {AUTO_LARK_FIRST} "
+            "samples of each grammar and on every sample whose llguidance verdict differs from its expectation).",
         ),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Check samples in this many worker processes (0: one per CPU); worth it for tens of "
+            "thousands of samples.",
+        ),
+    ] = 1,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress line on standard error (shown on a terminal only).")
+    ] = False,
     color: Annotated[
         bool | None,
         typer.Option(
@@ -121,21 +151,50 @@ def check(
     results = []
     input_errors: list[dict] = []
 
+    from grammarkit.cli.progress import Progress
+
+    progress = Progress(enabled=None if not quiet else False)
+
     def fail(err: InputError) -> None:
+        progress.clear()
         input_errors.append({"path": err.path, "message": err.message})
         print(f"grammarkit: error: {err}", file=sys.stderr)
 
-    from grammarkit.samples.files import Sample, load_samples
+    from grammarkit.samples.files import Sample, open_samples
 
-    extra_samples = []
-    if sample or samples_files:
-        for i, text in enumerate(sample or [], 1):
-            extra_samples.append(Sample(text, True, "", "<sample>", i, 1))
-        for sample_path in samples_files or []:
+    # --sample and --samples apply to every grammar. JSON and TOML files are read (and
+    # checked) once, here; JSON Lines files are streamed again for each grammar.
+    shared_samples: list = []
+    if sample:
+        shared_samples.append([Sample(text, True, "", "<sample>", i, 1) for i, text in enumerate(sample, 1)])
+    for sample_path in samples_files or []:
+        try:
+            shared_samples.append(open_samples(sample_path, input_field=input_field))
+        except InputError as err:
+            fail(err)
+
+    def read_reporting_errors(source):
+        # A samples file that fails while it is streamed is an input error of its own;
+        # the grammar's diagnostics and the other samples still count.
+        try:
+            yield from source
+        except InputError as err:
+            fail(err)
+
+    def sample_stream(target: str, sample_files) -> object:
+        sources = list(shared_samples)
+        for sample_file in sample_files:
             try:
-                extra_samples.extend(load_samples(sample_path))
+                sources.append(open_samples(sample_file, input_field=input_field))
             except InputError as err:
                 fail(err)
+        if not sources:
+            return []
+        stream = chain.from_iterable(
+            source if isinstance(source, list) else read_reporting_errors(source) for source in sources
+        )
+        return progress.wrap(stream, f"checking samples of {target}")
+
     def options(path: str) -> dict:
         # --select/--ignore/--engine replace the configuration's; per-file ignores apply.
         opts = config.lint_options(
@@ -143,8 +202,15 @@ def check(
         )
         if path == "<stdin>":
             opts["ignore"] = ign if ign is not None else list(config.ignore)
-            del opts["sample_files"]
-        return {**opts, "samples": extra_samples}
+            opts["sample_files"] = ()
+        # JSON output lists every sample's verdict; the other formats need only the
+        # notable ones, so memory stays flat however many samples stream by.
+        opts["keep_samples"] = output_format is OutputFormat.json
+        opts["jobs"] = jobs
+        # Sample files are opened here: a broken one is an input error of its own and
+        # must not hide the grammar's diagnostics.
+        opts["samples"] = sample_stream(path, opts.pop("sample_files"))
+        return opts
 
     targets: list[str] = []
     for raw in paths:
@@ -177,18 +243,11 @@ def check(
                 text = read_grammar_stdin()
                 results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options("<stdin>")))
             else:
-                opts = options(target)
-                # Load the sample files here: a broken one is an input error of its own
-                # and must not hide the grammar's diagnostics.
-                file_samples = list(opts.pop("samples"))
-                for sample_file in opts.pop("sample_files", ()):
-                    try:
-                        file_samples.extend(load_samples(sample_file))
-                    except InputError as err:
-                        fail(err)
-                results.append(lint_file(target, syntax=chosen, samples=file_samples, **opts))
+                results.append(lint_file(target, syntax=chosen, **options(target)))
         except InputError as err:
             fail(err)
+        finally:
+            progress.clear()
 
     if show_diff:
         sys.stdout.write("".join(diffs))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -22,17 +23,21 @@ def detect_syntax(path: str | os.PathLike[str]) -> Syntax | None:
 
 
 
-def read_grammar_file(path: str | os.PathLike[str]) -> str:
-    """Read a grammar file as UTF-8 text, or raise :class:`InputError` with a clear message."""
-    p = Path(path)
-    shown = str(path)
+def read_bounded(path: str | os.PathLike[str], limit: int, shown: str | None = None, *, what: str = "file") -> bytes:
+    """The bytes of ``path``, reading at most ``limit`` of them, or :class:`InputError`.
+
+    Devices and pipes (``/dev/zero``, a FIFO, ``<(command)``) have no size to check in
+    advance: at most ``limit + 1`` bytes are read, and one more than ``limit`` means the
+    input is too large. ``what`` names the kind of file in the messages."""
+    shown = str(path) if shown is None else shown
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise InputError(shown, "is a directory")
-        if size > MAX_GRAMMAR_BYTES:
-            raise InputError(shown, f"file is too large ({size} bytes; the limit is {MAX_GRAMMAR_BYTES})")
-        data = p.read_bytes()
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError(shown, "is a directory")
+            if stat.S_ISREG(st.st_mode) and st.st_size > limit:
+                raise InputError(shown, f"{what} is too large ({st.st_size} bytes; the limit is {limit})")
+            data = f.read(limit + 1)
     except FileNotFoundError:
         raise InputError(shown, "no such file") from None
     except PermissionError:
@@ -41,15 +46,33 @@ def read_grammar_file(path: str | os.PathLike[str]) -> str:
         raise InputError(shown, "is a directory") from None
     except OSError as exc:
         raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
-    return decode_grammar_bytes(data, shown)
+    if len(data) > limit:
+        raise InputError(shown, f"{what} is too large (more than {limit} bytes)")
+    return data
+
+
+def read_grammar_file(path: str | os.PathLike[str]) -> str:
+    """Read a grammar file as UTF-8 text (at most :data:`MAX_GRAMMAR_BYTES`, also from a
+    device or a pipe), or raise :class:`InputError` with a clear message."""
+    shown = str(path)
+    return decode_grammar_bytes(read_bounded(path, MAX_GRAMMAR_BYTES, shown), shown)
 
 
 def read_grammar_stdin(limit: int = MAX_GRAMMAR_BYTES) -> str:
     """Grammar text from standard input, reading at most ``limit`` bytes (one more tells
-    it is too large), decoded like a file."""
+    it is too large), decoded like a file. A closed or unreadable standard input (``<&-``,
+    ``< /``) is an :class:`InputError`."""
     import sys
 
-    data = sys.stdin.buffer.read(limit + 1)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None or getattr(stream, "closed", False):
+        raise InputError("<stdin>", "standard input is closed")
+    try:
+        data = stream.read(limit + 1)
+    except (OSError, ValueError) as exc:  # EBADF, EISDIR; ValueError: closed meanwhile
+        raise InputError("<stdin>", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if data is None:  # a non-blocking descriptor with nothing to read
+        raise InputError("<stdin>", "standard input is not ready (non-blocking, nothing to read)")
     if len(data) > limit:
         raise InputError("<stdin>", f"input is too large (more than {limit} bytes)")
     return decode_grammar_bytes(data, "<stdin>")
@@ -74,17 +97,16 @@ def decode_grammar_bytes(data: bytes, shown: str) -> str:
 def collect_grammar_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """Expand directories (recursively) to their ``.lark``/``.regex`` files, sorted.
 
-    Raises :class:`InputError` for a missing path or a directory with no grammars.
+    Hidden files and directories (a name starting with ``.``) are skipped, and symbolic
+    links to directories are not followed. Raises :class:`InputError` for a missing path,
+    a directory that cannot be read (at any depth: a grammar in it would be skipped
+    silently otherwise) or a directory with no grammars.
     """
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in GRAMMAR_SUFFIXES and not _hidden(f, p)
-            )
+            found = sorted(_grammar_files_under(p))
             if not found:
                 raise InputError(str(raw), "directory has no .lark or .regex grammars")
             files.extend(found)
@@ -95,8 +117,30 @@ def collect_grammar_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]
     return files
 
 
-def _hidden(f: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in f.relative_to(root).parts)
+def _grammar_files_under(root: Path) -> list[Path]:
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except PermissionError:
+            raise InputError(str(folder), "cannot read directory: permission denied") from None
+        except OSError as exc:
+            raise InputError(str(folder), f"cannot read directory: {exc.strerror or exc}") from None
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif entry.is_file() and path.suffix.lower() in GRAMMAR_SUFFIXES:
+                    found.append(path)
+            except OSError:
+                continue  # vanished meanwhile
+    return found
 
 
 def strip_final_newline(text: str) -> str:

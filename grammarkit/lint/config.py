@@ -18,8 +18,11 @@ Looked up from the current directory upwards (the first ``pyproject.toml`` that 
     [tool.grammarkit.per-file-ignores]  # globs relative to the configuration file
     "legacy/*.lark" = ["GK220", "GK221"]
 
-Unknown keys, unknown rule codes and wrongly typed values are a :class:`ConfigError`
-(exit status 2 on the command line).
+Unknown keys, unknown rule codes, wrongly typed values and an empty ``select`` (which
+would turn every rule off) are a :class:`ConfigError` (exit status 2 on the command
+line), and so is a ``pyproject.toml`` met on the way up that cannot be read or parsed
+(it might hold the configuration): it is named, never skipped. Configuration files are
+read with a bound (:data:`MAX_CONFIG_BYTES`), also from a device or a pipe.
 """
 
 from __future__ import annotations
@@ -35,9 +38,10 @@ from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import all_rules, get_rule
 
 KNOWN_KEYS = {"select", "ignore", "severity", "per-file-ignores", "samples", "engine", "exclude", "tokenizer"}
-DEFAULT_SAMPLE_PATTERNS = ("{stem}.samples.toml", "{stem}.samples.json")
+DEFAULT_SAMPLE_PATTERNS = ("{stem}.samples.toml", "{stem}.samples.json", "{stem}.samples.jsonl")
 ENGINES = ("auto", "both", "llguidance", "lark")
 TOKENIZERS = ("byte", "o200k")  # as grammarkit.llg.tokenizer.TOKENIZERS (not imported: it is not needed here)
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 class ConfigError(GrammarkitError):
@@ -137,26 +141,47 @@ def _glob_match(rel: str, pattern: str) -> bool:
 
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.grammarkit]`` table, upwards from ``start``."""
-    import tomllib
-
+    """The nearest ``pyproject.toml`` with a ``[tool.grammarkit]`` table, upwards from
+    ``start``. One that cannot be read or parsed on the way is a :class:`ConfigError`."""
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
-            if isinstance(data.get("tool"), dict) and "grammarkit" in data["tool"]:
-                return candidate
+        try:
+            present = candidate.exists() or candidate.is_symlink()
+        except OSError:  # e.g. a parent that cannot be searched
+            present = False
+        if not present:
+            continue
+        data = _read_toml(candidate, str(candidate))
+        if isinstance(data.get("tool"), dict) and "grammarkit" in data["tool"]:
+            return candidate
     return None
+
+
+def _read_toml(path: Path, shown: str) -> dict:
+    """A TOML file's table, read with a bound; every failure is a :class:`ConfigError`."""
+    import tomllib
+
+    from grammarkit.core.errors import InputError
+    from grammarkit.core.source import read_bounded
+
+    try:
+        data = read_bounded(path, MAX_CONFIG_BYTES, shown, what="configuration file")
+    except InputError as err:
+        raise ConfigError(shown, err.message) from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        raise ConfigError(shown, f"cannot read: not valid UTF-8 ({bad})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(shown, f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(shown, "invalid TOML: nested too deeply") from None
 
 
 def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None) -> Config:
     """Read the configuration at ``path``, or the nearest one (defaults when there is none)."""
-    import tomllib
-
     if path is None:
         found = find_config(start)
         if found is None:
@@ -164,14 +189,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.P
         path = found
     p = Path(path)
     shown = str(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(shown, "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(shown, f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(shown, f"invalid TOML: {exc}") from None
+    data = _read_toml(p, shown)
     if p.name == "pyproject.toml" or "tool" in data:
         table = data.get("tool", {}).get("grammarkit") if isinstance(data.get("tool"), dict) else None
         if table is None:
@@ -192,6 +210,11 @@ def _from_table(table: dict, shown: str, root: Path, source: Path) -> Config:
     config = Config(root=root, source=source)
     if "select" in table:
         config.select = _codes(table["select"], shown, "select")
+        if not config.select:
+            # As an empty --select: it would silently turn every rule off.
+            raise ConfigError(
+                shown, "select needs at least one rule code, prefix or name (an empty list selects nothing)"
+            )
     if "ignore" in table:
         config.ignore = _codes(table["ignore"], shown, "ignore")
     if "severity" in table:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -81,8 +81,10 @@ class LintContext:
     text: str
     syntax: Syntax
     path: str = "<string>"
-    samples: list = field(default_factory=list)  # grammarkit.samples.Sample
+    samples: Iterable = field(default_factory=list)  # grammarkit.samples.Sample (and SampleProblem), read once
     engine_choice: str = "auto"
+    keep_samples: bool = True  # keep every sample's result (else only the notable ones)
+    jobs: int = 1  # worker processes for the samples
     found: list[tuple[str, Finding]] = field(default_factory=list)
     sample_checker_factory: Callable[..., Any] | None = None  # see sample_checker
     tokenizer: str = "byte"  # "byte" | "o200k": the vocabulary llguidance's cost is measured with
@@ -209,9 +211,22 @@ class LintContext:
         )
 
     @cached_property
-    def sample_results(self) -> list:
+    def sample_run(self):
+        """The samples checked (:class:`~grammarkit.samples.checker.SampleRun`): counts,
+        the results kept, and the malformed entries of the samples files."""
+        from grammarkit.samples.checker import SampleRun
+
         checker = self.sample_checker
-        return checker.check_all(self.samples) if checker is not None else []
+        if checker is None:
+            return SampleRun()
+        return checker.run(self.samples, keep_all=self.keep_samples, jobs=self.jobs)
+
+    @property
+    def sample_results(self) -> list:
+        """The results of the samples: every one, or only the notable ones (a verdict
+        that differs from its expectation, or the engines disagreeing) when
+        ``keep_samples`` is false."""
+        return self.sample_run.results
 
     @cached_property
     def token_profile(self):

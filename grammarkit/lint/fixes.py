@@ -9,7 +9,8 @@ Every fix is verified before it is kept, one at a time: the text is linted again
 fix applied, and the fix is kept only when
 
 * llguidance still compiles the grammar (if it compiled it before),
-* the diagnostic is gone (one fewer of its code),
+* the diagnostic is gone (one fewer of its code, or as many but one fewer with its
+  message: the fix revealed another problem of the same kind),
 * no new error appears, and
 * every sample keeps its verdict.
 
@@ -209,9 +210,7 @@ def _refusal(diagnostic: Diagnostic, before: LintResult, after: LintResult, unch
     compiles_before = not any(d.code in _ENGINE_ERRORS for d in before.errors)
     if compiles_before and any(d.code in _ENGINE_ERRORS for d in after.errors):
         return "llguidance would reject the fixed grammar"
-    if _count(after.diagnostics, diagnostic.code, diagnostic.path) >= _count(
-        before.diagnostics, diagnostic.code, diagnostic.path
-    ):
+    if not _removed(diagnostic, before, after):
         return "the fix does not remove the diagnostic"
     changed = [
         b.sample.label for b, a in zip(before.samples, after.samples, strict=False) if b.accepted != a.accepted
@@ -230,8 +229,24 @@ def _refusal(diagnostic: Diagnostic, before: LintResult, after: LintResult, unch
 _ENGINE_ERRORS = frozenset({"GK100", "GK109", "GK200"})
 
 
-def _count(diagnostics: Iterable[Diagnostic], code: str, path: str) -> int:
-    return sum(1 for d in diagnostics if d.code == code and d.path == path)
+def _count(diagnostics: Iterable[Diagnostic], code: str, path: str, message: str | None = None) -> int:
+    return sum(
+        1 for d in diagnostics if d.code == code and d.path == path and (message is None or d.message == message)
+    )
+
+
+def _removed(diagnostic: Diagnostic, before: LintResult, after: LintResult) -> bool:
+    """Whether the fix removed ``diagnostic``: one fewer of its code, or as many but one
+    fewer with its message (the fix revealed another problem of the same kind, as
+    bounding ``B: /[a-z]+/`` reveals that ``A: B+`` is unbounded)."""
+    code, path = diagnostic.code, diagnostic.path
+    fewer = _count(after.diagnostics, code, path) - _count(before.diagnostics, code, path)
+    if fewer < 0:
+        return True
+    message = diagnostic.message
+    return fewer == 0 and _count(after.diagnostics, code, path, message) < _count(
+        before.diagnostics, code, path, message
+    )
 
 
 def _key(diagnostic: Diagnostic, text: str) -> tuple[str, str, str]:

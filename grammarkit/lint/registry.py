@@ -31,6 +31,7 @@ class Rule:
     check: Callable[[LintContext], Iterable[Finding]]
     doc: str
     after_others: bool = False  # runs once every other rule's findings are known
+    uses_samples: bool = False  # reads the samples' verdicts (runs after the grammar's own rules)
     # the llguidance errors this rule's findings explain (see GK109): by category of
     # grammarkit.llg.messages, or by message substring
     engine_categories: tuple[str, ...] = ()
@@ -50,6 +51,7 @@ class Rule:
             check=module.check,
             doc=inspect.cleandoc(module.__doc__ or ""),
             after_others=getattr(module, "AFTER_OTHERS", False),
+            uses_samples=getattr(module, "USES_SAMPLES", False),
             engine_categories=tuple(getattr(module, "ENGINE_CATEGORIES", ())),
             engine_messages=tuple(getattr(module, "ENGINE_MESSAGES", ())),
             suppressible=getattr(module, "SUPPRESSIBLE", True),

@@ -14,7 +14,7 @@ from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import Rule, all_rules
 from grammarkit.lint.suppressions import apply
 from grammarkit.samples.checker import SampleChecker
-from grammarkit.samples.files import find_sidecars, load_samples
+from grammarkit.samples.files import find_sidecars
 
 if TYPE_CHECKING:
     from grammarkit.llg.token_profile import TokenProfile
@@ -30,6 +30,12 @@ class LintResult:
     text: str = field(repr=False, default="")
     samples: list = field(default_factory=list)  # SampleResult, when samples were given
     token_profile: TokenProfile | None = None  # with a tokenizer other than "byte"
+    sample_count: int | None = None  # samples checked (None: len(samples))
+
+    @property
+    def samples_checked(self) -> int:
+        """How many samples were checked (``samples`` may hold only the notable ones)."""
+        return len(self.samples) if self.sample_count is None else self.sample_count
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -55,10 +61,14 @@ def lint_text(
     path: str = "<string>",
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
-    samples: Sequence | None = None,
+    samples: Iterable | None = None,
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
     tokenizer: str = "byte",
+    sample_checker: Callable[..., Any] | None = None,
+    on_grammar: Callable[[LintResult], None] | None = None,
+    keep_samples: bool = True,
+    jobs: int = 1,
 ) -> LintResult:
     """Lint grammar ``text`` and return every diagnostic, sorted by position.
 
@@ -74,6 +84,19 @@ def lint_text(
     ``tokenizer="o200k"`` also measures llguidance's cost per token with the model's
     vocabulary (``LintResult.token_profile``, and GK241) and counts the tokens of each
     accepted sample (``SampleResult.tokens``).
+
+    For editors: ``sample_checker`` makes the sample checker (default
+    :class:`~grammarkit.samples.checker.SampleChecker`; a
+    :class:`~grammarkit.samples.checker.CheckerCache` reuses checkers and verdicts across
+    calls), and ``on_grammar``, when there are samples, is called with the grammar's own
+    diagnostics once its rules have run and before the samples are checked (which can take
+    longer than everything else), so they can be shown early. The result returned is
+    always the complete one.
+    disagreements become diagnostics and ``LintResult.samples`` holds every verdict
+    (with ``keep_samples=False`` only the notable ones: memory stays flat on a long
+    stream, and ``LintResult.sample_count`` says how many were checked). ``samples`` may
+    be any iterable (it is read once, lazily: a JSON Lines file streams); ``jobs`` > 1
+    checks them in that many worker processes.
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
@@ -81,8 +104,8 @@ def lint_text(
         from grammarkit.llg.tokenizer import check_tokenizer_name
 
         check_tokenizer_name(tokenizer)
-    samples = list(samples or [])
-    factory: Callable[..., Any] | None = SampleChecker if samples else None
+    samples = samples if samples is not None else []
+    factory: Callable[..., Any] = sample_checker if sample_checker is not None else SampleChecker
     ctx = LintContext(
         text=text,
         syntax=syntax,
@@ -91,17 +114,51 @@ def lint_text(
         engine_choice=engine,
         sample_checker_factory=factory,
         tokenizer=tokenizer,
+        keep_samples=keep_samples,
+        jobs=jobs,
     )
+    rules = [rule for rule in all_rules() if syntax in rule.syntaxes]
+    own = [rule for rule in rules if not rule.uses_samples and not rule.after_others]
+    of_samples = [rule for rule in rules if rule.uses_samples and not rule.after_others]
+    last = [rule for rule in rules if rule.after_others]  # they read every other rule's findings
+
+    produced = _run(ctx, own)
+    if on_grammar is not None and samples and of_samples:
+        mark = len(ctx.found)
+        early = produced + _run(ctx, last)
+        del ctx.found[mark:]  # the final run of `last` sees the samples' findings too
+        diagnostics = _diagnostics(ctx, rules, early, select, ignore, severity or {})
+        on_grammar(LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text))
+    produced += _run(ctx, of_samples)
+    produced += _run(ctx, last)
+    diagnostics = _diagnostics(ctx, rules, produced, select, ignore, severity or {})
+    if tokenizer != "byte":
+        ctx.count_sample_tokens()
+    return LintResult(
+        path=path,
+        syntax=syntax,
+        diagnostics=diagnostics,
+        text=text,
+        samples=ctx.sample_results,
+        sample_count=ctx.sample_run.count,
+        token_profile=ctx.__dict__.get("token_profile"),
+    )
+
+
+def _run(ctx: LintContext, rules: Iterable[Rule]) -> list[tuple[Rule, Finding]]:
     produced: list[tuple[Rule, Finding]] = []
-    rules = all_rules()
-    for rule in sorted(rules, key=lambda r: r.after_others):
-        if syntax not in rule.syntaxes:
-            continue
+    for rule in rules:
         for finding in rule.check(ctx):
             ctx.found.append((rule.code, finding))
             produced.append((rule, finding))
+    return produced
+
+
+def _diagnostics(ctx: LintContext, rules, produced, select, ignore, overrides: dict) -> list[Diagnostic]:
+    """The findings as diagnostics: selected, unsuppressed, with their severities, sorted
+    (the grammar's own first)."""
+    path = ctx.path
     suppressions = ctx.suppressions
-    overrides = severity or {}
     diagnostics = []
     for rule, finding in produced:
         if not _selected(rule.code, rule.name, select, ignore):
@@ -113,12 +170,20 @@ def lint_text(
             and apply(suppressions, rule.code, rule.name, finding.span.line)
         ):
             continue
+        level = overrides.get(rule.code, rule.severity)
+        message = finding.message
+        if rule.code in UNREACHABLE_IS_WARNING and level is Severity.ERROR and finding.path is None:
+            dead = _unreachable_definition(ctx, finding.span.start)
+            if dead is not None:
+                level = Severity.WARNING
+                kind = "terminal" if dead.is_terminal else "rule"
+                message += f" (in {kind} {dead.name}, which is unreachable from start: llguidance ignores it)"
         d = Diagnostic.at(
             finding.span,
             code=rule.code,
             name=rule.name,
-            severity=overrides.get(rule.code, rule.severity),
-            message=finding.message,
+            severity=level,
+            message=message,
             hint=finding.hint,
             path=finding.path or path,
             fix=finding.fix,
@@ -130,16 +195,30 @@ def lint_text(
     if not ctx.engine.ok and not any(d.is_error and d.path == path for d in diagnostics):
         _fallbacks(ctx, rules, diagnostics, path, select, ignore)
     diagnostics.sort(key=lambda d: (d.path != path, d.path, d.line, d.column, d.code, d.message))
-    if tokenizer != "byte":
-        ctx.count_sample_tokens()
-    return LintResult(
-        path=path,
-        syntax=syntax,
-        diagnostics=diagnostics,
-        text=text,
-        samples=ctx.sample_results,
-        token_profile=ctx.__dict__.get("token_profile"),
-    )
+    return diagnostics
+
+
+UNREACHABLE_IS_WARNING = frozenset({"GK101", "GK210"})
+"""Rules whose errors are warnings inside a definition ``start`` never reaches, when
+llguidance compiles the grammar: llguidance ignores unreachable definitions, so the API
+accepts the tool (the construct is still wrong, and becomes an error once it is used)."""
+
+
+def _unreachable_definition(ctx, offset: int):
+    """The definition ``start`` never reaches that holds ``offset``, when llguidance
+    compiles the grammar (None otherwise, or when it cannot be told)."""
+    dead = ctx.__dict__.get("_grammarkit_unreachable")
+    if dead is None:
+        dead = []
+        if ctx.syntax == "lark" and ctx.read is not None and ctx.read.ok and ctx.engine.ok:
+            from grammarkit.analysis.reach import unreachable_definitions
+
+            dead = unreachable_definitions(ctx.grammar)
+        ctx.__dict__["_grammarkit_unreachable"] = dead
+    for d in dead:
+        if d.span.start <= offset < d.span.end:
+            return d
+    return None
 
 
 def _fallbacks(ctx, rules, diagnostics: list[Diagnostic], path: str, select, ignore) -> None:
@@ -186,26 +265,33 @@ def lint_file(
     syntax: Syntax | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
-    samples: Sequence | None = None,
+    samples: Iterable | None = None,
     sidecars: bool = False,
     sample_files: Sequence[str | os.PathLike[str]] = (),
     engine: str = "auto",
     severity: dict[str, Severity] | None = None,
     tokenizer: str = "byte",
+    keep_samples: bool = True,
+    jobs: int = 1,
 ) -> LintResult:
     """Lint one grammar file. The syntax comes from the suffix unless given.
 
     Samples are checked too: ``samples`` given, then those in ``sample_files``, then with
-    ``sidecars=True`` the samples files beside it (``x.samples.toml``, ``x.samples.json``)."""
+    ``sidecars=True`` the samples files beside it (``x.samples.toml``, ``x.samples.json``,
+    ``x.samples.jsonl``). Samples files are read as the samples are checked (a malformed
+    JSON Lines line is a GK304 diagnostic; a broken file an ``InputError``)."""
     syntax = syntax or detect_syntax(path) or "lark"
     text = read_grammar_file(path)
-    all_samples = list(samples or [])
     files = list(sample_files)
     if sidecars:
         files.extend(f for f in find_sidecars(path) if f not in files)
+    all_samples: Iterable = samples if samples is not None else []
     if files:
-        for sample_file in files:
-            all_samples.extend(load_samples(sample_file))
+        from itertools import chain
+
+        from grammarkit.samples.files import iter_samples
+
+        all_samples = chain(all_samples, *(iter_samples(f) for f in files))
     return lint_text(
         text,
         syntax=syntax,
@@ -216,4 +302,6 @@ def lint_file(
         engine=engine,
         severity=severity,
         tokenizer=tokenizer,
+        keep_samples=keep_samples,
+        jobs=jobs,
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from grammarkit.core.diagnostics import Edit
 from grammarkit.core.span import LineIndex, Span
 from grammarkit.lint.patterns import matches
 
@@ -68,3 +69,53 @@ def apply(suppressions: list[Suppression], code: str, name: str, line: int) -> b
             s.used.add(code)
             hit = True
     return hit
+
+
+def suppression_edit(text: str, line: int, code: str) -> Edit | None:
+    """The edit that suppresses ``code`` on ``line`` (1-based) of a Lark grammar: the
+    code added to the ``grammarkit: ignore[...]`` comment that already applies to that line
+    (at its end, or on the line of its own above it), else ``  // grammarkit: ignore[CODE]``
+    appended to the line, or, when the line ends inside a value spanning several lines
+    (``%json {`` …), put on a line of its own above it. None when there is no way: a
+    blank line, or a line that starts inside such a value."""
+    index = LineIndex(text)
+    if not 1 <= line <= index.line_count:
+        return None
+    for s in find_suppressions(text, index):
+        if s.file_level or s.line != line:
+            continue
+        if s.codes is None:
+            return None  # everything is suppressed there already
+        directive = text[s.span.start : s.span.end]
+        if directive.endswith("]"):
+            if any(c.upper() == code.upper() for c in s.codes):
+                return None
+            separator = ", " if s.codes else ""
+            return Edit(s.span.end - 1, s.span.end - 1, f"{separator}{code}")
+    content = index.line_text(line)
+    if not content.strip():
+        return None
+    start = index.offset(line, 1)
+    end = start + len(content.rstrip())
+    if not _inside_token(text, end):
+        return Edit(end, start + len(content), f"  // grammarkit: ignore[{code}]")
+    if _inside_token(text, start):
+        return None
+    indent = content[: len(content) - len(content.lstrip())]
+    return Edit(start, start, f"{indent}// grammarkit: ignore[{code}]\n")
+
+
+def _inside_token(text: str, offset: int) -> bool:
+    """Whether ``offset`` falls strictly inside one token (a JSON value spanning lines)."""
+    from grammarkit.reader.lexer import LexError, tokenize
+
+    try:
+        for tok in tokenize(text):
+            start = tok.start_pos or 0
+            if start >= offset:
+                return False
+            if (tok.end_pos or 0) > offset and tok.type != "_NL":
+                return True
+    except LexError:
+        return False
+    return False

@@ -5,8 +5,8 @@ takes seconds at a few hundred characters and gigabytes at a thousand, although
 llguidance accepts such inputs (so a constrained model can send them). A
 :class:`BoundedParser` keeps every parse inside a :class:`Budget`:
 
-* inputs a linear-time parser handles (``parser.parser == "lalr"``), and short inputs
-  (``Budget.inline_chars``), are parsed in this process;
+* inputs the linear-time parser decides (:meth:`LocalParser.parse_linear`), and short
+  inputs (``Budget.inline_chars``), are parsed in this process;
 * longer inputs to a general (Earley) parser go to a worker process, started on first
   use and reused, whose address space is capped (``Budget.memory_mb``, ``RLIMIT_AS``) and
   which is killed when a parse runs past ``Budget.seconds`` (or past the deadline the
@@ -68,14 +68,14 @@ class BoundedParser:
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
 
-    @property
-    def linear(self) -> bool:
-        """Whether the in-process parser runs in time linear in the input."""
-        return getattr(self.parser, "parser", "earley") == "lalr"
-
     def parse(self, text: str, *, deadline: float | None = None) -> Any:
-        if self.linear or len(text) <= self.budget.inline_chars:
+        if len(text) <= self.budget.inline_chars:
             return self.parser.parse(text)
+        linear = getattr(self.parser, "parse_linear", None)
+        if linear is not None:
+            tree = linear(text)  # InputRejected propagates: a verdict in linear time
+            if tree is not None:
+                return tree
         seconds = self.budget.seconds
         what = f"{seconds:g} s per input"
         if deadline is not None:
@@ -191,7 +191,7 @@ def worker_main(conn: Any, grammar: str, max_input_chars: int, memory_mb: int) -
             conn.send(("ready", None))
             first = False
         try:
-            conn.send(("tree", flatten(parser.parse(text))))
+            conn.send(("tree", flatten(parser.parse_general(text))))
         except InputRejected as exc:
             conn.send(("rejected", exc.rejection))
         except MemoryError:

@@ -4,6 +4,11 @@ Built with Python Lark the way llguidance reads grammars (Earley, dynamic lexer,
 ``regex=True`` so Rust-style classes such as ``\\p{L}`` work), on the grammar as
 :mod:`grammarkit.local.normalize` translates it. Parse trees use the grammar's own names.
 
+Inputs are read in linear time by :mod:`grammarkit.local.lr_parser` (LR tables from Lark's
+LALR(1) analysis, a lexer that follows Earley's scanner) wherever the grammar allows it,
+with exactly the Earley parser's trees and verdicts; :attr:`LocalParser.parser` says which
+parser a grammar gets.
+
 Rejected inputs raise :class:`~grammarkit.core.rejection.InputRejected` carrying the
 located :class:`~grammarkit.core.rejection.Rejection`. Inputs are untrusted: their size
 is bounded and nothing in them is evaluated.
@@ -35,12 +40,28 @@ class LocalParser:
     :class:`InputRejected`.
     """
 
-    def __init__(self, grammar: str, *, max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> None:
+    def __init__(
+        self, grammar: str, *, max_input_chars: int = DEFAULT_MAX_INPUT_CHARS, parser: str = "auto"
+    ) -> None:
+        if parser not in ("auto", "earley"):
+            raise ValueError(f"unknown parser {parser!r} (expected 'auto' or 'earley')")
         self.max_input_chars = max_input_chars
         self.rewrites: list[Rewrite] = []
         self._renames: dict[str, str] = {}
         self._lark = self._build(grammar)
         self._terminal_text = self._describe_terminals()
+        from grammarkit.local import lr_parser
+
+        if parser == "earley":
+            self._fast, self.analysis = None, lr_parser.Analysis("earley", "asked for")
+        else:
+            self._fast, self.analysis = lr_parser.build(self._lark)
+        self.parser: str = self.analysis.kind
+        """Which parser reads inputs: ``"lalr"`` or ``"glr"`` (the linear-time parser of
+        :mod:`grammarkit.local.lr_parser`, same trees and verdicts; it hands an input to
+        Earley only when the input is ambiguous or keeps too many alternatives open) or
+        ``"earley"`` (Lark's Earley parser for every input; ``self.analysis.reason`` says
+        why)."""
 
     def _build(self, grammar: str):
         lark, norm = build_lark(grammar)
@@ -63,10 +84,39 @@ class LocalParser:
     # ------------------------------------------------------------ parsing
     def parse(self, text: str):
         """Parse ``text``; return the tree (with the grammar's names) or raise InputRejected."""
-        from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+        tree = self.parse_linear(text)
+        return tree if tree is not None else self.parse_general(text)
 
+    def parse_linear(self, text: str):
+        """The linear-time parse of ``text`` (tree, or InputRejected), or None when this
+        grammar or this input needs the general (Earley) parser: :meth:`parse_general`."""
         if len(text) > self.max_input_chars:
             raise InputRejected(Rejection.too_long(len(text), self.max_input_chars))
+        if self._fast is None:
+            return None
+        from grammarkit.local.lr_parser import FALLBACK, Rejected
+
+        try:
+            tree = self._fast.parse(text)
+        except Rejected as exc:
+            raise self._rejection(text, exc.pos, exc.expected) from None
+        except RecursionError:
+            raise InputRejected(Rejection.nested()) from None
+        if tree is FALLBACK:
+            return None
+        return self._rename_tree(tree) if self._renames else tree
+
+    def parse_general(self, text: str):
+        """The Earley parse of ``text``, whatever :attr:`parser` is (its work may grow
+        faster than the input: :mod:`grammarkit.local.bounded` keeps it within a budget)."""
+        if len(text) > self.max_input_chars:
+            raise InputRejected(Rejection.too_long(len(text), self.max_input_chars))
+        return self._parse_earley(text)
+
+    def _parse_earley(self, text: str):
+        """Parse with Lark's Earley parser (whatever :attr:`parser` is)."""
+        from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
         try:
             tree = self._lark.parse(text)
         except UnexpectedCharacters as exc:

@@ -17,7 +17,7 @@ def results_to_dict(results: list[LintResult], input_errors: list[dict] | None =
         "files": [_file(r) for r in results],
         "summary": {
             "files": len(results),
-            "samples": sum(len(r.samples) for r in results),
+            "samples": sum(r.samples_checked for r in results),
             "samples_failed": sum(1 for r in results for s in r.samples if not s.as_expected),
             "errors": counts["error"],
             "warnings": counts["warning"],

@@ -9,7 +9,8 @@ could not be read are ``toolExecutionNotifications``).
 Positions are grammarkit's own: 1-based lines and columns counted in Unicode code points
 (``columnKind: unicodeCodePoints``), ``endColumn`` exclusive, as SARIF's is. Paths are
 written as relative URIs (``grammars/x.lark``) when they are relative or under the current
-directory, else as ``file://`` URIs.
+directory, else as ``file://`` URIs; a file name that is not valid UTF-8 keeps its bytes,
+percent-encoded (``x%FF.lark``).
 """
 
 from __future__ import annotations
@@ -41,14 +42,16 @@ def sarif_level(severity: Severity) -> str:
 def artifact_uri(path: str) -> str:
     """A path as a SARIF ``artifactLocation.uri``: a relative URI reference for relative
     paths and paths under the current directory, else an absolute ``file://`` URI.
-    Pseudo-paths such as ``<stdin>`` are percent-encoded like any other name."""
+    Pseudo-paths such as ``<stdin>`` are percent-encoded like any other name, and so are
+    the raw bytes of a name that is not valid UTF-8 (Python holds them as lone
+    surrogates: byte 0xff is ``%FF``)."""
     p = Path(path)
     if p.is_absolute():
         try:
             p = p.relative_to(Path.cwd())
         except ValueError:
             return p.as_uri()
-    return quote(p.as_posix(), safe="/")
+    return quote(p.as_posix(), safe="/", errors="surrogateescape")
 
 
 def results_to_sarif(results: list[LintResult], input_errors: list[dict] | None = None) -> dict:

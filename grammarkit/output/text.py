@@ -162,7 +162,7 @@ def summary_line(results: list[LintResult], color: bool | None = None) -> str:
     warnings = sum(len(r.warnings) for r in results)
     files = len(results)
     checked = f"{files} {'grammar' if files == 1 else 'grammars'}"
-    samples = sum(len(r.samples) for r in results)
+    samples = sum(r.samples_checked for r in results)
     if samples:
         checked += f", {samples} sample{'s' if samples != 1 else ''}"
     if not errors and not warnings:

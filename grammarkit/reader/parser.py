@@ -290,6 +290,8 @@ class _Builder(Transformer):
                 s, e = c.start_pos, c.end_pos
             elif isinstance(c, m.Node):
                 s, e = c.span.start, c.span.end
+                if s == e:
+                    continue  # an empty piece (an empty alternative) has no place of its own
             elif isinstance(c, Span):
                 s, e = c.start, c.end
             else:

@@ -1,7 +1,9 @@
 """GK302 lark-accepts-impossible-input: the local Lark parser accepts an input the model cannot emit.
 
 **What it flags.** A sample that Python Lark accepts but llguidance rejects, so the model
-can never produce it under this grammar.
+can never produce it under this grammar. Lark judges every sample with ``--engine both``;
+with ``auto`` (the default) the first 1,000 samples of a grammar and every later sample
+whose llguidance verdict differs from its expectation.
 
 **Why.** Harmless in production (the model will not send it), but it means the grammar
 does not mean what the application's parser thinks it means, and a test suite built on
@@ -30,6 +32,7 @@ CODE = "GK302"
 NAME = "lark-accepts-impossible-input"
 SEVERITY = Severity.WARNING
 SYNTAXES = ("lark",)
+USES_SAMPLES = True  # reads the samples' verdicts
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -3,7 +3,9 @@
 **What it flags.** A sample that llguidance accepts (so the model can produce it under
 this grammar) but that Python Lark, parsing the same grammar the way the application
 would (Earley, dynamic lexer), rejects. The message gives where Lark stopped and what it
-expected.
+expected. Lark judges every sample with ``--engine both``; with ``auto`` (the default)
+the first 1,000 samples of a grammar and every later sample whose llguidance verdict
+differs from its expectation.
 
 **Why.** In production the application's parse of the tool input fails on something the
 model was allowed to send: a crash or a silent retry loop that no test of the grammar
@@ -27,6 +29,7 @@ CODE = "GK301"
 NAME = "lark-rejects-model-output"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
+USES_SAMPLES = True  # reads the samples' verdicts
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -24,13 +24,12 @@ CODE = "GK303"
 NAME = "local-parser-unavailable"
 SEVERITY = Severity.INFO
 SYNTAXES = ("lark",)
+USES_SAMPLES = True  # reads the samples' verdicts
 
 
 def check(ctx) -> Iterator[Finding]:
     checker = ctx.sample_checker
-    if checker is None or not ctx.sample_results:
-        return
-    if checker.engine == "llguidance" or not checker.runs_lark(len(ctx.samples)):
+    if checker is None or not checker.runs_lark(ctx.sample_run.count):
         return
     if checker.lark_unavailable:
         yield Finding(

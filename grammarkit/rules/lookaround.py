@@ -5,6 +5,8 @@ a Lark grammar or in a regex grammar, and the word-boundary assertions ``\\b``, 
 ``\\<``, ``\\>`` and ``\\b{start}``-style forms, which llguidance also treats as
 lookarounds. Look-alikes are not flagged: ``[(?=]`` is a character class, ``\\(?=`` an
 escaped parenthesis, ``(?<name>…)`` a named group.
+Inside a definition that ``start`` never reaches, in a grammar llguidance compiles, the
+finding is a warning that says so: llguidance ignores unreachable definitions (GK229).
 
 **Why.** llguidance compiles regexes with the Rust ``regex`` crate, which has no
 lookahead or lookbehind, and its matcher rejects the assertions it can express

@@ -7,6 +7,8 @@ repetition ``{,n}``; comment groups ``(?#…)``; atomic groups ``(?>…)``; cond
 (also in a class); and ``\\p{^Greek}``. Each is reported at its exact place, all of them
 at once. Look-alikes are not flagged: ``\\\\Z`` (an escaped backslash, then ``Z``),
 ``[Z]``, ``a{0,3}``, ``\\z``, ``(?P<name>…)``. Lookarounds are GK101's.
+Inside a definition that ``start`` never reaches, in a grammar llguidance compiles, the
+finding is a warning that says so: llguidance ignores unreachable definitions (GK229).
 
 **Why.** llguidance compiles regexes with the Rust ``regex`` crate, which has none of
 these, so it rejects the whole grammar ("regex parse error: unrecognized escape
@@ -23,13 +25,27 @@ the first one; this rule names every one, with its Rust spelling.
 ``{0,80}``; ``\\N{EM DASH}`` → ``\\u2014``; ``\\141`` → ``\\x61``; ``\\p{^Greek}`` →
 ``\\P{Greek}``; ``(?#…)`` → remove it; ``(?>…)`` → ``(?:…)``. Rust has no
 backreferences or conditionals: spell the cases out, e.g. ``"[a-z]*"|'[a-z]*'``.
+
+**Fix (automatic, safe).** ``--fix`` writes the Rust spelling of what has one with the
+same meaning: ``\\Z`` → ``\\z`` (both match only at the very end of the text; Python's
+``\\Z`` is not Perl's, which also matches before a final newline), ``{,n}`` → ``{0,n}``,
+``\\N{EM DASH}`` → ``\\u2014``, octal ``\\141`` → ``\\x61`` (also in a class),
+``\\p{^Greek}`` → ``\\P{Greek}``, and removes a comment group ``(?#…)`` (not when a
+quantifier follows it). Safe: the regex means what it meant in Python, and llguidance,
+which rejected the grammar, reads it that way (the fix is kept only if llguidance
+compiles the result, or rejects it for another reason only).
+
+**Fix (automatic, unsafe).** ``(?>…)`` → ``(?:…)`` with ``--unsafe-fixes``: Rust has no
+atomic groups, and a non-capturing group may accept more than Python's atomic group did
+(``(?>a*)a`` matches nothing in Python, ``(?:a*)a`` matches ``a``). Backreferences and
+conditionals have no Rust equivalent and get no fix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Safety, Severity
 
 CODE = "GK210"
 NAME = "python-only-regex"
@@ -45,7 +61,49 @@ def check(ctx) -> Iterator[Finding]:
         found = _describe(site.pattern, node)
         if found is not None:
             start, end, message, hint = found
-            yield Finding(site.span(start, end), message, hint)
+            yield Finding(site.span(start, end), message, hint, fix=_fix(site, node))
+
+
+def _fix(site, node) -> Fix | None:
+    """The Rust spelling of ``node`` when there is one (see the docstring)."""
+    from grammarkit.regex_syntax import Anchor, Group, Literal, NamedChar, Repeat, UnicodeClass
+
+    pattern, at = site.pattern, site.offset
+    written = pattern[node.start : node.end]
+
+    def replace(start: int, end: int, replacement: str, title: str, safety: Safety = "safe") -> Fix:
+        return Fix(title, (Edit(at + start, at + end, replacement),), safety=safety)
+
+    if isinstance(node, Anchor) and node.kind == "python_Z":
+        return replace(node.start, node.end, "\\z", "write `\\Z` as Rust's `\\z`")
+    if isinstance(node, Repeat) and node.form == "{,n}":
+        quant = pattern[node.op_start : node.op_end]
+        return replace(node.op_start + 1, node.op_start + 1, "0", f"write `{quant}` as `{{0{quant[1:]}`")
+    if (isinstance(node, NamedChar) and node.char is not None) or (isinstance(node, Literal) and node.form == "octal"):
+        assert node.char is not None
+        fixed = _escape(ord(node.char))
+        return replace(node.start, node.end, fixed, f"write `{written}` as `{fixed}`")
+    if isinstance(node, UnicodeClass) and node.caret:
+        fixed = f"\\{'P' if node.negated else 'p'}{{{node.name}}}"
+        return replace(node.start, node.end, fixed, f"write `{written}` as `{fixed}`")
+    if isinstance(node, Group) and node.kind == "comment":
+        if pattern[node.end : node.end + 1] in ("*", "+", "?", "{"):
+            return None  # a quantifier follows: what it would apply to changes
+        return replace(node.start, node.end, "", "remove the comment group")
+    if isinstance(node, Group) and node.kind == "atomic":
+        return replace(
+            node.start, node.open_end, "(?:", "write the atomic group as a non-capturing group `(?:`", "unsafe"
+        )
+    return None
+
+
+def _escape(code: int) -> str:
+    """A Rust (and Python) hex escape for the code point: ``\\x61``, ``\\u2014``, ``\\U0001F600``."""
+    if code <= 0xFF:
+        return f"\\x{code:02X}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04X}"
+    return f"\\U{code:08X}"
 
 
 def _describe(pattern: str, node) -> tuple[int, int, str, str] | None:

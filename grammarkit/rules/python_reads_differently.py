@@ -31,6 +31,17 @@ accepts other text than intended.
 it explicitly (``(?:[A-Z]{2})+``). Escape the space in a verbose class (``[A-Za-z\\ ]``)
 or drop verbose mode. Escape literal hyphens in a class (``[a-z\\-]``); the hint gives
 the class Python reads, spelled for Rust.
+
+**Fix (automatic, safe).** ``--fix`` drops the ``+`` of a possessive quantifier whose
+quantifier has no upper bound (``a*+`` → ``a*``, ``a++`` → ``a+``, ``a{2,}+`` →
+``a{2,}``): Rust reads ``(?:a*)+``, which is the same language as ``a*``, so llguidance
+accepts the same text and Python now reads it the same way.
+
+**Fix (automatic, unsafe).** With ``--unsafe-fixes``, the other fixes write what Python
+reads, which changes what llguidance accepts: ``a?+`` → ``a?`` and ``a{2}+`` → ``a{2}``;
+a white space character in a verbose class is escaped (``\\ ``); a class with an empty
+set operation is replaced by the class Python reads, spelled for Rust (when it can be
+spelled).
 """
 
 from __future__ import annotations
@@ -38,7 +49,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.analysis.charsets import spell_class
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.lint.edits import for_site
 
 CODE = "GK211"
 NAME = "python-reads-differently"
@@ -88,12 +100,22 @@ def _possessive(site, node) -> Finding:
         effect = "which repeats without bound"
     else:
         effect = f"one or more runs of `{plain}`"
+    fix = None
+    if written == quant + "+":
+        # (?:x{m,})+ is x{m,}: dropping the + keeps Rust's language when the inner
+        # quantifier is unbounded; otherwise it changes it to Python's reading.
+        fix = Fix(
+            f"drop the possessive `+`: `{quant}`",
+            (Edit(site.offset + node.op_end - 1, site.offset + node.op_end, ""),),
+            safety="safe" if inner.max is None else "unsafe",
+        )
     return Finding(
         site.span(node.op_start, node.op_end),
         f"`{written}` is a possessive quantifier in Python, but Rust has none and reads it as "
         f"`{rust}`, {effect}",
         f"write `{plain}` (Rust has no possessive quantifiers), or `{rust}` if you mean Rust's "
         "reading",
+        fix=fix,
     )
 
 
@@ -124,11 +146,20 @@ def _verbose_space(site, cls) -> Finding | None:
         end += 1
     run = pattern[start : end + 1]
     shown = "a space" if run == " " else f"white space {run!r}"
+    escaped = "".join(_ESCAPES.get(c) or f"\\u{ord(c):04X}" for c in run)
     return Finding(
         site.span(start, end + 1),
         f"{shown} inside a class in verbose mode: Rust ignores it, Python matches it",
         "escape it (`\\ `, or `\\x20`) to match a space in both, or delete it",
+        fix=Fix(
+            f"escape it: `{escaped}`",
+            (Edit(site.offset + start, site.offset + end + 1, escaped),),
+            safety="unsafe",  # llguidance then accepts the space too
+        ),
     )
+
+
+_ESCAPES = {" ": "\\ ", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x0b": "\\v", "\x0c": "\\f"}
 
 
 # ------------------------------------------------------------------ set operations
@@ -154,18 +185,26 @@ def _empty_set_op(site, op, cls, pattern) -> Finding:
     written = op.op
     rust = {"--": "difference", "&&": "intersection", "~~": "symmetric difference"}[written]
     hint = f"escape the characters (`\\{written[0]}\\{written[0]}`) if you meant them literally"
+    fix = None
     if cls is not None:
         class_text = pattern[cls.start : cls.end]
         python = python_class_reading(class_text)
         spelled = spell_class(*python) if python is not None else None
         if spelled is not None:
             hint = f"to get what Python reads, write `{spelled}`"
+        if spelled is not None and not any(c in _WHITESPACE for c in spelled):  # verbose mode skips those
+            fix = Fix(
+                f"write the class Python reads: `{spelled}`",
+                (Edit(site.offset + cls.start, site.offset + cls.end, for_site(site, spelled)),),
+                safety="unsafe",  # llguidance then accepts what Python reads
+            )
     return Finding(
         site.span(op.op_start, op.op_start + 2),
         f"`{written}` inside a class is Rust's set {rust}, here with nothing on one side; "
         + ("Python reads the hyphens as characters or as the end of a range" if written == "--"
            else f"Python reads `{written}` as the character `{written[0]}`"),
         hint,
+        fix=fix,
     )
 
 

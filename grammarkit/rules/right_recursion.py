@@ -26,9 +26,18 @@ as the model stacks it (``--5``), which is not what these limits are about.
 
 **Fix.** Write the repetition with an operator: ``items: item ("," item)*``; in general
 ``r: P r | Q`` is ``r: (P)* Q``, and ``many: one many | one`` is ``many: one+``.
-**Fix (automatic, unsafe).** The rule is rewritten with the operator, as above (same
-inputs; unsafe because the parse tree of the list becomes flat instead of nested). Not
-offered for a rule with aliases or attributes, or with several recursive alternatives.
+
+**Fix (automatic, safe).** ``--fix`` rewrites the rule's body when it has one recursive
+alternative: ``list: item "," list | item`` → ``list: item ("," item)*``,
+``many: one many | one`` → ``many: one+``, ``chars: CHAR chars?`` → ``chars: CHAR+``,
+``list: item ["," list]`` → ``list: item ("," item)*``, and in general ``r: P r | Q`` →
+``r: (P)* Q``, ``r: P r? | Q`` → ``r: (P)* (P | Q)``, ``r: X [S r] | Q`` →
+``r: (X S)* (X | Q)``. Safe: each is the same language (a derivation of ``r`` is some
+``P``'s then one ``Q``). The parse tree changes shape: the nested ``r`` subtrees become
+one flat ``r`` with every item as its child, so code that walks the tree recursively
+must read a list instead. Not offered when ``P`` itself refers to ``r``, when an
+alternative has an alias (``-> name``), a condition or ``&`` or is empty, when the rule has
+attributes (``[lazy]``, ``[stop=…]``…) or a comment inside its body.
 """
 
 from __future__ import annotations
@@ -37,7 +46,9 @@ from collections.abc import Iterator
 
 from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.lint.edits import lark_tokens
 from grammarkit.reader import model as m
+from grammarkit.reader.lexer import comments
 
 CODE = "GK224"
 NAME = "right-recursion"
@@ -66,19 +77,18 @@ def check(ctx) -> Iterator[Finding]:
             if not recursive:
                 continue
             others = [alt for alt in alts if alt not in recursive]
+            fix = _fix(ctx, d, recursive[0], others) if len(recursive) == 1 else None
             for alt in recursive:
                 items = alt.conjuncts[0].items
                 tail = _tail_self(items[-1], d.name)
                 if not _list_like(ctx, scope, d, items, tail, others):
                     continue
-                rewrite = _rewrite(ctx, d, alt, others)
-                fix = _fix(ctx, d, rewrite) if len(recursive) == 1 else None
                 yield Finding(
                     (tail or items[-1]).span,
                     f"rule {d.name} is right-recursive ({d.name} is the last item of its own "
                     "alternative): llguidance's Earley parser keeps an item per repetition, "
                     "is slow and hits its limits after a few hundred",
-                    f"write the repetition with an operator: {rewrite}",
+                    f"write the repetition with an operator: {_rewrite(ctx, d, alt, others)}",
                     fix=fix,
                 )
 
@@ -126,15 +136,6 @@ def _is_element(ctx, scope, node: m.Node) -> bool:
             if not ctx.analysis.lexemes(scope).is_keyword(("T", sub.name)):
                 return True
     return False
-
-
-def _fix(ctx, d: m.Definition, rewrite: str) -> Fix | None:
-    if "…" in rewrite or d.attributes or d.priority is not None:
-        return None
-    if any(alt.alias for alt in d.body.alternatives):
-        return None
-    start, end = d.name_span.start, d.body.span.end
-    return Fix(f"rewrite as {rewrite}", (Edit(start, end, rewrite),), "unsafe")
 
 
 def _is_self(node: m.Node, name: str) -> bool:
@@ -206,3 +207,82 @@ def _rewrite(ctx, d: m.Definition, alt: m.Alternative, others: list[m.Alternativ
 
 def _simple(node: m.Node) -> bool:
     return isinstance(node, (m.NameRef, m.Literal, m.RegexLiteral, m.Group))
+
+
+# --------------------------------------------------------------------------- the fix
+
+
+def _fix(ctx, d: m.Definition, alt: m.Alternative, others: list[m.Alternative]) -> Fix | None:
+    """Rewrite the body of ``d``, whose one recursive alternative is ``alt``, as a
+    repetition (see the docstring); None where that is not sure to keep the language."""
+    alts = [alt, *others]
+    if d.attributes or any(
+        a.alias or a.condition or len(a.conjuncts) != 1 or not a.conjuncts[0].items for a in alts
+    ):
+        return None  # (an empty alternative has no place in the text to rewrite from)
+    body = d.body.span
+    if any(body.start <= offset < body.end for offset, _ in comments(ctx.text)):
+        return None
+    items = alt.conjuncts[0].items
+    last = items[-1]
+    tail = _tail_self(last, d.name)
+    if tail is not None:
+        # r: X [S r] | Q  ==  r: X | X S r | Q  ==  r: (X S)* (X | Q)
+        inner = last.body if isinstance(last, m.Maybe) else last.item.body  # type: ignore[attr-defined]
+        head, sep = items[:-1], inner.alternatives[0].conjuncts[0].items[:-1]
+        if _refers_to(d.name, [*head, *sep]):
+            return None
+        x = _seq(ctx, head)
+        if not others:
+            rewritten = f"{x} ({_seq(ctx, sep)} {_unit(ctx, head)})*"
+        else:
+            rest = [_seq(ctx, o.conjuncts[0].items) for o in others]
+            rewritten = f"({x} {_seq(ctx, sep)})* ({' | '.join([x, *rest])})"
+    else:
+        prefix = items[:-1]
+        if _refers_to(d.name, prefix):
+            return None
+        p_unit = _unit(ctx, prefix)
+        rest = [_seq(ctx, o.conjuncts[0].items) for o in others]
+        if not isinstance(last, m.NameRef):
+            # r: P r? | Q  ==  r: P r | P | Q
+            rewritten = f"{p_unit}+" if not rest else f"{p_unit}* ({' | '.join([_seq(ctx, prefix), *rest])})"
+        elif not rest:
+            return None  # the rule never ends
+        elif len(others) == 1 and _tokens(ctx, others[0].conjuncts[0].items) == _tokens(ctx, prefix):
+            rewritten = f"{p_unit}+"  # r: P r | P
+        elif len(others) == 1 and _starts_with(ctx, prefix, others[0].conjuncts[0].items):
+            # r: Q S r | Q  ==  r: Q (S Q)*
+            head = others[0].conjuncts[0].items
+            rewritten = f"{rest[0]} ({_seq(ctx, prefix[len(head):])} {_unit(ctx, head)})*"
+        else:
+            q = rest[0] if len(rest) == 1 else f"({' | '.join(rest)})"
+            rewritten = f"{p_unit}* {q}"
+    return Fix(f"write {d.name} as a repetition: {d.name}: {rewritten}", (Edit(body.start, body.end, rewritten),))
+
+
+def _source(ctx, node: m.Node) -> str:
+    return ctx.text[node.span.start : node.span.end]
+
+
+def _seq(ctx, items: list[m.Node]) -> str:
+    return " ".join(_source(ctx, i) for i in items)
+
+
+def _unit(ctx, items: list[m.Node]) -> str:
+    """The items as one operand of a postfix operator: parenthesised unless one atom."""
+    if len(items) == 1 and _simple(items[0]):
+        return _source(ctx, items[0])
+    return f"({_seq(ctx, items)})"
+
+
+def _tokens(ctx, items: list[m.Node]) -> list[tuple[str, ...]]:
+    return [lark_tokens(_source(ctx, i)) for i in items]
+
+
+def _starts_with(ctx, items: list[m.Node], head: list[m.Node]) -> bool:
+    return 0 < len(head) < len(items) and _tokens(ctx, items[: len(head)]) == _tokens(ctx, head)
+
+
+def _refers_to(name: str, items: list[m.Node]) -> bool:
+    return any(isinstance(n, m.NameRef) and n.name == name for i in items for n in m.walk(i))

@@ -35,6 +35,14 @@ regex. This is information, not an error.
 **Fix.** Use the spelling both dialects read alike, which the hint gives:
 ``[b-df-hj-np-tv-z]``, ``\\u2014``, ``x{2}``, ``(?:a*)*``, ``[A-Za-z]`` for
 ``[[:alpha:]]``. If you check samples with llguidance only, ignore this rule.
+
+**Fix (automatic, safe).** ``--fix`` writes the spelling the hint gives where it means the
+same in Rust: a class with nested classes, set operations or POSIX classes as the plain
+class of the same characters (when it can be computed: no ``i`` or ``x`` flag, no Perl or
+Unicode class inside), ``x{ 2 }`` → ``x{2}``, ``\\x{41}`` → ``\\x41``, ``a**`` →
+``(?:a*)*``, and a group name with ``.``, ``[`` or ``]`` with those replaced by ``_``.
+Safe: llguidance accepts the same text (a group name does not change what a regex
+matches), and Python now reads the regex as Rust does.
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ from collections.abc import Iterator
 from typing import cast
 
 from grammarkit.analysis.charsets import spell_class
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.lint.edits import for_site
 
 CODE = "GK212"
 NAME = "rust-only-regex"
@@ -180,13 +189,20 @@ def _class(site, cls, flags) -> Finding | None:
         value = rust_class_set(cls)
         if value is not None:
             spelled = spell_class(*value)
+    fix = None
     if spelled is not None:
         hint = f"write `{spelled}`, the same class without it"
+        fix = _replace(site, cls.start, cls.end, for_site(site, spelled), f"write the plain class `{spelled}`")
     elif value == (False, set()):
         hint = "in Rust this class matches no character at all: check its operands"
     else:
         hint = f"spell `{written}` out as a plain class of ranges if you check samples with Python"
-    return Finding(site.span(cls.start, cls.end), f"{what} is Rust-only syntax: {how}", hint)
+    return Finding(site.span(cls.start, cls.end), f"{what} is Rust-only syntax: {how}", hint, fix=fix)
+
+
+def _replace(site, start: int, end: int, replacement: str, title: str) -> Fix:
+    """A safe fix writing ``replacement`` over pattern characters ``[start, end)``."""
+    return Fix(title, (Edit(site.offset + start, site.offset + end, replacement),))
 
 
 def rust_class_set(node) -> tuple[bool, set[int]] | None:
@@ -269,6 +285,11 @@ def _repeat(site, node, flags) -> Finding | None:
             f"`{outer}` repeats the repetition `{inner_text}`: Rust reads `(?:{inner_text}){outer}`, "
             f"{python}",
             f"write `(?:{inner_text}){outer}`, or the single quantifier you meant",
+            fix=Fix(
+                f"group the inner repetition: `(?:{inner_text}){outer}`",
+                (Edit(site.offset + inner.start, site.offset + inner.start, "(?:"),
+                 Edit(site.offset + inner.op_end, site.offset + inner.op_end, ")")),
+            ),
         )
     quant = pattern[node.op_start : node.op_end]
     if quant.startswith("{") and not flags.get("x") and any(c.isspace() for c in quant):
@@ -278,6 +299,7 @@ def _repeat(site, node, flags) -> Finding | None:
             f"`{quant}` with spaces is a repetition in Rust only: Python reads it as the "
             "literal text",
             f"write `{tight}`",
+            fix=_replace(site, node.op_start, node.op_end, tight, f"write `{tight}`"),
         )
     return None
 
@@ -297,6 +319,7 @@ def _braced_hex(site, node) -> Finding | None:
         site.span(node.start, node.end),
         f"braced escape `{written}` is Rust-only syntax: {_LOCAL} reject it",
         f"write `{fixed}`",
+        fix=_replace(site, node.start, node.end, fixed, f"write `{fixed}`"),
     )
 
 
@@ -340,6 +363,7 @@ def _group_name(site, node) -> Finding | None:
         site.span(start, start + len(name)),
         f"group name `{name}` is valid in Rust only: {_LOCAL} reject it",
         f"use letters, digits and `_`, e.g. `{fixed}`",
+        fix=_replace(site, start, start + len(name), fixed, f"rename the group `{fixed}`"),
     )
 
 

@@ -25,6 +25,7 @@ CODE = "GK300"
 NAME = "sample-mismatch"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark", "regex")
+USES_SAMPLES = True  # reads the samples' verdicts
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -71,6 +71,7 @@ CODE = "GK241"
 NAME = "token-mask-cost"
 SEVERITY = Severity.WARNING
 SYNTAXES = ("lark", "regex")
+USES_SAMPLES = True  # the token profile walks the accepted samples (runs after the grammar's own rules)
 
 RATIO = 25.0
 """The worst step must cost at least this many times the free-text baseline."""

@@ -26,12 +26,18 @@ problem in a smaller form.
 
 **Fix.** Give every terminal an upper bound that fits the data:
 ``TEXT: /[^\\n]{1,500}/``, ``NAME: /[a-z_][a-z0-9_]{0,63}/``, ``INT: /[0-9]{1,18}/``
-instead of ``%import common.INT``. A regex that also has a lookaround gets no bounded
-replacement until the lookaround is gone (llguidance rejects it: GK101).
-**Fix (automatic, unsafe).** The regex with every unbounded quantifier bounded (500 for
-free text, 18 for digits, 64 otherwise), or a Lark repetition with ``~0..n``/``~1..n``;
-offered when the replacement compiles with llguidance; unsafe because longer inputs are
-then refused.
+instead of ``%import common.INT``, ``WORD: LETTER~1..64`` for ``WORD: LETTER+``.
+
+**Fix (automatic, unsafe).** ``--fix --unsafe-fixes`` writes the bound the hint proposes:
+every unbounded quantifier of the regex gets an upper bound (500 for free text, 18 for
+digits, 64 for anything else: ``*`` → ``{0,n}``, ``+`` → ``{1,n}``, ``{m,}`` → ``{m,n}``),
+an unbounded Lark repetition in a terminal likewise (``LETTER+`` → ``LETTER~1..64``, the
+spelling Python Lark reads too), and an unbounded ``%import common`` name becomes a
+bounded definition of the same name (``%import common.INT`` → ``INT: /[0-9]{1,18}/``). Unsafe: longer text is no longer
+accepted; check that the bound fits the data. Not offered for a regex that also holds
+something llguidance rejects or reads otherwise (a lookaround, a lazy or possessive
+quantifier, a quantifier of a quantifier, ``\\Z``…): fix that first; the hint then shows
+no bounded regex either (it would keep the lookaround llguidance rejects).
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from collections.abc import Iterator
 
 from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
-from grammarkit.llg.compile import compile_report
+from grammarkit.lint.edits import next_line_start, slashes_escaped
 from grammarkit.reader import model as m
 from grammarkit.reader.common_terminals import common_regex
 
@@ -61,9 +67,9 @@ def check(ctx) -> Iterator[Finding]:
         for d in scope.definition_list():
             if d.is_terminal and d.name in used and scope.definitions.get(d.name) is d:
                 yield from _definition(ctx, a, lex, d)
-        for local, (_imp, iname) in scope.imports.items():
+        for local, (imp, iname) in scope.imports.items():
             if local in used and local not in scope.definitions:
-                yield from _import(ctx, a, local, iname)
+                yield from _import(ctx, a, local, imp, iname)
         for rule, leaf in p.rule_lexeme_nodes(scope):
             if isinstance(leaf, m.RegexLiteral):
                 what = f"regex /{_short(leaf.pattern)}/ in rule {rule.name}"
@@ -88,12 +94,11 @@ def _check_regex_grammar(ctx) -> Iterator[Finding]:
         return  # a whole regex grammar is one token; only free text is reported there
     r = _pick(lang, repeats, "", free)
     new = p.bounded_pattern(site.pattern, tree, lang)
-    hint, fix = _offer(tree, new, site.offset, site.pattern, "", regex_grammar=True)
     yield Finding(
         site.span(r.op_start, r.op_end),
         _message("the regex grammar", site.pattern[r.start : r.end], free),
-        hint,
-        fix=fix,
+        _hint(tree, new, None),
+        fix=_bound_regex(site.offset, tree, lang, ""),
     )
 
 
@@ -115,14 +120,17 @@ def _definition(ctx, a, lex, d: m.Definition) -> Iterator[Finding]:
             shown = p.item_text(ctx, node)
             item = p.item_text(ctx, node.item)
             bound = p.bound_for(a.lang, inner)
-            # Lark's own spelling (``~m..n``), which Python Lark reads too (GK217)
-            tilde = f"~{node.min}..{max(node.min, bound)}"
-            fix = Fix(f"{item}{tilde}", (Edit(node.op_span.start, node.op_span.end, tilde),), "unsafe")
+            # Lark's spelling, `~m..n`: Python Lark reads braces as a template (GK217)
+            quantifier = f"~{node.min}..{max(node.min, bound)}"
             yield Finding(
                 node.op_span,
                 _message(what, shown, free),
-                f"bound the repetition: {item}{tilde}",
-                fix=fix,
+                f"bound the repetition: {item}{quantifier}",
+                fix=Fix(
+                    f"bound the repetition: {_clip(item, 40)}{quantifier}",
+                    (Edit(node.op_span.start, node.op_span.end, quantifier),),
+                    safety="unsafe",  # longer text is no longer accepted
+                ),
             )
 
 
@@ -142,44 +150,15 @@ def _regex_literal(ctx, a, node: m.RegexLiteral, what: str, name: str | None) ->
     r = _pick(a.lang, repeats, node.flags, free)
     new = p.bounded_pattern(node.pattern, tree, a.lang, node.flags)
     start = node.pattern_offset
-    hint, fix = _offer(tree, new, start, node.pattern, node.flags, name=name)
     yield Finding(
         ctx.index.span(start + r.op_start, start + r.op_end),
         _message(what, node.pattern[r.start : r.end], free),
-        hint,
-        fix=fix,
+        _hint(tree, f"/{new}/{node.flags}", name),
+        fix=_bound_regex(start, tree, a.lang, node.flags),
     )
 
 
-def _offer(tree, new: str, offset: int, pattern: str, flags: str, *, name=None, regex_grammar=False):
-    """The hint and the fix for a bounded replacement of a regex: offered only when the
-    regex has no lookaround (llguidance rejects those: GK101, whose fix comes first) and
-    the replacement compiles with llguidance."""
-    shown = new if regex_grammar else f"/{new}/{flags}"
-    if _has_lookaround(tree):
-        return (
-            "bound it once the lookaround is gone (GK101: llguidance rejects it), "
-            "e.g. {1,500} instead of + for free text",
-            None,
-        )
-    compiled = compile_report("regex", new) if regex_grammar else compile_report("lark", f"start: /{new}/{flags}\n")
-    if not compiled.ok:
-        return "bound it with {m,n} (e.g. {1,500} instead of + for free text)", None
-    fix = Fix(_clip(shown, 160), (Edit(offset, offset + len(pattern), new),), "unsafe")
-    return f"bound it: {name + ': ' if name else ''}{_clip(shown, 160)}", fix
-
-
-def _has_lookaround(tree) -> bool:
-    from grammarkit.regex_syntax import Anchor, Group, iter_nodes
-
-    return any(
-        (isinstance(n, Group) and n.kind in ("lookahead", "neg_lookahead", "lookbehind", "neg_lookbehind"))
-        or (isinstance(n, Anchor) and n.kind.startswith(("word_", "not_word")))
-        for n in iter_nodes(tree)
-    )
-
-
-def _import(ctx, a, local: str, iname: m.ImportName) -> Iterator[Finding]:
+def _import(ctx, a, local: str, imp: m.Import, iname: m.ImportName) -> Iterator[Finding]:
     pattern = common_regex(iname.name)
     if pattern is None:
         return
@@ -194,11 +173,57 @@ def _import(ctx, a, local: str, iname: m.ImportName) -> Iterator[Finding]:
     free = _free(a.lang, term)
     r = _pick(a.lang, repeats, "", free)
     what = f"imported terminal {local} (common.{iname.name.split('.')[-1]})"
+    definition = f"{local}: /{slashes_escaped(p.bounded_pattern(pattern, tree, a.lang))}/"
     yield Finding(
         iname.span,
         _message(what, pattern[r.start : r.end], free),
-        f"define a bounded terminal instead of the import: "
-        f"{local}: /{p.bounded_pattern(pattern, tree, a.lang)}/",
+        f"define a bounded terminal instead of the import: {definition}",
+        fix=_define_instead(ctx.text, imp, iname, definition),
+    )
+
+
+def _hint(tree, bounded: str, name: str | None) -> str:
+    """The bounded regex, unless the regex holds something llguidance rejects or reads
+    otherwise (a lookaround above all, GK101): a replacement would keep it."""
+    if not p.plainly_quantified(tree):
+        return (
+            "bound it once the regex is otherwise fixed (a lookaround or a lazy quantifier: GK101, "
+            "GK102), e.g. {1,500} instead of + for free text"
+        )
+    return f"bound it: {name + ': ' if name else ''}{_clip(bounded, 160)}"
+
+
+def _bound_regex(offset: int, tree, lang: p.Lang, flags: str) -> Fix | None:
+    """Bound every unbounded quantifier of the regex whose pattern starts at ``offset`` in
+    the grammar text; None when the regex holds something another rule reports."""
+    if not p.plainly_quantified(tree):
+        return None
+    edits = tuple(Edit(offset + s, offset + e, q) for s, e, q in p.bound_edits(tree, lang, flags))
+    if not edits:
+        return None
+    shown = ", ".join(e.replacement for e in edits[:3]) + (", …" if len(edits) > 3 else "")
+    return Fix(f"bound the repetitions: {shown}", edits, safety="unsafe")
+
+
+def _define_instead(text: str, imp: m.Import, iname: m.ImportName, definition: str) -> Fix | None:
+    """Replace the import of ``iname`` with ``definition``: the whole statement when it
+    imports that one name, else the name leaves the list and the definition follows."""
+    title = f"define {definition} instead of the import"
+    first, last = imp.names[0].span, imp.names[-1].span
+    close = text.find(")", last.end)
+    listed = close != -1 and not text[last.end : close].strip() and "\n" not in text[first.start : close]
+    if len(imp.names) == 1:
+        end = close + 1 if listed else imp.span.end  # `%import common (INT)` ends at its `)`
+        return Fix(title, (Edit(imp.span.start, end, definition),), safety="unsafe")
+    if not listed:
+        return None
+    others = ", ".join(text[n.span.start : n.span.end] for n in imp.names if n is not iname)
+    after = next_line_start(text, close)
+    newline = "" if text[:after].endswith("\n") else "\n"
+    return Fix(
+        title,
+        (Edit(first.start, last.end, others), Edit(after, after, f"{newline}{definition}\n")),
+        safety="unsafe",
     )
 
 

@@ -34,8 +34,16 @@ the negations); inside a class write the items, ``[0-9.]`` for ``[\\d.]``. If Un
 intended, keep it and ignore this rule. Rust's ``(?-u:\\d)`` is ASCII too, but Python's
 ``regex`` module (used for local checks) ignores ``-u`` (GK212), and llguidance rejects
 ``(?-u:\\D)``, ``(?-u:\\W)`` and ``(?-u:\\S)``, which can match invalid UTF-8.
-**Fix (automatic, unsafe).** Every flagged class of the regex is replaced by its ASCII
-spelling, as above; unsafe because the regex then matches fewer characters.
+
+**Fix (automatic, unsafe).** ``--fix --unsafe-fixes`` writes the ASCII class:
+``\\d`` becomes ``[0-9]`` and ``\\D`` ``[^0-9]``; inside a class the items are written in
+place (``[\\d.]`` becomes ``[0-9.]``), and a negation inside a class becomes a nested class
+(``[a\\D]`` becomes ``[a[^0-9]]``; ``[\\D]`` alone becomes ``[^0-9]``). In verbose mode the
+space of ``\\s`` is written ``\\ ``. Unsafe: the Unicode digits, letters and spaces are no
+longer accepted (with the ``i`` flag, case folding still adds the Kelvin sign and the long
+s to ``[0-9A-Za-z_]``). Not offered when a ``-`` follows the class inside brackets
+(``[\\d-x]``), where the items would make a range. One fix writes every flagged class of
+the regex (its one finding names them all).
 """
 
 from __future__ import annotations
@@ -67,29 +75,32 @@ def check(ctx) -> Iterator[Finding]:
         if ast is None:
             continue
         in_class: set[int] = set()
-        flagged = []
+        parents: dict[int, Class | ClassUnion] = {}
+        flagged = []  # (class, inside a bracket class, that class, verbose mode)
         for node, flags in iter_with_flags(ast, site.flags):
             if isinstance(node, (Class, ClassUnion)):
                 in_class.update(id(item) for item in node.items)
+                parents.update((id(item), node) for item in node.items)
             if isinstance(node, PerlClass) and flags.get("u", True):
-                flagged.append((node, id(node) in in_class))
+                flagged.append((node, id(node) in in_class, parents.get(id(node)), bool(flags.get("x"))))
         if not flagged:
             continue
-        edits = [_edit(site, node, inside) for node, inside in flagged]
-        ascii_pattern = _apply(site.pattern, edits)
+        # The ASCII reading, for the witness: nested classes mean the same in any position.
+        ascii_pattern = _apply(site.pattern, [_meaning(n, inside, verbose) for n, inside, _, verbose in flagged])
         witness = _witness(ctx, site, ascii_pattern)
         if witness is None:
             continue  # the same strings either way ([\s\S]), or nothing llguidance confirms
-        yield _finding(site, flagged, edits, witness)
+        yield _finding(site, flagged, witness)
 
 
-def _edit(site, node, inside: bool) -> tuple[int, int, str]:
+def _meaning(node, inside: bool, verbose: bool) -> tuple[int, int, str]:
+    items = _items(node, verbose)
+    return node.start, node.end, f"[^{items}]" if node.negated else f"[{items}]"
+
+
+def _items(node, verbose: bool) -> str:
     items = _CLASSES[node.letter][2]
-    if not node.negated:
-        text = items if inside else f"[{items}]"
-    else:
-        text = f"[^{items}]"
-    return node.start, node.end, text
+    return items.replace(" ", "\\ ") if verbose else items  # verbose mode skips a bare space
 
 
 def _apply(pattern: str, edits: list[tuple[int, int, str]]) -> str:
@@ -99,24 +110,25 @@ def _apply(pattern: str, edits: list[tuple[int, int, str]]) -> str:
     return out
 
 
-def _finding(site, flagged, edits, witness) -> Finding:
-    written = [site.pattern[n.start : n.end] for n, _ in flagged]
-    distinct = {w: next((n, i) for n, i in flagged if site.pattern[n.start : n.end] == w) for w in written}
+def _finding(site, flagged, witness) -> Finding:
+    written = [site.pattern[n.start : n.end] for n, *_ in flagged]
+    distinct = {w: next(f for f in flagged if site.pattern[f[0].start : f[0].end] == w) for w in written}
     parts = []
     hints = []
-    for w, (node, inside) in distinct.items():
+    for w, (node, inside, _parent, verbose) in distinct.items():
         what, example, items = _CLASSES[node.letter]
         verb = "excludes" if node.negated else "matches"
         count = written.count(w)
         times = f" ({count} times here)" if count > 1 else ""
         parts.append(f"`{w}`{times} {verb} {what}, e.g. {example}, not only [{items}]")
-        text = _edit(site, node, inside)[2]
+        ascii_items = _items(node, verbose)
         if inside and not node.negated:
-            hints.append(f"write `{text}` in the class instead of `{w}`")
+            hints.append(f"write `{ascii_items}` in the class instead of `{w}`")
         elif inside:
-            hints.append(f"replace `{w}` with the nested class `{text}`")
+            hints.append(f"replace `{w}` with the nested class `[^{ascii_items}]`")
         else:
-            hints.append(f"write `{text}` instead of `{w}`")
+            form = f"[^{ascii_items}]" if node.negated else f"[{ascii_items}]"
+            hints.append(f"write `{form}` instead of `{w}`")
     if len(distinct) == 1:
         (w,) = distinct
         node = distinct[w][0]
@@ -128,13 +140,47 @@ def _finding(site, flagged, edits, witness) -> Finding:
         names = ", ".join(f"`{w}`" for w in list(distinct)[:-1]) + f" and `{list(distinct)[-1]}`"
         message = f"{names} are Unicode-aware in Rust: " + "; ".join(parts)
     first = flagged[0][0]
-    fix = Fix(
-        "ASCII classes: " + ", ".join(f"`{w}` → `{_edit(site, n, i)[2]}`" for w, (n, i) in distinct.items()),
-        tuple(Edit(site.offset + s, site.offset + e, t) for s, e, t in edits),
-        "unsafe",
-    )
     hint = "for ASCII only, " + "; ".join(hints)
-    return Finding(site.span(first.start, first.end), message, hint, fix=fix, witness=witness)
+    return Finding(site.span(first.start, first.end), message, hint, fix=_fix(site, flagged), witness=witness)
+
+
+def _fix(site, flagged) -> Fix | None:
+    """Every flagged class of the regex as its ASCII class (one fix, so that the
+    diagnostic goes); None when one of them cannot be written so (``[\\d-x]``)."""
+    fixes = [_ascii_fix(site, node, parent, verbose) for node, _inside, parent, verbose in flagged]
+    if any(f is None for f in fixes):
+        return None
+    edits = tuple(e for f in fixes for e in f.edits)  # type: ignore[union-attr]
+    titles = list(dict.fromkeys(f.title for f in fixes))  # type: ignore[union-attr]
+    return Fix("; ".join(titles), edits, safety="unsafe")
+
+
+def _ascii_fix(site, node, parent, verbose: bool) -> Fix | None:
+    """Write the Perl class ``node`` as its ASCII class (see the docstring)."""
+    from grammarkit.regex_syntax import Class
+
+    pattern = site.pattern
+    written = pattern[node.start : node.end]
+    items = _items(node, verbose)
+    start, end = node.start, node.end
+    if parent is None:
+        replacement = f"[^{items}]" if node.negated else f"[{items}]"
+    else:
+        if pattern[end : end + 1] == "-" and pattern[end + 1 : end + 2] != "]":
+            return None  # `[\\d-x]`: the items would start a range
+        if not node.negated:
+            replacement = items
+        elif isinstance(parent, Class) and len(parent.items) == 1:
+            # `[\\D]` is `[^0-9]`, `[^\\D]` is `[0-9]`
+            start, end = parent.start, parent.end
+            replacement = f"[{items}]" if parent.negated else f"[^{items}]"
+        else:
+            replacement = f"[^{items}]"  # a nested class
+    return Fix(
+        f"write `{written}` as the ASCII `{replacement}`",
+        (Edit(site.offset + start, site.offset + end, replacement),),
+        safety="unsafe",  # Unicode digits, letters and spaces are no longer accepted
+    )
 
 
 # ------------------------------------------------------------------------ witnesses

@@ -2,7 +2,8 @@
 
 **What it flags.** Four or more identical consecutive items in a rule or terminal
 (``one one one one``, ``DIGIT DIGIT DIGIT DIGIT``, ``"-" "-" "-" "-"``), compared by
-their source text.
+their source text, the last ones possibly optional (``DIGIT DIGIT [DIGIT] [DIGIT]``,
+``DIGIT DIGIT? DIGIT? DIGIT?``).
 
 **Why.** llguidance's docs: "use ``one{N}`` and not ``one one ... one``. The resulting
 rules will be ``O(log N)`` in size, while the unfolded version would be ``O(N)``." The
@@ -14,7 +15,13 @@ counted form is also easier to read and to change.
     %import common.DIGIT
 
 **Fix.** Write the count: ``YEAR: DIGIT{4}`` (``DIGIT~4`` in standard Lark syntax); for a
-range of counts, ``one{2,5}``.
+range of counts, ``one{2,5}`` (``one~2..5``).
+
+**Fix (automatic, safe).** ``--fix`` writes the count in the spelling both llguidance and
+Python Lark read: ``DIGIT~4``, ``DIGIT~2..4`` for two required and two optional copies,
+``(a | b)~4`` for an item that needs parentheses. Safe: ``x x [x] [x]`` and ``x~2..4``
+accept the same text (the parse tree of a rule can differ: Lark gives no placeholder for
+a missing ``[x]``).
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.lint.edits import lark_tokens
 from grammarkit.reader import model as m
 
 CODE = "GK225"
@@ -41,24 +49,59 @@ def check(ctx) -> Iterator[Finding]:
             for node in scope.body(d):
                 if not isinstance(node, m.Sequence):
                     continue
-                texts = [p.item_text(ctx, i) for i in node.items]
+                copies = [_copy_of(ctx, i) for i in node.items]
                 i = 0
-                while i < len(texts):
+                while i < len(copies):
                     j = i
-                    while j + 1 < len(texts) and texts[j + 1] == texts[i]:
+                    while j + 1 < len(copies) and copies[j + 1][0] == copies[i][0] and (
+                        copies[j + 1][1] or not copies[j][1]  # the optional copies come last
+                    ):
                         j += 1
                     run = j - i + 1
                     if run >= MIN_RUN:
-                        yield _finding(ctx, kind, d, node.items[i], node.items[j], texts[i], run)
+                        optional = sum(1 for _, opt, _ in copies[i : j + 1] if opt)
+                        item = copies[i][2]
+                        yield _finding(ctx, kind, d, node.items[i], node.items[j], item, run, optional)
                     i = j + 1
 
 
-def _finding(ctx, kind, d, first: m.Node, last: m.Node, text: str, run: int) -> Finding:
-    simple = isinstance(first, (m.NameRef, m.Literal, m.RegexLiteral, m.Group, m.LiteralRange))
+def _copy_of(ctx, item: m.Node) -> tuple[tuple[str, ...], bool, m.Node]:
+    """(the Lark tokens of the item copied, whether this copy is optional, the item
+    copied): ``[x]`` and ``x?`` are optional copies of ``x``."""
+    inner = None
+    if isinstance(item, m.Maybe):
+        alts = item.body.alternatives
+        if len(alts) == 1 and alts[0].alias is None and len(alts[0].conjuncts) == 1:
+            items = alts[0].conjuncts[0].items
+            if len(items) == 1:
+                inner = items[0]
+    elif isinstance(item, m.Repeat) and item.form == "op" and item.op == "?":
+        inner = item.item
+    if inner is not None:
+        return lark_tokens(_source(ctx, inner)), True, inner
+    return lark_tokens(_source(ctx, item)), False, item
+
+
+def _source(ctx, node: m.Node) -> str:
+    return ctx.text[node.span.start : node.span.end]
+
+
+def _finding(ctx, kind, d, first: m.Node, last: m.Node, item: m.Node, run: int, optional: int) -> Finding:
+    text = p.item_text(ctx, item)  # as shown in the message
+    simple = isinstance(item, (m.NameRef, m.Literal, m.RegexLiteral, m.Group, m.LiteralRange))
+    exact = _source(ctx, item) if simple else f"({_source(ctx, item)})"
     unit = text if simple else f"({text})"
+    required = run - optional
+    if optional:
+        count, tilde = f"{{{required},{run}}}", f"~{required}..{run}"
+        what = f"{text} is written {run} times in a row ({optional} of them optional)"
+    else:
+        count, tilde = f"{{{run}}}", f"~{run}"
+        what = f"{text} is written {run} times in a row"
     return Finding(
         ctx.index.span(first.span.start, last.span.end),
-        f"{text} is written {run} times in a row in {kind} {d.name}",
-        f"write the count: {unit}{{{run}}} (or {unit}~{run}); llguidance builds counted "
+        f"{what} in {kind} {d.name}",
+        f"write the count: {unit}{count} (or {unit}{tilde}); llguidance builds counted "
         "repetitions in O(log n) rules",
+        fix=Fix(f"write the count: {unit}{tilde}", (Edit(first.span.start, last.span.end, exact + tilde),)),
     )

@@ -25,6 +25,13 @@ somewhere and is not.
 (``farewell`` is never used.)
 
 **Fix.** Use it where it belongs (``start: greeting | farewell``), or delete it.
+
+**Fix (automatic, safe).** ``--fix`` deletes the definition: its whole lines (with a
+comment at the end of its last line, and one blank line when it stood between blank
+lines), or the imported name (the whole ``%import`` when it imports nothing else). Not
+offered when the definition shares a line with something else. Safe: start never
+reaches it, so the grammar accepts the same text; the other definitions it alone used
+are reported (and deleted) in turn. Comment lines above it stay.
 """
 
 from __future__ import annotations
@@ -32,7 +39,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit import analysis as p
-from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.analysis.reach import has_start_rule, reachability
+from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.lint.edits import delete_lines
 from grammarkit.reader import model as m
 
 CODE = "GK229"
@@ -46,50 +55,17 @@ def check(ctx) -> Iterator[Finding]:
     if not a.read_ok:
         return
     for scope in a.scopes:
-        start = scope.definitions.get("start")
-        if start is None or start.is_terminal:
-            continue
-        yield from _scope(scope)
+        if has_start_rule(scope):
+            yield from _scope(scope, ctx.text)
 
 
-def _refs(nodes) -> set[str]:
-    out: set[str] = set()
-    for sub in nodes:
-        if isinstance(sub, (m.NameRef, m.ParamName, m.TemplateUsage)):
-            out.add(sub.name)
-    return out
-
-
-def _scope(scope: p.Scope) -> Iterator[Finding]:
+def _scope(scope: p.Scope, text: str) -> Iterator[Finding]:
     defs = scope.definitions
     imports = scope.imports
-    edges: dict[str, set[str]] = {}
-    for name, d in defs.items():
-        refs = _refs(scope.body(d))
-        for attr in d.attributes:
-            if attr.key in ("stop", "suffix") and attr.value and m.is_terminal_name(attr.value):
-                refs.add(attr.value)
-        edges[name] = refs
-    # Further definitions of an already defined name (an error llguidance reports) and
-    # %override bodies count as uses of what they reference.
-    roots = {"start"}
-    for item in scope.items:
-        if isinstance(item, m.Ignore):
-            roots |= _refs(p.body_nodes(item.body))
-        elif isinstance(item, m.Override):
-            roots |= _refs(p.body_nodes(item.definition.body))
-        elif isinstance(item, m.Definition) and defs.get(item.name) is not item:
-            roots |= _refs(p.body_nodes(item.body))
-    reached: set[str] = set()
-    stack = list(roots)
-    while stack:
-        name = stack.pop()
-        if name in reached:
-            continue
-        reached.add(name)
-        stack.extend(edges.get(name, ()))
+    reach = reachability(scope)
+    reached = reach.reached
     users: dict[str, list[str]] = {}
-    for name, refs in edges.items():
+    for name, refs in reach.edges.items():
         for r in refs:
             if r != name:
                 users.setdefault(r, []).append(name)
@@ -99,18 +75,37 @@ def _scope(scope: p.Scope) -> Iterator[Finding]:
         if name in reached:
             continue
         kind = "terminal" if d.is_terminal else "rule"
-        found.append((d.name_span.start, _finding(d.name_span, kind, name, users.get(name, []))))
-    for name, (_imp, iname) in imports.items():
+        edit = delete_lines(text, d.span.start, d.span.end)
+        fix = Fix(f"delete the unused {kind} {name}", (edit,)) if edit is not None else None
+        found.append((d.name_span.start, _finding(d.name_span, kind, name, users.get(name, []), fix)))
+    for name, (imp, iname) in imports.items():
         if name in reached or name in defs:
             continue
+        fix = _drop_import(text, imp, iname)
         found.append(
-            (iname.span.start, _finding(iname.span, "imported terminal", name, users.get(name, [])))
+            (iname.span.start, _finding(iname.span, "imported terminal", name, users.get(name, []), fix))
         )
     for _, finding in sorted(found, key=lambda f: f[0]):
         yield finding  # type: ignore[misc]
 
 
-def _finding(span, kind: str, name: str, users: list[str]) -> Finding:
+def _drop_import(text: str, imp: m.Import, iname: m.ImportName) -> Fix | None:
+    """Delete the import of ``iname``: the whole statement when it imports nothing else,
+    else the name from the list ``(A, B)``."""
+    title = f"delete the unused import of {iname.alias or iname.name}"
+    first, last = imp.names[0].span, imp.names[-1].span
+    close = text.find(")", last.end)
+    listed = close != -1 and not text[last.end : close].strip() and "\n" not in text[first.start : close]
+    if len(imp.names) == 1:
+        edit = delete_lines(text, imp.span.start, close + 1 if listed else imp.span.end)
+        return Fix(title, (edit,)) if edit is not None else None
+    if not listed:
+        return None
+    others = ", ".join(text[n.span.start : n.span.end] for n in imp.names if n is not iname)
+    return Fix(title, (Edit(first.start, last.end, others),))
+
+
+def _finding(span, kind: str, name: str, users: list[str], fix: Fix | None) -> Finding:
     if users:
         shown = ", ".join(sorted(users)[:3]) + (", …" if len(users) > 3 else "")
         message = (
@@ -120,4 +115,4 @@ def _finding(span, kind: str, name: str, users: list[str]) -> Finding:
     else:
         message = f"{kind} {name} is never used"
     what = "the import" if kind == "imported terminal" else "it"
-    return Finding(span, message, f"use {name} in a rule reachable from start, or remove {what}")
+    return Finding(span, message, f"use {name} in a rule reachable from start, or remove {what}", fix=fix)

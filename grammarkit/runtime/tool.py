@@ -45,7 +45,9 @@ DEFAULT_MAX_INPUT_CHARS = 16_000
 roughly 0.3 ms and 7-8 KB of memory per character of input (measured on the bundled
 ``arithmetic.lark`` with a long ``1+1+...`` chain: 16,000 characters took about 5 s and
 110 MB; 64,000 took 17.6 s and 504 MB), so this caps one parse at about 5 seconds. Raise it
-per tool (``max_input_chars=``) only for grammars whose inputs are known to parse faster."""
+per tool (``max_input_chars=``) only for grammars whose inputs are known to parse faster:
+grammars the linear-time parser reads (:attr:`CustomTool.parser` ``"lalr"`` or ``"glr"``)
+parse 16,000 characters in about a tenth of a second."""
 
 _TOOL_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -243,6 +245,14 @@ class CustomTool:
         return self._parser
 
     @property
+    def parser(self) -> str | None:
+        """Which local parser reads this tool's inputs (:attr:`LocalParser.parser`:
+        ``"lalr"``, ``"glr"`` or ``"earley"``), or ``None`` when there is none (regex
+        tools, grammars with no Lark equivalent: llguidance's verdict is the only one)."""
+        parser = self.local_parser
+        return parser.parser if parser is not None else None
+
+    @property
     def local_parser_error(self) -> str | None:
         """Why there is no local Lark parser (``None`` when there is one)."""
         _ = self.local_parser
@@ -288,9 +298,9 @@ class CustomTool:
             bounded = self._bounded
             assert bounded is not None
             try:
-                # no lock: Lark's parse keeps all its state in the call (the Lark object
-                # is only read), so threads parse at the same time; long inputs to a
-                # general parser go to the bounded worker
+                # no lock: the local parse (the linear-time parser or Lark's Earley) keeps
+                # all its state in the call (the parser is only read), so threads parse at
+                # the same time; long inputs that need Earley go to the bounded worker
                 value = bounded.parse(text, deadline=deadline)
             except InputRejected as exc:
                 raise ToolInputError.from_rejection(self.name, exc.rejection) from None

@@ -1,16 +1,45 @@
 """Checking samples: each input's verdict from llguidance and from the local Lark parser.
+
+**Engines.** ``llguidance`` (what the model can emit), ``lark`` (what the application's
+own Lark parser accepts), ``both``, or ``auto``: llguidance judges every sample, and the
+local Lark parser also judges the first :data:`AUTO_LARK_FIRST` samples of a grammar and
+every later sample whose llguidance verdict differs from its expectation (to say whether
+the application would have accepted it). The cost of ``auto`` therefore grows with the
+number of samples and never drops as a set grows (there used to be a cliff: Lark on every
+sample up to 1,000 samples, on none beyond); disagreements between the engines are
+looked for in the first :data:`AUTO_LARK_FIRST` samples and in the mismatches.
+
+**Bulk checks.** :meth:`SampleChecker.run` takes any iterable of samples (a JSON Lines
+file streams), keeps either every result or only the notable ones (a verdict that differs
+from its expectation, or the engines disagreeing) and counts the rest, so memory stays
+flat however many samples there are. The common case, llguidance alone on a sample
+whose verdict is as expected, runs straight on llguidance's matcher with no objects
+made. ``jobs`` > 1 checks chunks of samples in worker processes (one matcher each),
+results in input order.
 """
 
 from __future__ import annotations
 
-from grammarkit.core.errors import EngineUnavailable
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from grammarkit.core.errors import EngineUnavailable, GrammarkitError
 from grammarkit.core.rejection import InputRejected, Rejection, disagreement
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
-from grammarkit.samples.files import Sample
+from grammarkit.samples.files import Sample, SampleProblem
 
-AUTO_LARK_LIMIT = 1000  # with engine "auto", Lark runs only for sets up to this size
+AUTO_LARK_FIRST = 1000
+"""With engine "auto", the local Lark parser judges this many samples first (and, after
+them, only the samples whose llguidance verdict differs from their expectation)."""
 
 ENGINES = ("auto", "both", "llguidance", "lark")
+
+CHUNK_SAMPLES = 2000
+"""Samples per chunk sent to a worker process (``jobs`` > 1)."""
+CHUNK_CHARACTERS = 4 * 1024 * 1024
+"""A chunk is sent early once its inputs hold this many characters (memory stays flat)."""
 
 
 
@@ -52,6 +81,15 @@ class SampleResult:
                 self._rejection.expected = lark.expected
         return self._rejection or self.lark_rejection
 
+    def rebind(self, sample: Sample) -> SampleResult:
+        """This verdict for another sample with the same input (another expectation,
+        line or index), sharing the rejection once it is worked out."""
+        if sample is self.sample:
+            return self
+        return SampleResult(
+            sample, self.accepted, self.llguidance, self.lark, self._rejection, self.lark_rejection, self._explain
+        )
+
     def __repr__(self) -> str:
         return (
             f"SampleResult(input={self.sample.input!r}, accepted={self.accepted}, "
@@ -87,14 +125,31 @@ class SampleResult:
 # ---------------------------------------------------------------- checking
 
 
+@dataclass(slots=True)
+class SampleRun:
+    """The outcome of checking a stream of samples against one grammar.
+
+    ``results`` holds every :class:`SampleResult` (``keep_all``) or only the notable ones:
+    a verdict that differs from its expectation, or the engines disagreeing. ``problems``
+    are the malformed entries of the samples files (JSON Lines lines that are not
+    samples), in order."""
+
+    results: list = field(default_factory=list)
+    count: int = 0  # samples checked
+    failed: int = 0  # samples whose verdict differs from their expectation
+    lark_checked: int = 0  # samples the local Lark parser judged
+    problems: list = field(default_factory=list)
+
+
 class SampleChecker:
     """Checks samples against one grammar with llguidance and/or the local Lark parser.
 
     ``engine_report`` is llguidance's compile verdict when the caller has it (the lint
     context does), so the grammar is not compiled twice.
 
-    ``engine``: "llguidance", "lark", "both", or "auto" (both for up to
-    :data:`AUTO_LARK_LIMIT` samples, llguidance alone beyond). With "lark", a grammar the
+    ``engine``: "llguidance", "lark", "both", or "auto" (see the module documentation:
+    llguidance on every sample, Lark on the first :data:`AUTO_LARK_FIRST` and on those
+    whose llguidance verdict differs from their expectation). With "lark", a grammar the
     local parser cannot read (a regex grammar, or one with no Lark equivalent) is judged
     by llguidance instead. One llguidance matcher and one Lark parser are built once and
     reused for every sample.
@@ -112,6 +167,7 @@ class SampleChecker:
         self._engine_report = engine_report  # llguidance's verdict on the grammar, if known
         self._parser = None
         self._parser_built = False
+        self.auto_lark_first = AUTO_LARK_FIRST  # with "auto": samples Lark judges first
 
     # -- engines, built on first use
     @property
@@ -141,13 +197,89 @@ class SampleChecker:
         return self._parser
 
     def runs_lark(self, count: int) -> bool:
-        if self.engine == "llguidance":
-            return False
-        return not (self.engine == "auto" and count > AUTO_LARK_LIMIT)
+        """Whether the local Lark parser judges any of ``count`` samples (every engine
+        but "llguidance" does, on at least the first sample)."""
+        return self.engine != "llguidance" and count > 0
 
-    def check_all(self, samples: list[Sample]) -> list[SampleResult]:
-        use_lark = self.runs_lark(len(samples))
-        return [self.check(s, use_lark=use_lark) for s in samples]
+    def lark_first(self) -> int | None:
+        """How many samples, from the first, Lark judges whatever their verdict (None: all)."""
+        return {"llguidance": 0, "auto": self.auto_lark_first}.get(self.engine)
+
+    def check_all(self, samples: Iterable[Sample]) -> list[SampleResult]:
+        """Every sample's result, in order."""
+        return self.run(samples).results
+
+    def run(self, samples: Iterable, *, keep_all: bool = True, jobs: int = 1) -> SampleRun:
+        """Check a stream of samples (:class:`~grammarkit.samples.files.SampleProblem`
+        items in it are collected in ``problems``), reading it once. ``keep_all=False``
+        keeps only the notable results (memory stays flat on long streams); ``jobs`` > 1
+        checks chunks in that many worker processes (0: one per CPU). The workers are
+        started with ``spawn``, so a script calling this with ``jobs`` > 1 needs the usual
+        ``if __name__ == "__main__":`` guard."""
+        if jobs == 0:
+            jobs = os.cpu_count() or 1
+        outcome = SampleRun()
+        if jobs > 1:
+            from grammarkit.samples.parallel import run_in_workers
+
+            run_in_workers(self, samples, outcome, keep_all=keep_all, jobs=jobs)
+        else:
+            self.run_chunk(samples, outcome, keep_all=keep_all)
+        return outcome
+
+    def run_chunk(self, samples: Iterable, outcome: SampleRun, *, keep_all: bool, start: int = 0) -> None:
+        """Check ``samples`` into ``outcome``; ``start`` is the position of the first one
+        in the whole stream (for the "auto" engine's first samples)."""
+        results = outcome.results
+        problems = outcome.problems
+        first = self.lark_first()
+        position = start
+        fast: Any = None  # llguidance's raw matcher, once samples go to llguidance alone
+        for sample in samples:
+            if type(sample) is SampleProblem:
+                problems.append(sample)
+                continue
+            position += 1
+            if fast is None and first is not None and position > first:
+                fast = self._fast_matcher() or False
+            if fast:
+                data = sample.input.encode("utf-8", "surrogatepass")
+                n = len(data)
+                if n <= fast[1]:
+                    m = fast[0].fresh()  # a copy of the pristine matcher: a fresh verdict
+                    accepted = (n == 0 or m.try_consume_tokens(list(data)) == n) and m.is_accepting()
+                    expected = sample.expected
+                    if m.is_error():  # an llguidance limit: the matcher rebuilds, the slow path says so
+                        expected = not accepted
+                    if expected is None or expected is accepted:
+                        if keep_all:
+                            if accepted:
+                                results.append(SampleResult(sample, True, True, None))
+                            else:
+                                results.append(self.check(sample, use_lark=False))
+                        continue
+                # A mismatch (or an input too long to feed): the whole story, with Lark's
+                # verdict when the engine is "auto".
+                result = self.check(sample, use_lark=self.engine == "auto")
+            else:
+                result = self.check(sample, use_lark=first is None or position <= first)
+            if result.lark is not None:
+                outcome.lark_checked += 1
+            mismatch = not result.as_expected
+            if mismatch:
+                outcome.failed += 1
+            if keep_all or mismatch or result.disagreement is not None:
+                results.append(result)
+        outcome.count += position - start
+
+    def _fast_matcher(self):
+        """(llguidance's raw matcher, the input size limit) for the fast path, or None
+        when llguidance cannot judge this grammar (then every sample takes the slow path,
+        which falls back to Lark or says no engine can check it)."""
+        matcher = self.matcher
+        if matcher is None:
+            return None
+        return matcher, matcher.max_input_bytes
 
     def check(self, sample: Sample, *, use_lark: bool = True) -> SampleResult:
         """Both engines' verdicts on ``sample``. With engine "lark", llguidance runs only
@@ -181,6 +313,76 @@ class SampleChecker:
         return SampleResult(sample, accepted, llg, lark_ok, None, lark_rejection, explain)
 
 
+class CheckCancelled(GrammarkitError):
+    """Checking stopped because the caller no longer needs the verdicts (an editor whose
+    text changed meanwhile)."""
+
+
+class ReusingSampleChecker(SampleChecker):
+    """A :class:`SampleChecker` that remembers each input's verdict, so checking the same
+    samples again (an editor re-checking a samples file after one sample changed) only
+    runs the engines on inputs it has not seen. ``stop``, asked before each input it runs
+    the engines on, ends the check with :class:`CheckCancelled` when it returns True."""
+
+    MAX_REMEMBERED = 10_000
+
+    def __init__(
+        self,
+        grammar: str,
+        *,
+        syntax: str = "lark",
+        engine: str = "auto",
+        engine_report=None,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
+        super().__init__(grammar, syntax=syntax, engine=engine, engine_report=engine_report)
+        self._verdicts: dict[tuple[str, bool], SampleResult] = {}
+        self.stop = stop
+
+    def check(self, sample: Sample, *, use_lark: bool = True) -> SampleResult:
+        key = (sample.input, use_lark)
+        found = self._verdicts.get(key)
+        if found is None:
+            if self.stop is not None and self.stop():
+                raise CheckCancelled("the samples are no longer needed")
+            found = super().check(sample, use_lark=use_lark)
+            if len(self._verdicts) >= self.MAX_REMEMBERED:
+                self._verdicts.clear()
+            self._verdicts[key] = found
+        return found.rebind(sample)
+
+
+class CheckerCache:
+    """A sample-checker factory (for ``lint_text(sample_checker=...)``) that keeps the
+    checkers of the last ``size`` grammars: linting the same grammar text again reuses its
+    llguidance matcher, its Lark parser and the verdicts already known. Not thread-safe:
+    use one per thread. While ``should_stop`` is set and returns True, checking raises
+    :class:`CheckCancelled` (the verdicts found so far are kept)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.should_stop: Callable[[], bool] | None = None
+        self._checkers: dict[tuple[str, str, str], ReusingSampleChecker] = {}
+
+    def _stop(self) -> bool:
+        return self.should_stop is not None and self.should_stop()
+
+    def __call__(self, grammar: str, *, syntax: str = "lark", engine: str = "auto", engine_report=None):
+        key = (grammar, syntax, engine)
+        checker = self._checkers.pop(key, None)
+        if checker is None:
+            checker = ReusingSampleChecker(
+                grammar, syntax=syntax, engine=engine, engine_report=engine_report, stop=self._stop
+            )
+            while len(self._checkers) >= self.size:
+                del self._checkers[next(iter(self._checkers))]
+        self._checkers[key] = checker  # most recently used last
+        return checker
+
+    def __len__(self) -> int:
+        return len(self._checkers)
+
+
 class NoEngineAvailable(EngineUnavailable):
     """Neither llguidance nor the local parser can check samples against the grammar."""
 
@@ -188,7 +390,7 @@ class NoEngineAvailable(EngineUnavailable):
 
 
 def check_samples(
-    grammar: str, samples: list[Sample], *, syntax: str = "lark", engine: str = "auto"
+    grammar: str, samples: Iterable[Sample], *, syntax: str = "lark", engine: str = "auto"
 ) -> tuple[list[SampleResult], SampleChecker]:
     """Check ``samples`` against ``grammar``; return the results and the checker (which
     says whether each engine was available)."""

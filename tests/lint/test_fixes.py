@@ -28,7 +28,8 @@ def test_fix_objects_apply_and_overlap():
 
 
 def test_safe_fixes_are_applied_and_verified():
-    outcome = fix_text(LAZY + UNUSED.replace('start: "x"', "C: \"c\""))
+    used_c = LAZY.replace("start: A B", "start: A B C")  # (an unused C would be deleted: GK229)
+    outcome = fix_text(used_c + UNUSED.replace('start: "x"', "C: \"c\""))
     assert outcome.changed
     assert [d.code for d in outcome.applied] == ["GK102", "GK290"]
     assert "a+?" not in outcome.text and "grammarkit: ignore" not in outcome.text
@@ -77,6 +78,13 @@ def test_a_fix_that_does_not_remove_its_diagnostic_is_refused(monkeypatch):
     assert ("GK102", "the fix does not remove the diagnostic") in [(d.code, r) for d, r in outcome.skipped]
 
 
+def test_a_fix_that_reveals_another_problem_of_its_kind_is_kept():
+    # bounding B makes `A: B+` the unbounded one: as many GK220, but B's is gone
+    outcome = fix_text("start: A\nA: B+\nB: /[a-z]+/\n", unsafe=True)
+    assert outcome.skipped == [] and [d.code for d in outcome.applied] == ["GK220", "GK220"]
+    assert outcome.text == "start: A\nA: B~1..64\nB: /[a-z]{1,64}/\n"
+
+
 def test_unused_codes_are_dropped_from_a_suppression():
     text = 'start: A\nA: /(?=a)a/  // grammarkit: ignore[GK101, GK220]\n'
     outcome = fix_text(text)
@@ -85,7 +93,8 @@ def test_unused_codes_are_dropped_from_a_suppression():
 
 def test_fix_file_writes_atomically_keeping_mode_bom_and_line_endings(tmp_path):
     g = tmp_path / "g.lark"
-    g.write_bytes(b"\xef\xbb\xbf" + LAZY.replace("\n", "\r\n").encode() + b"C: \"c\"  // grammarkit: ignore[GK101]\r\n")
+    used_c = LAZY.replace("start: A B", "start: A B C").replace("\n", "\r\n")
+    g.write_bytes(b"\xef\xbb\xbf" + used_c.encode() + b"C: \"c\"  // grammarkit: ignore[GK101]\r\n")
     os.chmod(g, 0o640)
     outcome = fix_file(g)
     data = g.read_bytes()
@@ -181,3 +190,18 @@ def test_json_output_carries_the_fix_with_positions(tmp_path, capsys):
     assert d["fix"]["edits"] == [
         {"start": 17, "end": 18, "replacement": "", "line": 2, "column": 7, "end_line": 2, "end_column": 8}
     ]
+
+
+def test_the_readme_names_every_rule_that_documents_an_automatic_fix():
+    import re
+    from pathlib import Path
+
+    from grammarkit.lint.registry import all_rules
+
+    readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text()
+    paragraph = readme.split("Fixable today", 1)[1].split("\n## ", 1)[0]
+    safe_part, _, unsafe_part = paragraph.partition("- unsafe")
+    for rule in all_rules():
+        kinds = set(re.findall(r"\*\*Fix \(automatic, (safe|unsafe)\)\.\*\*", rule.doc))
+        assert ("safe" in kinds) == (rule.code in safe_part), rule.code
+        assert ("unsafe" in kinds) == (rule.code in unsafe_part), rule.code

@@ -650,8 +650,9 @@ def test_right_recursion_fix_keeps_the_inputs(text, fixed):
     from grammarkit.lint.fixes import fix_text
 
     (d,) = [d for d in lint_text(text).diagnostics if d.code == "GK224"]
-    assert d.fix is not None and d.fix.safety == "unsafe" and d.fix.title == f"rewrite as {fixed}"
-    outcome = fix_text(text, unsafe=True, select=["GK224"])
+    name = fixed.split(":")[0]
+    assert d.fix is not None and d.fix.safety == "safe" and d.fix.title == f"write {name} as a repetition: {fixed}"
+    outcome = fix_text(text, select=["GK224"])
     assert outcome.text.splitlines()[1] == fixed and not outcome.skipped
     for sample in ("a", "a,b,c", "x", "a,x", "aaa"):
         assert accepts(text, sample) == accepts(outcome.text, sample), sample

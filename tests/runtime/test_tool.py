@@ -454,10 +454,12 @@ def test_parse_from_many_threads(calc):
 
 
 def test_parses_run_at_the_same_time_in_threads(monkeypatch):
-    # Lark's Earley parse keeps its state in the call, so CustomTool.parse takes no lock
-    # around it: a parse blocked inside Lark must not hold up another thread's parse.
+    # The local parse (the linear-time parser, or Lark's Earley) keeps its state in the
+    # call, so CustomTool.parse takes no lock around it: a parse blocked inside the parser
+    # must not hold up another thread's parse.
     tool = CustomTool.from_file(ARITH, name="calc")
-    lark = tool.local_parser._lark
+    local = tool.local_parser
+    lark = local._fast if local._fast is not None else local._lark  # what reads the input
     real_parse = lark.parse
     inside, other_done = threading.Event(), threading.Event()
 

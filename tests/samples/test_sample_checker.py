@@ -153,10 +153,14 @@ def test_engine_choice():
     assert (r.llguidance, r.lark, r.accepted) == (None, True, True)
 
 
-def test_auto_engine_skips_lark_for_large_sets():
-    samples = [Sample("1+2")] * 1001
+def test_auto_engine_runs_lark_on_the_first_samples_and_on_mismatches():
+    # No cliff: Lark judges the first 1,000 samples of any set, then only the samples
+    # whose llguidance verdict differs from their expectation.
+    samples = [Sample("1+2")] * 1001 + [Sample("1+2", False), Sample("1 +", False)]
     results, _ = check_samples(ARITH.read_text(), samples)
-    assert {(r.llguidance, r.lark) for r in results} == {(True, None)}
+    assert [(r.llguidance, r.lark) for r in results[998:]] == [
+        (True, True), (True, True), (True, None), (True, True), (False, None)
+    ]
 
 
 def test_samples_of_a_grammar_llguidance_rejects_are_not_checked():
