@@ -309,11 +309,20 @@ def _fix_one(target: str, syntax: Syntax | None, options, unsafe: bool, *, write
     from grammarkit.lint.fixes import fix_file, fix_text
     from grammarkit.samples.files import load_samples
 
+    def fix_options(path: str) -> dict:
+        # a fix is verified against every sample (held in memory), in this process
+        opts = dict(options(path))
+        opts.pop("keep_samples", None)
+        opts.pop("jobs", None)
+        opts["samples"] = list(opts.get("samples") or [])
+        return opts
+
     if target == "-":
-        opts = options("<stdin>")
+        opts = fix_options("<stdin>")
+        opts.pop("sample_files", None)
         outcome = fix_text(read_grammar_stdin(), syntax=syntax or "lark", path="<stdin>", unsafe=unsafe, **opts)
     else:
-        opts = options(target)
+        opts = fix_options(target)
         file_samples = list(opts.pop("samples"))
         for sample_file in opts.pop("sample_files", ()):
             try:

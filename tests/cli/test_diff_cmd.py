@@ -102,7 +102,7 @@ def test_regex_grammars_by_suffix(tmp_path, capsys):
     [
         (["missing.lark", "{old}"], "missing.lark: no such file"),
         (["{old}", "{bad}"], "bad.lark: llguidance rejects the grammar: "),
-        (["{old}", "{old}", "--samples", "{old}"], "samples file must end in .json or .toml"),
+        (["{old}", "{old}", "--samples", "{old}"], "samples file must end in .json, .toml or .jsonl"),
         (["-", "-"], "cannot both come from standard input"),
         (["{old}", "{old}", "--allow", "everything"], "Invalid value for '--allow'"),
     ],

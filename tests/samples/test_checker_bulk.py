@@ -80,7 +80,7 @@ def test_input_too_long_for_the_fast_path_takes_the_full_check():
     checker = SampleChecker(ARITH, engine="llguidance")
     checker.matcher.max_input_bytes = 4
     run = checker.run([Sample("1+2"), Sample("1+2+3")], keep_all=False)
-    assert [(r.sample.input, r.rejection.message) for r in run.results] == [("1+2+3", "input is too long (5 bytes)")]
+    assert [(r.sample.input, r.rejection.message) for r in run.results] == [("1+2+3", "input is too long (5 bytes; the limit is 4)")]
 
 
 def test_auto_runs_lark_on_the_first_samples_and_on_mismatches(monkeypatch):
