@@ -57,6 +57,7 @@ from grammarkit.analysis.bounds import (
 )
 from grammarkit.analysis.charsets import Flags, explicit_chars, parse_regex
 from grammarkit.analysis.flow import Flow
+from grammarkit.analysis.greedy import Greedy
 from grammarkit.analysis.languages import Lang
 from grammarkit.analysis.lexemes import EOS, Lexemes, is_broad, lexeme_key, show
 from grammarkit.analysis.scoping import (
@@ -68,6 +69,7 @@ from grammarkit.analysis.scoping import (
     scopes,
     terminals_used_by_rules,
 )
+from grammarkit.analysis.sentences import Rendered, Sentence, Sentences
 from grammarkit.reader import model as m
 
 # ---------------------------------------------------------------------------- per-grammar
@@ -83,6 +85,8 @@ class Analysis:
         self._lang: Lang | None = None
         self._lexemes: dict[int, Lexemes] = {}
         self._flows: dict[int, Flow] = {}
+        self._greedy: dict[int, Greedy] = {}
+        self._sentences: dict[int, Sentences] = {}
 
     @property
     def lang(self) -> Lang:
@@ -102,14 +106,33 @@ class Analysis:
             self._flows[key] = Flow(scope)
         return self._flows[key]
 
+    def greedy(self, scope: Scope) -> Greedy:
+        """What llguidance's greedy lexer lets follow what, in one scope."""
+        key = id(scope)
+        if key not in self._greedy:
+            self._greedy[key] = Greedy(scope, self.flow(scope), self.lexemes(scope))
+        return self._greedy[key]
+
+    def sentences(self, scope: Scope) -> Sentences:
+        """Inputs built from one scope's rules (candidate witnesses)."""
+        key = id(scope)
+        if key not in self._sentences:
+            greedy = self.greedy(scope)
+            self._sentences[key] = Sentences(self.flow(scope), self.lexemes(scope), greedy.ignore, greedy)
+        return self._sentences[key]
+
 
 __all__ = [
     "Analysis",
     "EOS",
     "Flags",
     "Flow",
+    "Greedy",
     "Lang",
+    "Rendered",
     "Scope",
+    "Sentence",
+    "Sentences",
     "Unanalysable",
     "body_nodes",
     "bound_edits",

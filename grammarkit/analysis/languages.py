@@ -25,6 +25,35 @@ EMPTY = 0  # the empty language
 EPS = 1  # the empty string
 
 
+class EndStates:
+    """How a terminal can end, from :meth:`Lang.end_states`.
+
+    ``goes_on`` maps, for every state reached after a non-empty complete match, the mask
+    of characters it can go on with to the shortest match reaching such a state;
+    ``longest`` is the shortest match after which nothing can follow (a maximal match,
+    such as the 200th character of ``/[^\\n]{1,200}/``), or None when every match can
+    go on."""
+
+    def __init__(self) -> None:
+        self.goes_on: dict[int, str] = {}
+        self.longest: str | None = None
+
+    def follow(self, mask: int) -> str:
+        """Whether something starting with a character of ``mask`` can follow a complete
+        match, given llguidance's greedy lexer (which only ends a terminal when the next
+        character cannot go on with it): ``"free"`` after some match that cannot go on
+        with one of those characters, ``"at-limit"`` only after a maximal match,
+        ``"never"`` not at all."""
+        if not self.goes_on or any(mask & ~first for first in self.goes_on):
+            return "free"  # (a terminal that never goes on, such as a literal, always ends)
+        return "at-limit" if self.longest is not None else "never"
+
+    def absorbing(self, mask: int) -> str | None:
+        """The shortest complete match that can go on with a character of ``mask``."""
+        hits = [w for first, w in self.goes_on.items() if first & mask]
+        return min(hits, key=lambda w: (len(w), w)) if hits else None
+
+
 class Lang:
     """Regular-language terms over one grammar's sample alphabet (hash-consed ints)."""
 
@@ -462,6 +491,90 @@ class Lang:
                 if len(parent) > self.MAX_STATES:
                     return None
                 queue.append(nx)
+        return None
+
+    def shortest(self, t: int, *, nonempty: bool = True) -> str | None:
+        """The shortest string ``t`` matches (non-empty unless ``nonempty`` is False),
+        preferring earlier alphabet characters (letters first); None when there is none
+        (or the search is too large)."""
+        if not nonempty and self._nullable[t]:
+            return ""
+        parent: dict[int, tuple[int | None, int]] = {}
+        queue: deque[int | None] = deque([None])
+        while queue:
+            state = queue.popleft()
+            x = t if state is None else state
+            if state is not None and self._nullable[x]:
+                return self._path(parent, state)
+            hx = self.heads(x)
+            cand = 0
+            for h in hx:
+                cand |= h
+            for atom in self._atoms(cand, hx):
+                nx = self.deriv(x, self._lowest(atom))
+                if nx == EMPTY or nx in parent:
+                    continue
+                parent[nx] = (state, self._lowest(atom))
+                if len(parent) > self.MAX_STATES:
+                    return None
+                queue.append(nx)
+        return None
+
+    def end_states(self, t: int) -> EndStates | None:
+        """How ``t`` can end: for every state reached after a non-empty complete match,
+        the characters it can go on with (see :class:`EndStates`); None when ``t`` has
+        more than :attr:`MAX_STATES` states."""
+        found = EndStates()
+        parent: dict[int, tuple[int | None, int]] = {}
+        queue: deque[int | None] = deque([None])
+        while queue:
+            state = queue.popleft()
+            x = t if state is None else state
+            if state is not None and self._nullable[x]:
+                first = self.first_mask(x)
+                if first:
+                    if first not in found.goes_on:
+                        found.goes_on[first] = self._path(parent, state)
+                elif found.longest is None:
+                    found.longest = self._path(parent, state)
+            hx = self.heads(x)
+            cand = 0
+            for h in hx:
+                cand |= h
+            for atom in self._atoms(cand, hx):
+                nx = self.deriv(x, self._lowest(atom))
+                if nx == EMPTY or nx in parent:
+                    continue
+                parent[nx] = (state, self._lowest(atom))
+                if len(parent) > self.MAX_STATES:
+                    return None
+                queue.append(nx)
+        return found
+
+    def distinguish(self, a: int, b: int) -> tuple[str, bool] | None:
+        """The shortest string matched by exactly one of ``a`` and ``b``, and whether it is
+        ``a`` that matches it; None when they match the same strings of the alphabet (or
+        the search is too large)."""
+        parent: dict[tuple[int, int], tuple[tuple[int, int] | None, int]] = {}
+        queue: deque[tuple[int, int] | None] = deque([None])
+        while queue:
+            pair = queue.popleft()
+            x, y = (a, b) if pair is None else pair
+            if self._nullable[x] != self._nullable[y]:
+                return ("" if pair is None else self._path(parent, pair)), self._nullable[x]
+            hx, hy = self.heads(x), self.heads(y)
+            cand = 0
+            for h in hx | hy:
+                cand |= h
+            for atom in self._atoms(cand, hx | hy):
+                i = self._lowest(atom)
+                nxt = (self.deriv(x, i), self.deriv(y, i))
+                if nxt == (EMPTY, EMPTY) or nxt in parent:
+                    continue
+                parent[nxt] = (pair, i)
+                if len(parent) > self.MAX_STATES:
+                    return None
+                queue.append(nxt)
         return None
 
     def relax(self, t: int) -> int:

@@ -88,9 +88,26 @@ class Lexemes:
             return self.lang.regex(pattern)
         raise Unanalysable(name)
 
-    def node_term(self, node: m.Node) -> int:
-        """The language of a terminal-body node (raises :class:`Unanalysable`)."""
+    def node_term(self, node: m.Node, replace: dict[int, int] | None = None) -> int:
+        """The language of a terminal-body node (raises :class:`Unanalysable`).
+
+        ``replace`` maps ``id()`` of regex literals (anywhere below, through terminal
+        names too) to the term to use instead of theirs."""
         lang = self.lang
+        if replace and isinstance(node, m.RegexLiteral) and id(node) in replace:
+            return replace[id(node)]
+        if replace and isinstance(node, m.NameRef) and m.is_terminal_name(node.name):
+            d = self.scope.definitions.get(node.name)
+            if d is None or not d.is_terminal or d.params is not None or node.name in self._active:
+                t = self.term(("T", node.name))
+                if t is None:
+                    raise Unanalysable(node.name)
+                return t
+            self._active.add(node.name)
+            try:
+                return self.node_term(d.body, replace)
+            finally:
+                self._active.discard(node.name)
         if isinstance(node, (m.Literal, m.RegexLiteral, m.LiteralRange)):
             key = lexeme_key(self.scope, node)
             assert key is not None  # leaves always have a key
@@ -106,19 +123,19 @@ class Lexemes:
                 raise Unanalysable(node.name)
             return t
         if isinstance(node, m.Expansions):
-            return lang.alt([self.node_term(a) for a in node.alternatives])
+            return lang.alt([self.node_term(a, replace) for a in node.alternatives])
         if isinstance(node, m.Alternative):
             if len(node.conjuncts) != 1:
                 raise Unanalysable("&")
-            return self.node_term(node.conjuncts[0])
+            return self.node_term(node.conjuncts[0], replace)
         if isinstance(node, m.Sequence):
-            return lang.cat([self.node_term(i) for i in node.items])
+            return lang.cat([self.node_term(i, replace) for i in node.items])
         if isinstance(node, m.Group):
-            return self.node_term(node.body)
+            return self.node_term(node.body, replace)
         if isinstance(node, m.Maybe):
-            return lang.alt((self.node_term(node.body), EPS))
+            return lang.alt((self.node_term(node.body, replace), EPS))
         if isinstance(node, m.Repeat):
-            return lang.rep(self.node_term(node.item), node.min, node.max)
+            return lang.rep(self.node_term(node.item, replace), node.min, node.max)
         raise Unanalysable(type(node).__name__)
 
     # -- properties ---------------------------------------------------------------

@@ -26,6 +26,7 @@ class Scope:
     nested: m.NestedLark | None = None
     _defs: dict | None = field(default=None, repr=False)
     _bodies: dict = field(default_factory=dict, repr=False)
+    _ignores: list | None = field(default=None, repr=False)
 
     def body(self, d: m.Definition) -> list[m.Node]:
         """Every node of a definition's body (cached; nested grammars not entered)."""
@@ -59,7 +60,9 @@ class Scope:
 
     @property
     def ignores(self) -> list[m.Ignore]:
-        return [i for i in self.items if isinstance(i, m.Ignore)]
+        if self._ignores is None:
+            self._ignores = [i for i in self.items if isinstance(i, m.Ignore)]
+        return self._ignores
 
     def nodes(self) -> Iterator[m.Node]:
         """Every node of this scope; a nested ``%lark`` is yielded but not entered."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from grammarkit.core.span import LineIndex, Span
 from grammarkit.lint.suppressions import find_suppressions
+from grammarkit.lint.witness import Witnesses
 from grammarkit.llg.compile import compile_report
 
 if TYPE_CHECKING:
@@ -157,6 +158,12 @@ class LintContext:
 
         assert self.grammar is not None
         return Analysis(self.grammar, read_ok=self.read is not None and self.read.ok)
+
+    @cached_property
+    def witnesses(self) -> Witnesses:
+        """llguidance's verdicts on the inputs rules build to prove their claims (one
+        matcher per grammar, verdicts cached): see :mod:`grammarkit.lint.witness`."""
+        return Witnesses(self)
 
     @cached_property
     def unreadable(self) -> list[Unreadable]:

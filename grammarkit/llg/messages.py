@@ -351,6 +351,9 @@ def _take_apart(raw: str) -> _Parsed:
     return parsed
 
 
+_AVAILABLE_SPECIAL_TOKENS = re.compile(r";?\s*following special tokens are available:\s*⟦[^⟧]*⟧")
+
+
 def interpret_message(
     raw: str, syntax: Syntax, text: str, *, _context: MessageContext | None = None
 ) -> EngineMessage:
@@ -371,6 +374,9 @@ def interpret_message(
         if refined is not None:
             line, column, end_column = refined
 
+    # The special tokens llguidance lists as "available" are those of grammarkit's own
+    # byte tokenizer, not of any model: never offered to the user.
+    parsed.message = _AVAILABLE_SPECIAL_TOKENS.sub("", parsed.message)
     category = _categorize(context, parsed, line, column)
     if category == "extend" and line is not None and column is not None:
         found = _directive_at(context, line, column)

@@ -40,6 +40,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from grammarkit.core.span import Span
 from grammarkit.reader import model as m
 from grammarkit.reader import read_grammar
 
@@ -62,6 +63,35 @@ are defined with llguidance's regex: ``ESCAPED_STRING`` (Lark's allows no line b
 inside the quotes, llguidance's does) and the internal ``_EXP``."""
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """One change the translation made. ``kind`` says which (see :data:`REFUSED`);
+    ``span`` is where in the original text (None when it is not one place); ``refused``:
+    plain Python Lark refuses the original (GK217 names these); ``subject`` is the name
+    or text it is about. ``str()`` is the message, for people."""
+
+    kind: str
+    message: str
+    span: Span | None = None
+    subject: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.kind in REFUSED
+
+    def __str__(self) -> str:
+        return self.message
+
+
+REFUSED: frozenset[str] = frozenset(
+    {"braces-repeat", "dash-name", "empty-literal", "zero-width-regex", "zero-width-terminal",
+     "zero-width-ignore", "colliding-expansions"}
+)
+"""Kinds of :class:`Rewrite` for constructs Python Lark refuses as written (the others,
+such as dropped ``#`` comments or ``%import common`` kept, read the same in Lark;
+``%llguidance`` options, which Lark refuses too, are GK227's)."""
+
+
 @dataclass
 class Normalized:
     """The result of :func:`normalize`."""
@@ -69,7 +99,7 @@ class Normalized:
     text: str | None  # Lark grammar text, or None when the local parser cannot be built
     unsupported: list[str] = field(default_factory=list)  # constructs with no Lark equivalent
     renames: dict[str, str] = field(default_factory=dict)  # Lark name -> original name
-    rewrites: list[str] = field(default_factory=list)  # what was changed, for people
+    rewrites: list[Rewrite] = field(default_factory=list)  # what was changed (str(): for people)
 
     @property
     def ok(self) -> bool:
@@ -80,12 +110,15 @@ class _Unsupported(Exception):
     pass
 
 
-def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset()) -> Normalized:
+def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset(), read=None) -> Normalized:
     """Translate ``source`` (llguidance's dialect) into Lark text with the same language.
 
     ``hoist_rules`` names rules whose optional parts must move into helper rules (see
-    :mod:`grammarkit.local.parser`, which retries with the names Lark reports)."""
-    read = read_grammar(source)
+    :mod:`grammarkit.local.parser`, which retries with the names Lark reports); ``read``
+    is :func:`~grammarkit.reader.read_grammar`'s result for ``source``, when the caller
+    has it already."""
+    if read is None:
+        read = read_grammar(source)
     if read.errors:
         first = read.errors[0]
         return Normalized(None, [f"the grammar does not read: {first.message} at {first.span}"])
@@ -104,7 +137,7 @@ class _Printer:
         self.grammar = grammar
         self.hoist_rules = hoist_rules
         self.unsupported: list[str] = []
-        self.rewrites: list[str] = []
+        self.rewrites: list[Rewrite] = []
         self.renames: dict[str, str] = {}
         self.renames_back: dict[str, str] = {}
         self.defs = grammar.definition_map()
@@ -129,10 +162,25 @@ class _Printer:
                 candidate = f"{base}_{n}"
             self.renames[name] = candidate
             self.renames_back[candidate] = name
-            self.rewrites.append(f"renamed {name} to {candidate}")
+            spans: list[Span | None] = [
+                d.name_span for d in self.grammar.nodes() if isinstance(d, m.Definition) and d.name == name
+            ]
+            spans += [
+                a.alias_span
+                for a in self.grammar.nodes()
+                if isinstance(a, m.Alternative) and a.alias == name and a.alias_span is not None
+            ]
+            spans += [
+                n.span for n in self.grammar.nodes() if isinstance(n, m.ImportName) and (n.alias or n.name) == name
+            ]
+            for span in spans or [None]:
+                self.record("dash-name" if "-" in name else "rename", f"renamed {name} to {candidate}", span, name)
 
     def name(self, name: str) -> str:
         return self.renames.get(name, name)
+
+    def record(self, kind: str, message: str, span: Span | None = None, subject: str = "") -> None:
+        self.rewrites.append(Rewrite(kind, message, span, subject))
 
     def note(self, what: str, span: object) -> None:
         self.unsupported.append(f"{what} (at {span})")
@@ -158,7 +206,7 @@ class _Printer:
                     and any(isinstance(i, m.Ignore) for i in self.grammar.items)
                 ):
                     self.note('%llguidance {"ignore_once": true} with %ignore', item.span)
-                self.rewrites.append("dropped %llguidance options")
+                self.record("llguidance-options", "dropped %llguidance options", item.span)
             elif isinstance(item, m.Declare):
                 self.note("%declare", item.span)
             elif isinstance(item, m.Override):
@@ -193,8 +241,8 @@ class _Printer:
         return lines
 
     def _rewrite_once(self, what: str) -> None:
-        if what not in self.rewrites:
-            self.rewrites.append(what)
+        if all(r.message != what for r in self.rewrites):
+            self.record("common-import", what)
 
     def ignore(self, item: m.Ignore) -> str:
         """``%ignore`` of what can match the empty string ignores its non-empty strings
@@ -203,9 +251,10 @@ class _Printer:
             return "%ignore " + self.expansions(item.body, in_terminal=True)
         body = self.nonempty_expansions(item.body)
         if body is None:
-            self.rewrites.append("dropped an %ignore that matches only the empty string")
+            self.record("zero-width-ignore", "dropped an %ignore that matches only the empty string", item.body.span)
             return ""
-        self.rewrites.append("an %ignore can match the empty string: it ignores its non-empty strings")
+        what = "an %ignore can match the empty string: it ignores its non-empty strings"
+        self.record("zero-width-ignore", what, item.body.span)
         return f"%ignore {body}"
 
     def definition(self, d: m.Definition) -> str:
@@ -224,7 +273,12 @@ class _Printer:
             if body is None:
                 self.note(f"terminal {d.name} matches only the empty string", d.span)
                 return ""
-            self.rewrites.append(f"{d.name} can match the empty string: made it non-empty and its uses optional")
+            self.record(
+                "zero-width-terminal",
+                f"{d.name} can match the empty string: made it non-empty and its uses optional",
+                d.name_span,
+                d.name,
+            )
         else:
             hoist = (not terminal) and d.name in self.hoist_rules
             body = self.expansions(d.body, in_terminal=terminal, hoist=hoist, owner=d.name)
@@ -251,7 +305,8 @@ class _Printer:
             if hoist and _is_optional(item) and text:
                 helper = f"_gk_{self.name(owner).lstrip('_?')}_{len(self.helpers)}"
                 self.helpers.append(f"{helper}: {text}")
-                self.rewrites.append(f"moved an optional part of {owner} into helper rule {helper}")
+                what = f"moved an optional part of {owner} into helper rule {helper}"
+                self.record("colliding-expansions", what, item.span, owner)
                 text = helper
             if text:
                 parts.append(text)
@@ -260,6 +315,7 @@ class _Printer:
     def item(self, node: m.Node, *, in_terminal: bool) -> str:
         if isinstance(node, m.Literal):
             if node.value == "":
+                self.record("empty-literal", 'dropped the empty string literal ""', node.span)
                 return ""  # the empty string: nothing to match
             return json.dumps(node.value, ensure_ascii=False) + node.flags
         if isinstance(node, m.RegexLiteral):
@@ -268,7 +324,9 @@ class _Printer:
                 ne = _nonempty_regex(node.pattern)
                 if ne is None:
                     return ""
-                self.rewrites.append(f"regex /{node.pattern}/ can match the empty string: made it optional")
+                what = f"regex /{node.pattern}/ can match the empty string: made it optional"
+                # (inside a terminal Lark takes it as it is: only a lexeme of its own is refused)
+                self.record("zero-width-part" if in_terminal else "zero-width-regex", what, node.span)
                 return f"{self.regex_text(ne, node.flags, node.span)}?"
             return text
         if isinstance(node, m.LiteralRange):
@@ -305,6 +363,8 @@ class _Printer:
         raise _Unsupported
 
     def repeat(self, node: m.Repeat, *, in_terminal: bool) -> str:
+        if node.form == "braces":
+            self.record("braces-repeat", f"wrote the repetition {node.op} with ~", node.op_span, node.op)
         inner = self.item(node.item, in_terminal=in_terminal)
         if not inner:
             return ""

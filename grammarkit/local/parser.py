@@ -20,7 +20,7 @@ import re
 
 from grammarkit.core.errors import EngineUnavailable
 from grammarkit.core.rejection import InputRejected, Rejection
-from grammarkit.local.normalize import normalize
+from grammarkit.local.normalize import Rewrite, normalize
 
 DEFAULT_MAX_INPUT_CHARS = 1_000_000
 _HOIST_ATTEMPTS = 8
@@ -46,7 +46,7 @@ class LocalParser:
         if parser not in ("auto", "earley"):
             raise ValueError(f"unknown parser {parser!r} (expected 'auto' or 'earley')")
         self.max_input_chars = max_input_chars
-        self.rewrites: list[str] = []
+        self.rewrites: list[Rewrite] = []
         self._renames: dict[str, str] = {}
         self._lark = self._build(grammar)
         self._terminal_text = self._describe_terminals()
@@ -64,40 +64,10 @@ class LocalParser:
         why)."""
 
     def _build(self, grammar: str):
-        from lark import Lark
-        from lark.exceptions import GrammarError, LarkError
-
-        hoist: set[str] = set()
-        for _ in range(_HOIST_ATTEMPTS):
-            norm = normalize(grammar, hoist_rules=frozenset(hoist))
-            if norm.text is None:  # not norm.ok
-                raise ParserUnavailable("no Lark equivalent for " + "; ".join(norm.unsupported))
-            self.rewrites = norm.rewrites
-            self._renames = norm.renames
-            try:
-                return Lark(
-                    norm.text,
-                    parser="earley",
-                    lexer="dynamic",
-                    regex=True,
-                    start="start",
-                    propagate_positions=True,
-                    maybe_placeholders=False,
-                    ambiguity="resolve",
-                )
-            except GrammarError as exc:
-                colliding = set(re.findall(r"<(\S+) :", str(exc))) if "defined twice" in str(exc) else set()
-                colliding = {self._renames.get(n, n) for n in colliding} - hoist
-                if not colliding:
-                    raise ParserUnavailable(f"Lark cannot load the grammar: {_first_line(exc)}") from None
-                hoist |= colliding
-            except (LarkError, ValueError, TypeError) as exc:
-                raise ParserUnavailable(f"Lark cannot load the grammar: {_first_line(exc)}") from None
-            except Exception as exc:
-                raise ParserUnavailable(
-                    f"Lark cannot load the grammar: {type(exc).__name__}: {_first_line(exc)}"
-                ) from None
-        raise ParserUnavailable("Lark cannot load the grammar: colliding expansions remain")
+        lark, norm = build_lark(grammar)
+        self.rewrites = norm.rewrites
+        self._renames = norm.renames
+        return lark
 
     def _describe_terminals(self) -> dict[str, str]:
         text = {}
@@ -186,6 +156,87 @@ class LocalParser:
                     else:
                         stack.append(child)
         return tree
+
+
+def build_lark(grammar: str):
+    """``(lark.Lark, Normalized)`` for ``grammar``: normalized, then built, again with the
+    optional parts of the rules Lark reports as "defined twice" moved into helper rules,
+    until Lark loads it. Raises :class:`ParserUnavailable`."""
+    from lark import Lark
+    from lark.exceptions import GrammarError, LarkError
+
+    hoist: set[str] = set()
+    for _ in range(_HOIST_ATTEMPTS):
+        norm = normalize(grammar, hoist_rules=frozenset(hoist))
+        if norm.text is None:  # not norm.ok
+            raise ParserUnavailable("no Lark equivalent for " + "; ".join(norm.unsupported))
+        try:
+            lark = Lark(
+                norm.text,
+                parser="earley",
+                lexer="dynamic",
+                regex=True,
+                start="start",
+                propagate_positions=True,
+                maybe_placeholders=False,
+                ambiguity="resolve",
+            )
+            return lark, norm
+        except GrammarError as exc:
+            colliding = set(re.findall(r"<(\S+) :", str(exc))) if "defined twice" in str(exc) else set()
+            colliding = {norm.renames.get(n, n) for n in colliding} - hoist
+            if not colliding:
+                raise ParserUnavailable(f"Lark cannot load the grammar: {_first_line(exc)}") from None
+            hoist |= colliding
+        except (LarkError, ValueError, TypeError) as exc:
+            raise ParserUnavailable(f"Lark cannot load the grammar: {_first_line(exc)}") from None
+        except Exception as exc:
+            what = f"{type(exc).__name__}: {_first_line(exc)}"
+            raise ParserUnavailable(f"Lark cannot load the grammar: {what}") from None
+    raise ParserUnavailable("Lark cannot load the grammar: colliding expansions remain")
+
+
+def lark_rewrites(grammar: str, read=None) -> list[Rewrite]:
+    """Every change the local parser makes to ``grammar`` so that Python Lark loads it
+    (:class:`~grammarkit.local.normalize.Rewrite`, with spans), including the rules whose
+    colliding expansions Lark reports only when it builds the parser ("Rules defined
+    twice"). That needs an aliased alternative that, without its optional parts, reads like
+    another alternative of the rule: Lark is asked only then."""
+    if read is None:
+        from grammarkit.reader import read_grammar
+
+        read = read_grammar(grammar)
+    norm = normalize(grammar, read=read)
+    if norm.text is None or "->" not in grammar or not _may_collide(grammar, read):
+        return norm.rewrites
+    try:
+        return build_lark(grammar)[1].rewrites
+    except ParserUnavailable:
+        return norm.rewrites
+
+
+def _may_collide(grammar: str, read) -> bool:
+    """A rule with an aliased alternative whose items, optional ones left out, are those
+    of another alternative (left out the same way): Lark may find them "defined twice"."""
+    from grammarkit.reader import model as m
+
+    for d in read.grammar.nodes():
+        if not isinstance(d, m.Definition) or d.is_terminal or len(d.body.alternatives) < 2:
+            continue
+        if not any(alt.alias for alt in d.body.alternatives):
+            continue
+        cores = []
+        for alt in d.body.alternatives:
+            items = alt.conjuncts[0].items if alt.conjuncts else []
+            core = tuple(
+                grammar[i.span.start : i.span.end]
+                for i in items
+                if not (isinstance(i, m.Maybe) or (isinstance(i, m.Repeat) and i.min == 0))
+            )
+            cores.append(core)
+        if len(set(cores)) < len(cores):
+            return True
+    return False
 
 
 def _quote(value: str) -> str:

@@ -119,6 +119,8 @@ def render_sarif(results: list[LintResult], input_errors: list[dict] | None = No
 
 def _result(d: Diagnostic, path: str, rule_index: dict[str, int], artifact: int) -> dict:
     text = f"{d.message}\nhint: {d.hint}" if d.hint else d.message
+    if d.witness is not None:
+        text += f"\nwitness: {witness_text(d.witness)}"
     region: dict = {"startLine": max(d.line, 1), "startColumn": max(d.column, 1)}
     end_line = max(d.end_line, region["startLine"])
     end_column = max(d.end_column, 1)
@@ -139,7 +141,17 @@ def _result(d: Diagnostic, path: str, rule_index: dict[str, int], artifact: int)
             }
         }
     ]
+    if d.witness is not None:
+        # The input llguidance judged, as the message claims (grammarkit checked it).
+        out["properties"] = {"witness": d.witness.to_dict()}
     return out
+
+
+def witness_text(witness) -> str:
+    """``llguidance accepts "…"`` (and the note), as the text output shows a witness."""
+    verdict = "accepts" if witness.accepted else "rejects"
+    note = f" ({witness.note})" if witness.note else ""
+    return f"llguidance {verdict} {json.dumps(witness.input, ensure_ascii=False)}{note}"
 
 
 def _rule_descriptor(rule) -> dict:

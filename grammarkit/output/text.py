@@ -104,7 +104,7 @@ def render_diagnostic(d: Diagnostic, index: LineIndex | None, color: bool | None
         lines.append(f"  {_paint('= hint:', BOLD, GREEN, color=color)} {_paint(d.hint, GREEN, color=color)}")
     if d.witness is not None:
         verdict = "accepts" if d.witness.accepted else "rejects"
-        shown = json.dumps(d.witness.input, ensure_ascii=False)
+        shown = _clip_witness(d.witness.input)
         note = f" ({d.witness.note})" if d.witness.note else ""
         lines.append(f"  {_paint('= witness:', BOLD, color=color)} llguidance {verdict} {shown}{note}")
     if d.fix is not None:
@@ -181,3 +181,17 @@ def severity_counts(results: list[LintResult]) -> dict[str, int]:
         for d in r.diagnostics:
             counts[d.severity.value] += 1
     return counts
+
+
+WITNESS_SHOWN = 100
+"""Characters of a witness input shown at most (JSON and SARIF output carry all of it)."""
+
+
+def _clip_witness(text: str) -> str:
+    """The witness input as a JSON string; a long one as its start and end around ``…``
+    (with its length), since free text is often written out at its maximum length."""
+    if len(text) <= WITNESS_SHOWN:
+        return json.dumps(text, ensure_ascii=False)
+    head = json.dumps(text[: WITNESS_SHOWN * 2 // 3], ensure_ascii=False)[:-1]
+    tail = json.dumps(text[-WITNESS_SHOWN // 4 :], ensure_ascii=False)[1:]
+    return f"{head}…{tail} ({len(text)} characters)"

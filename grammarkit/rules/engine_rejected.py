@@ -17,15 +17,25 @@ the tool definition. llguidance stops at its first error, so fix this and check 
 
 (llguidance: ``unknown name: "NAME"``)
 
+An unknown name is reported where it is used (llguidance points at the start of the
+body it was compiling), and every undefined name is listed, not only the first (the
+grammar is compiled again with a stub for each name found, until llguidance reports
+something else). An unknown special token (``<think>``) is named without the "available"
+tokens llguidance lists: those are grammarkit's byte tokenizer's, not any model's.
+
 **Fix.** As llguidance's message says; here, define ``NAME: /[A-Za-z]{1,32}/``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.span import Span
 from grammarkit.lint.registry import get_rule
+from grammarkit.llg.compile import compile_report
+from grammarkit.reader import model as m
 
 CODE = "GK109"
 NAME = "engine-rejected"
@@ -42,7 +52,66 @@ def check(ctx) -> Iterator[Finding]:
         return
     if _explained(ctx, report.error):
         return
-    yield finding(ctx)
+    undefined = _undefined_names(ctx)
+    if not undefined:
+        yield finding(ctx)
+        return
+    undefined.sort(key=lambda found: found[1].start)
+    names = [name for name, _ in undefined]
+    for name, span in undefined:
+        also = f" (undefined names: {', '.join(names)})" if len(names) > 1 else ""
+        yield Finding(span, f'llguidance rejects the grammar: unknown name "{name}"{also}', _hint(ctx.engine.error))
+
+
+MAX_UNDEFINED = 30
+"""Undefined names listed at most (each costs one llguidance compile)."""
+
+
+def _undefined_names(ctx) -> list[tuple[str, Span]]:
+    """Every name llguidance finds undefined, located at its first use: llguidance stops
+    at the first one, so the grammar is compiled again with a stub definition of each
+    name found until it reports another error (or none)."""
+    err = ctx.engine.error
+    if ctx.syntax != "lark" or ctx.grammar is None or not _UNKNOWN_NAME.match(err.message):
+        return []
+    found: list[tuple[str, Span]] = []
+    text = ctx.text
+    for _ in range(MAX_UNDEFINED):
+        report = compile_report("lark", text)
+        error = report.error
+        match = _UNKNOWN_NAME.match(error.message) if error is not None else None
+        if error is None or match is None:
+            break
+        name = match.group(1)
+        if any(name == n for n, _ in found):
+            break  # (in a nested %lark grammar: a stub at the end does not define it)
+        span = _use_of(ctx, name, error.line, error.column)
+        if span is None:
+            break
+        found.append((name, span))
+        text += f'\n{name}: "a"\n'
+    return found
+
+
+_UNKNOWN_NAME = re.compile(r'unknown name: "([^"]+)"')
+
+
+def _use_of(ctx, name: str, line: int | None, column: int | None) -> Span | None:
+    """The first reference to ``name`` at or after llguidance's location (the start of
+    the body it was compiling), else the first one anywhere."""
+    uses = [
+        n.span
+        for n in ctx.grammar.nodes()
+        if isinstance(n, (m.NameRef, m.ParamName, m.TemplateUsage)) and n.name == name
+    ]
+    if not uses:
+        return None
+    if line is not None:
+        at = (line, column or 1)
+        later = [s for s in uses if (s.line, s.column) >= at]
+        if later:
+            return min(later, key=lambda s: s.start)
+    return min(uses, key=lambda s: s.start)
 
 
 def finding(ctx) -> Finding:
@@ -59,6 +128,9 @@ def finding(ctx) -> Finding:
         span = ctx.index.span(start, max(end, start))
     else:
         span = ctx.index.span(0, 0)
+    match = _UNKNOWN_NAME.match(err.message)
+    if match is not None and ctx.syntax == "lark" and ctx.grammar is not None:
+        span = _use_of(ctx, match.group(1), err.line, err.column) or span
     return Finding(span, f"llguidance rejects the grammar: {err.message}", _hint(err))
 
 
@@ -101,6 +173,11 @@ def _hint(err) -> str:
         return "merge the two definitions into one with alternatives (a | b)"
     if "start" in text and "not" in text:
         return "the top rule must be called start"
+    if "unknown special token" in text:
+        return (
+            "special tokens come from a model's tokenizer, and OpenAI's API may not accept them (GK227): "
+            "write the text as a string literal instead"
+        )
     return "llguidance stops at its first error: fix this one and check again"
 
 

@@ -18,9 +18,15 @@ OpenAI's guide recommends explicit whitespace.
     %ignore " "
     start: "SELECT" NAME "FROM" NAME
 
+The whitespace advice is given only for an ``%ignore`` of white space; for ignored
+comments and the like the hint says to place them in the rules if it matters where they
+appear.
+
 **Fix.** Thread explicit whitespace through the rules where it belongs:
-``start: "SELECT" SP NAME SP "FROM" SP NAME`` with ``SP: " "``. If you keep ``%ignore``,
-add ``%llguidance {"ignore_once": true}`` so its bound is the bound of the whole gap.
+``start: "SELECT" _SP NAME _SP "FROM" _SP NAME`` with ``_SP: " "`` (the leading underscore
+keeps it out of parse trees). If you keep ``%ignore``, ``%llguidance {"ignore_once": true}``
+makes its bound the bound of the whole gap, but grammarkit's local Lark parser cannot read
+such grammars (the hint says so).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from collections.abc import Iterator
 from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Finding, Severity
 from grammarkit.reader import model as m
+from grammarkit.rules.unbounded_ignore import IGNORE_ONCE_NOTE, whitespace_only
 
 CODE = "GK228"
 NAME = "ignore-directive"
@@ -68,9 +75,12 @@ def check(ctx) -> Iterator[Finding]:
                     "terminals, and without \"ignore_once\" llguidance matches it repeatedly, "
                     "so the gap is not bounded by the pattern"
                 )
-            hint = 'thread explicit whitespace through the rules instead (e.g. SP: " " where a space belongs)'
+            if whitespace_only(ctx, ig):
+                hint = 'thread explicit whitespace through the rules instead (e.g. _SP: " " where a space belongs)'
+            else:
+                hint = "if it matters where this text may appear, make it part of the rules there instead"
             if not ignore_once:
-                hint += '; if you keep %ignore, add %llguidance {"ignore_once": true}'
+                hint += f"; if you keep %ignore: {IGNORE_ONCE_NOTE}"
             yield Finding(ig.body.span, message, hint)
 
 

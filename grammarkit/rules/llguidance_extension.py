@@ -6,7 +6,7 @@
 nested ``%lark { … }`` grammars, the ``&`` (and) and ``~`` (not) operators on terminals,
 rule attributes such as ``[lazy]``, ``[capture]`` and ``[suffix=…]`` (``stop=``,
 ``max_tokens=`` and ``temperature=`` are GK226), and parametric rules (``perm::_: …``).
-Not flagged: ``%llguidance {"ignore_once": true}``, which GK107 recommends together with a
+Not flagged: ``%llguidance {"ignore_once": true}``, which GK107 and GK228 mention together with a
 bounded ``%ignore``.
 
 **Why.** OpenAI documents grammar tools in terms of Lark syntax; these constructs are

@@ -104,6 +104,10 @@ def check(ctx) -> Iterator[Finding]:
                 continue
             span = _where(scope, y, first)
             dx, dy = lex.describe(x), lex.describe(y)
+            note = f"{p.show(sample)} is read as {dx} and as {dy}"
+            witness = _witness(ctx, a, scope, (y, x), sample, origin, accepted=True, note=note)
+            if witness is None:
+                continue  # llguidance does not accept such an input where both meet: not shown
             findings.append(
                 (
                     span.start,
@@ -116,6 +120,7 @@ def check(ctx) -> Iterator[Finding]:
                         f"{p.show(_clip(sample))} matches both (e.g. a name that must start with "
                         "a letter cannot be a number), or merge them into one "
                         "terminal and tell the cases apart after parsing",
+                        witness=witness,
                     ),
                 )
             )
@@ -146,6 +151,11 @@ def _ignore_ties(ctx, a, scope, lex, first, allowed) -> Iterator[tuple[int, Find
             continue
         span = _where(scope, key, first)
         name = lex.describe(key)
+        witness = _witness(
+            ctx, a, scope, (key,), sample, None, accepted=False, note=f"{p.show(sample)} is ignored, not read as {name}"
+        )
+        if witness is None:
+            continue  # llguidance does not reject an input with it there: not shown
         yield (
             span.start,
             Finding(
@@ -154,8 +164,37 @@ def _ignore_ties(ctx, a, scope, lex, first, allowed) -> Iterator[tuple[int, Find
                 f"llguidance treats such text as ignored, so {name} can never match it",
                 f"keep {p.show(_clip(sample))} out of the ignored pattern, or drop %ignore and "
                 f"thread whitespace through the rules explicitly (with terminals like {name})",
+                witness=witness,
             ),
         )
+
+
+MAX_TRIES = 6
+"""Places tried at most to build a witness input for one finding."""
+
+
+def _witness(ctx, a, scope, keys: tuple, sample: str, origin: str | None, *, accepted: bool, note: str):
+    """An input with ``sample`` where one of ``keys`` is used (in rule ``origin`` first),
+    that llguidance accepts (or rejects) as claimed; None when none is confirmed."""
+    flow = a.flow(scope)
+    sentences = a.sentences(scope)
+    places = [
+        (prod.origin != origin, keys.index(sym), i, pos)
+        for i, prod in enumerate(flow.prods)
+        for pos, sym in enumerate(prod.rhs)
+        if sym in keys
+    ]
+    for _, _, i, pos in sorted(places)[:MAX_TRIES]:
+        sentence = sentences.through(i, pos)
+        rendered = sentences.render(sentence, {sentence.slot: sample}) if sentence is not None else None
+        if rendered is None:
+            continue
+        witness = ctx.witnesses.confirm(
+            rendered.text, accepted=accepted, scope=scope, prefix=rendered.before(sentence.slot), note=note
+        )
+        if witness is not None:
+            return witness
+    return None
 
 
 def _first_occurrences(flow: p.Flow) -> dict:

@@ -1,17 +1,22 @@
-"""GK224 right-recursion: a rule that repeats by calling itself at its end (``many: one many``).
+"""GK224 right-recursion: a rule that repeats a list by calling itself at its end (``many: one many``).
 
 **What it flags.** An alternative of a rule whose last item is the rule itself (or
 ``[rule]`` / ``rule?``, or an optional ``[P rule]``) after at least one other item, when
-its first item is not the rule too: ``many: one many | one``,
-``list: item "," list | item``, ``chars: CHAR chars?``, ``list: item ["," list]``. The
-location is the recursive reference. Left recursion (``many: many one``) and recursion in the middle
-(``"(" expr ")"``) are not flagged.
+its first item is not the rule too, and the recursion builds a *list*: what comes before
+the recursive call holds an element (a rule, or a terminal that is not a fixed string),
+and it is the same kind of element the rule ends with, or the rule has no other way to
+end: ``many: one many | one``, ``list: item "," list | item``, ``chars: CHAR chars?``,
+``list: item ["," list]``. The location is the recursive reference. Not flagged: left
+recursion (``many: many one``), recursion in the middle (``"(" expr ")"``), and a prefix
+operator, which is not a list (``atom: "-" atom | NUMBER``, ``neg: "not " neg | ATOM``,
+``stmt: "if" cond "then" stmt | simple``).
 
 **Why.** llguidance's docs: "prefer ``many: one+`` (or ``one*``) over
 ``many: many one | one``. Do not use ``many: one many | one``." Its Earley parser keeps
 an unfinished item per repetition of a right-recursive rule: it is slower than
 necessary and hits the parser's item limits after 100–1000 repetitions. ``one+`` is
-translated to the most efficient form internally.
+translated to the most efficient form internally. A prefix operator repeats only as often
+as the model stacks it (``--5``), which is not what these limits are about.
 
 **Example.**
 
@@ -76,6 +81,8 @@ def check(ctx) -> Iterator[Finding]:
             for alt in recursive:
                 items = alt.conjuncts[0].items
                 tail = _tail_self(items[-1], d.name)
+                if not _list_like(ctx, scope, d, items, tail, others):
+                    continue
                 yield Finding(
                     (tail or items[-1]).span,
                     f"rule {d.name} is right-recursive ({d.name} is the last item of its own "
@@ -84,6 +91,51 @@ def check(ctx) -> Iterator[Finding]:
                     f"write the repetition with an operator: {_rewrite(ctx, d, alt, others)}",
                     fix=fix,
                 )
+
+
+def _list_like(ctx, scope, d: m.Definition, items, tail, others) -> bool:
+    """Whether the recursion repeats elements (a list), not a prefix operator."""
+    if tail is not None:  # r: X [P r]
+        body = items[-1].body if isinstance(items[-1], m.Maybe) else items[-1].item.body
+        prefix = list(items[:-1]) + list(body.alternatives[0].conjuncts[0].items[:-1])
+    else:
+        prefix = list(items[:-1])
+    elements = [i for i in prefix if _is_element(ctx, scope, i)]
+    if not elements:
+        return False
+    if tail is not None or not isinstance(items[-1], m.NameRef):  # r: X [P r], r: P r?
+        return True
+    ending = [o for o in others if any(_is_element(ctx, scope, i) for i in _items(o))]
+    if not ending:
+        return True
+    shown = {p.item_text(ctx, e) for e in elements}
+    return any(p.item_text(ctx, i) in shown for o in ending for i in _all_items(o))
+
+
+def _items(alt: m.Alternative) -> list[m.Node]:
+    return list(alt.conjuncts[0].items) if len(alt.conjuncts) == 1 else []
+
+
+def _all_items(alt: m.Alternative) -> list[m.Node]:
+    out: list[m.Node] = []
+    for conj in alt.conjuncts:
+        for node in conj.items:
+            out.extend(p.body_nodes(node))
+    return out
+
+
+def _is_element(ctx, scope, node: m.Node) -> bool:
+    """A list element: a rule, a regex, or a terminal that is not a fixed string (a
+    string literal, or a terminal made only of them, is an operator or a delimiter)."""
+    for sub in p.body_nodes(node):
+        if isinstance(sub, m.RegexLiteral):
+            return True
+        if isinstance(sub, (m.NameRef, m.ParamName, m.TemplateUsage)):
+            if not m.is_terminal_name(sub.name):
+                return True
+            if not ctx.analysis.lexemes(scope).is_keyword(("T", sub.name)):
+                return True
+    return False
 
 
 def _is_self(node: m.Node, name: str) -> bool:
@@ -127,15 +179,20 @@ def _rewrite(ctx, d: m.Definition, alt: m.Alternative, others: list[m.Alternativ
         sep = " ".join(p.item_text(ctx, i) for i in body.alternatives[0].conjuncts[0].items[:-1])
         head = " ".join(p.item_text(ctx, i) for i in items[:-1])
         one = head if len(items) == 2 else f"({head})"
-        more = "".join(f" | {p.item_text(ctx, o)}" for o in others)
-        return f"{d.name}: {head} ({sep} {one})*{more}"
+        if not others:
+            return f"{d.name}: {head} ({sep} {one})*"
+        # r: X [P r] | Y  ==  r: (X P)* (X | Y)
+        ends = " | ".join([head] + [p.item_text(ctx, o) for o in others])
+        return f"{d.name}: ({head} {sep})* ({ends})"
     prefix = " ".join(p.item_text(ctx, i) for i in items[:-1])
     optional_self = not isinstance(items[-1], m.NameRef)
     rest = [p.item_text(ctx, o) for o in others]
     grouped = prefix if len(items) == 2 and _simple(items[0]) else f"({prefix})"
     if optional_self:
-        # r: P r?  ==  P+   (plus any other alternatives)
-        return f"{d.name}: {grouped}+" + "".join(f" | {r}" for r in rest)
+        # r: P r?  ==  P+ ;  r: P r? | Q  ==  (P)* (P | Q)
+        if not rest:
+            return f"{d.name}: {grouped}+"
+        return f"{d.name}: {grouped}* ({' | '.join([prefix, *rest])})"
     if not rest:
         return f"{d.name}: {grouped}* …  (the rule never ends: add a non-recursive alternative)"
     if rest == [prefix]:

@@ -36,7 +36,8 @@ spelling Python Lark reads too), and an unbounded ``%import common`` name become
 bounded definition of the same name (``%import common.INT`` → ``INT: /[0-9]{1,18}/``). Unsafe: longer text is no longer
 accepted; check that the bound fits the data. Not offered for a regex that also holds
 something llguidance rejects or reads otherwise (a lookaround, a lazy or possessive
-quantifier, a quantifier of a quantifier, ``\\Z``…): fix that first.
+quantifier, a quantifier of a quantifier, ``\\Z``…): fix that first; the hint then shows
+no bounded regex either (it would keep the lookaround llguidance rejects).
 """
 
 from __future__ import annotations
@@ -92,10 +93,11 @@ def _check_regex_grammar(ctx) -> Iterator[Finding]:
     if not free:
         return  # a whole regex grammar is one token; only free text is reported there
     r = _pick(lang, repeats, "", free)
+    new = p.bounded_pattern(site.pattern, tree, lang)
     yield Finding(
         site.span(r.op_start, r.op_end),
         _message("the regex grammar", site.pattern[r.start : r.end], free),
-        f"bound it: {_clip(p.bounded_pattern(site.pattern, tree, lang), 160)}",
+        _hint(tree, new, None),
         fix=_bound_regex(site.offset, tree, lang, ""),
     )
 
@@ -146,12 +148,12 @@ def _regex_literal(ctx, a, node: m.RegexLiteral, what: str, name: str | None) ->
         term = None
     free = term is not None and _free(a.lang, term)
     r = _pick(a.lang, repeats, node.flags, free)
-    fixed = f"/{p.bounded_pattern(node.pattern, tree, a.lang, node.flags)}/{node.flags}"
+    new = p.bounded_pattern(node.pattern, tree, a.lang, node.flags)
     start = node.pattern_offset
     yield Finding(
         ctx.index.span(start + r.op_start, start + r.op_end),
         _message(what, node.pattern[r.start : r.end], free),
-        f"bound it: {name + ': ' if name else ''}{_clip(fixed, 160)}",
+        _hint(tree, f"/{new}/{node.flags}", name),
         fix=_bound_regex(start, tree, a.lang, node.flags),
     )
 
@@ -178,6 +180,17 @@ def _import(ctx, a, local: str, imp: m.Import, iname: m.ImportName) -> Iterator[
         f"define a bounded terminal instead of the import: {definition}",
         fix=_define_instead(ctx.text, imp, iname, definition),
     )
+
+
+def _hint(tree, bounded: str, name: str | None) -> str:
+    """The bounded regex, unless the regex holds something llguidance rejects or reads
+    otherwise (a lookaround above all, GK101): a replacement would keep it."""
+    if not p.plainly_quantified(tree):
+        return (
+            "bound it once the regex is otherwise fixed (a lookaround or a lazy quantifier: GK101, "
+            "GK102), e.g. {1,500} instead of + for free text"
+        )
+    return f"bound it: {name + ': ' if name else ''}{_clip(bounded, 160)}"
 
 
 def _bound_regex(offset: int, tree, lang: p.Lang, flags: str) -> Fix | None:

@@ -20,6 +20,7 @@ FIXED = {
     "GK107": ("unbounded-ignore", Severity.WARNING),
     "GK108": ("unsupported-directive", Severity.ERROR),
     "GK109": ("engine-rejected", Severity.ERROR),
+    "GK110": ("empty-language", Severity.ERROR),
 }
 
 

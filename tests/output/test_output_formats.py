@@ -150,7 +150,10 @@ def test_sarif_results_locations_and_levels(project):
     for res, d in zip(run["results"], diagnostics, strict=False):
         assert res["ruleId"] == d.code and rules[res["ruleIndex"]]["id"] == d.code
         assert res["level"] == {"error": "error", "warning": "warning", "info": "note"}[d.severity.value]
-        assert res["message"]["text"] == (f"{d.message}\nhint: {d.hint}" if d.hint else d.message)
+        expected = f"{d.message}\nhint: {d.hint}" if d.hint else d.message
+        if d.witness is not None:
+            expected += f"\nwitness: {sarif.witness_text(d.witness)}"
+        assert res["message"]["text"] == expected
         (location,) = res["locations"]
         phys = location["physicalLocation"]
         assert phys["region"] == {
@@ -449,3 +452,31 @@ def test_check_command_colours_only_when_asked(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("NO_COLOR", "1")
     assert main(["check", str(grammar)]) == 1
     assert capsys.readouterr().out == plain
+
+
+def test_sarif_shows_the_witness_in_the_message_and_properties():
+    result = lint_text('start: TEXT "(" TEXT ")"\nTEXT: /[^\\n]{1,200}/\n', path="g.lark")
+    log = results_to_sarif([result])
+    validate(log)
+    res = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "GK221")
+    long = "a" * 200
+    assert res["message"]["text"].endswith(
+        f'\nwitness: llguidance rejects "a({long})" (TEXT reads "a(" as one TEXT, so "(" never comes)'
+    )
+    assert res["properties"]["witness"] == {
+        "input": f"a({long})",
+        "accepted": False,
+        "note": 'TEXT reads "a(" as one TEXT, so "(" never comes',
+    }
+    # without a witness, no properties
+    (res,) = [r for r in results_to_sarif([lint_text(BAD, path="g.lark")])["runs"][0]["results"] if r["ruleId"] == "GK101"]
+    assert "properties" not in res and "witness:" not in res["message"]["text"]
+
+
+def test_text_output_clips_a_long_witness():
+    result = lint_text('start: TEXT "(" TEXT ")"\nTEXT: /[^\\n]{1,200}/\n', path="g.lark")
+    d = next(d for d in result.diagnostics if d.code == "GK221")
+    shown = render_diagnostic(d, index=None, color=False)
+    (line,) = [x for x in shown.splitlines() if "= witness:" in x]
+    assert '= witness: llguidance rejects "a(aaaa' in line and "…" in line and "(203 characters)" in line
+    assert len(line) < 200

@@ -365,6 +365,55 @@ def test_unicode_class_in_regex_grammar():
     assert found("\\d{4}-[0-9]{2}", syntax="regex", code="GK213") == [("GK213", 1, 1)]
 
 
+TIMESTAMP = "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01]) (?:[01]\\d|2[0-3]):[0-5]\\d$"
+
+
+def test_unicode_class_once_per_regex_naming_every_class():
+    # OpenAI's cookbook timestamp regex: four \d, one finding
+    (d,) = [d for d in lint_text(TIMESTAMP, syntax="regex").diagnostics if d.code == "GK213"]
+    assert (d.line, d.column) == (1, 2)
+    assert d.message.startswith("`\\d` (4 times here) is Unicode-aware in Rust")
+    (d,) = [d for d in lint_text(term("\\d{2}\\s\\w"), syntax="lark").diagnostics if d.code == "GK213"]
+    assert d.message.startswith("`\\d`, `\\s` and `\\w` are Unicode-aware in Rust: `\\d` matches")
+    assert d.hint == (
+        "for ASCII only, write `[0-9]` instead of `\\d`; write `[\\t\\n\\v\\f\\r ]` instead of `\\s`; "
+        "write `[0-9A-Za-z_]` instead of `\\w`"
+    )
+
+
+@pytest.mark.parametrize("regex", ["[\\s\\S]+", "[\\d\\D]", "[\\w\\W]{1,9}", "(?s:[\\s\\S]|.)"])
+def test_unicode_class_complemented_to_any_character_is_silent(regex):
+    assert found(term(regex), code="GK213") == []
+    assert found(regex, syntax="regex", code="GK213") == []
+
+
+def test_unicode_class_witnesses_are_llguidance_verdicts():
+    (d,) = [d for d in lint_text(TIMESTAMP, syntax="regex").diagnostics if d.code == "GK213"]
+    assert d.witness is not None and d.witness.accepted and "\u0663" in d.witness.input
+    assert llguidance_matches(TIMESTAMP, d.witness.input)
+    (d,) = [d for d in lint_text(term("\\D")).diagnostics if d.code == "GK213"]
+    assert d.witness is not None and (d.witness.input, d.witness.accepted) == ("\u0663", False)
+    # in a terminal used through another terminal, and in %ignore
+    (d,) = [d for d in lint_text('start: N "." N\nN: D+\nD: /\\d/\n').diagnostics if d.code == "GK213"]
+    assert d.witness.input == "\u0663.0"
+    (d,) = [d for d in lint_text('start: "a" "b"\n%ignore /\\s+/\n').diagnostics if d.code == "GK213"]
+    assert d.witness.input == "a\u00a0b" and d.witness.accepted
+    # in a terminal only %ignore uses (Lark's own lark.lark COMMENT), with an empty shortest input
+    text = 'start: ("x" _NL)*\n_NL: /\\n/\nCOMMENT: /\\s*/ "//" /[^\\n]/*\n%ignore COMMENT\n'
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "GK213"]
+    assert "\u00a0//" in d.witness.input and d.witness.accepted
+
+
+def test_unicode_class_fix_spells_every_class_in_ascii():
+    from grammarkit.lint.fixes import fix_text
+
+    outcome = fix_text(TIMESTAMP + "\n", syntax="regex", unsafe=True)
+    assert outcome.text == "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) (?:[01][0-9]|2[0-3]):[0-5][0-9]$\n"
+    outcome = fix_text(term("[\\d.]\\D"), unsafe=True)
+    assert outcome.text == term("[0-9.][^0-9]")
+    assert fix_text(TIMESTAMP + "\n", syntax="regex").text == TIMESTAMP + "\n"  # unsafe only
+
+
 # ====================================================================== GK214
 
 
@@ -444,4 +493,9 @@ def test_a_python_habit_grammar_gets_one_diagnostic_per_habit():
         'SP: " "\n'
     )
     got = [(d.code, d.line, d.column) for d in lint_text(text).diagnostics if d.code in DIALECT_CODES]
-    assert got == [("GK211", 2, 11), ("GK210", 2, 20), ("GK214", 3, 8), ("GK213", 4, 10)]
+    # GK213 claims the model can send a Unicode digit: with no grammar llguidance compiles
+    # (GK210's `{,6}`), there is nothing to prove it on, so it waits for the error's fix.
+    assert got == [("GK211", 2, 11), ("GK210", 2, 20), ("GK214", 3, 8)]
+    fixed = text.replace("{,6}", "{0,6}")
+    got = [(d.code, d.line, d.column) for d in lint_text(fixed).diagnostics if d.code in DIALECT_CODES]
+    assert got == [("GK211", 2, 11), ("GK214", 3, 8), ("GK213", 4, 10)]

@@ -176,11 +176,39 @@ def test_override_and_extend():
 # ------------------------------------------------------------------ GK109
 
 
-def test_engine_rejected_unknown_name_is_reported_at_llguidance_location():
+def test_engine_rejected_unknown_name_is_reported_at_the_name():
+    # llguidance points at the start of the body it compiles (1:8); the name is at 1:17
     result = lint_text('start: greeting NAME\ngreeting: "hi "\n')
-    errors = [(d.code, d.line, d.column) for d in result.errors]
-    assert errors == [("GK109", 1, 8)]
-    assert "unknown name" in result.errors[0].message
+    errors = [(d.code, d.line, d.column, d.end_column) for d in result.errors]
+    assert errors == [("GK109", 1, 17, 21)]
+    assert result.errors[0].message == 'llguidance rejects the grammar: unknown name "NAME"'
+
+
+def test_engine_rejected_lists_every_undefined_name():
+    # OpenAI's cookbook counter-example: the sentence's parts are left undefined
+    text = (
+        "start: sentence\n"
+        "sentence: /[A-Za-z, ]+/ subject /[A-Za-z, ]+/ verb /[A-Za-z, ]+/ object /[A-Za-z, ]+/\n"
+    )
+    result = lint_text(text)
+    located = [(d.code, d.line, d.column) for d in result.errors]
+    assert located == [("GK109", 2, 25), ("GK109", 2, 47), ("GK109", 2, 66)]
+    assert [d.message for d in result.errors] == [
+        f'llguidance rejects the grammar: unknown name "{n}" (undefined names: subject, verb, object)'
+        for n in ("subject", "verb", "object")
+    ]
+    # in two rules, listed in the order of the text
+    result = lint_text('start: a b\na: "x" C\n')
+    assert [(d.line, d.column) for d in result.errors] == [(1, 10), (2, 8)]
+    assert all(d.message.endswith("(undefined names: b, C)") for d in result.errors)
+
+
+def test_engine_rejected_special_tokens_of_the_byte_tokenizer_are_not_offered():
+    result = lint_text('start: <think> "x"\n')
+    (d,) = [d for d in result.errors if d.code == "GK109"]
+    assert d.message == 'llguidance rejects the grammar: unknown special token: "<think>"'
+    assert "available" not in d.message and "<|tool|>" not in d.message and "<|tool|>" not in d.hint
+    assert "string literal" in d.hint
 
 
 def test_engine_rejected_not_duplicated_when_a_rule_explains_it():
@@ -323,3 +351,55 @@ def test_escaped_backslash_before_x_hex_is_not_a_hex_escape():
 
     g = read_grammar('start: "\\\\x41" "\\x41"\n').grammar
     assert [n.value for n in g.nodes() if isinstance(n, Literal)] == ["\\x41", "A"]
+
+
+# ------------------------------------------------------------------ GK101 hints and fix
+
+
+def gk101(text: str, syntax: str = "lark"):
+    return [d for d in lint_text(text, syntax=syntax).diagnostics if d.code == "GK101"]
+
+
+@pytest.mark.parametrize(
+    "text, syntax, expected",
+    [
+        ('start: A\nA: /(?<=\\$)[0-9]+/\n', "lark", 'a rule `"$" AMOUNT` rather than /(?<=\\$)[0-9]+/'),
+        ("(?<=\\$)[0-9]+", "regex", "`\\$[0-9]+` rather than `(?<=\\$)[0-9]+`"),
+        ('start: A\nA: /[0-9]+(?= USD)/\n', "lark", 'e.g. `AMOUNT " USD"` rather than /[0-9]+(?= USD)/'),
+        ("[0-9]+(?= USD)", "regex", "`[0-9]+ USD` rather than `[0-9]+(?= USD)`"),
+        ('start: A\nA: /(?<!-)[0-9]+/\n', "lark", "decided by the rules that use it"),
+        ("(?<!-)[0-9]+", "regex", "nothing comes before the input"),
+        ('start: A\nA: /(?!ab)[a-z]+/\n', "lark", "`&`/`~` operators"),
+        ("\\bword\\b", "regex", "the pattern is the whole input"),
+        ('start: A\nA: /\\bword/\n', "lark", "delimit the word in the grammar"),
+    ],
+)
+def test_lookaround_hint_fits_the_assertion(text, syntax, expected):
+    d = gk101(text, syntax)[0]
+    assert expected in d.hint
+    if "(?<=" not in text:
+        assert "(?<=\\$)" not in d.hint  # the lookbehind example is only for lookbehinds
+
+
+@pytest.mark.parametrize(
+    "regex, fixed",
+    [
+        ("(?!-)[^\\s;]+", "[^\\s;\\-][^\\s;]*"),
+        ("(?!x)[a-z]{2,5}", "[a-z--x][a-z]{1,4}"),
+        ("(?!a).*", "(?:[^\\na].*)?"),
+    ],
+)
+def test_negative_lookahead_of_one_character_is_fixed(regex, fixed):
+    from grammarkit.lint.fixes import fix_text
+    from grammarkit.llg.matcher import EngineMatcher
+
+    (d,) = gk101(f"start: A\nA: /{regex}/\n")
+    assert d.fix is not None and d.fix.safety == "safe"
+    assert d.hint == f"exclude it from the class instead: `{fixed}` instead of `{regex}`"
+    outcome = fix_text(f"start: A\nA: /{regex}/\n")
+    assert outcome.text == f"start: A\nA: /{fixed}/\n"
+    import regex as python_regex
+
+    m = EngineMatcher(fixed, syntax="regex")
+    for sample in ("", "-a", "a-", "ab", "x", "xa", "aa", "b", "abcdef", ";", "a b"):
+        assert m.check(sample).accepted == bool(python_regex.fullmatch(regex, sample)), sample

@@ -161,7 +161,7 @@ def test_grammar_errors_from_a_file_name_the_file(tmp_path):
     with pytest.raises(GrammarError) as info:
         CustomTool.from_file(p)
     assert info.value.diagnostics[0].code == "GK109"
-    assert f"{p}:1:8: GK109" in str(info.value)
+    assert f"{p}:1:8: GK109" in str(info.value)  # at the unknown name greeting
 
 
 def test_regex_grammar_errors():

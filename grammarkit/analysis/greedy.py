@@ -1,0 +1,278 @@
+"""Greedy lexing: which lexeme can follow which, and which rules can ever be completed.
+
+llguidance's lexer is greedy: it extends the current terminal as long as the next
+character can go on with it, and only ends the terminal when it cannot (lazy terminals,
+``[lazy]``/``stop=``/``suffix=``, end at their first match instead). So a lexeme ``D`` can
+follow a terminal ``T`` only after a match of ``T`` that cannot go on with the character
+``D`` starts with, or with the character an ``%ignore`` pattern starts with (then ``D``
+comes after ignored text). :meth:`Greedy.follow` answers, from ``T``'s derivatives
+(:meth:`~grammarkit.analysis.languages.Lang.end_states`):
+
+* ``"free"``: some match of ``T`` can be followed by ``D``;
+* ``"at-limit"``: only a maximal match can (``D`` after ``/[^\\n]{1,200}/`` only once the
+  text is 200 characters long);
+* ``"never"``: no match can: every match can go on with every character ``D`` (and the
+  ignored text) can start with, so ``D`` is always read as more of ``T``.
+
+A pair ``(T, D)`` that is ``"never"`` where ``D`` may follow ``T`` (FIRST/FOLLOW of
+:class:`~grammarkit.analysis.flow.Flow`) is *blocked*. :meth:`Greedy.completable` finds
+the nonterminals that derive at least one lexeme sequence with no blocked pair in it: a
+fixpoint over the productions on summaries ``(first, last)`` of the sequences (only the
+lexemes of blocked pairs are told apart; a terminal that can match the empty string may
+be left out, as llguidance allows). A scope whose ``start`` is not completable accepts no
+input at all; a rule reachable from ``start`` that is not completable can never be used.
+
+This is an analysis over the grammar's sample alphabet (see :mod:`grammarkit.analysis`),
+without the other terminals allowed at the same point; rules report its conclusions only
+once llguidance has confirmed them.
+"""
+
+from __future__ import annotations
+
+from grammarkit.analysis.flow import Flow
+from grammarkit.analysis.languages import EndStates
+from grammarkit.analysis.lexemes import EOS, LexemeKey, Lexemes
+from grammarkit.analysis.scoping import Scope, Unanalysable
+
+MAX_SUMMARIES = 4000
+"""Summaries of one nonterminal at most (beyond that the analysis gives up: all complete)."""
+
+EPS = ("ε",)
+
+
+class Greedy:
+    """Greedy-lexing facts about one scope (see the module documentation)."""
+
+    def __init__(self, scope: Scope, flow: Flow, lex: Lexemes) -> None:
+        self.scope = scope
+        self.flow = flow
+        self.lex = lex
+        self.lang = lex.lang
+        self._ends: dict[LexemeKey, EndStates | None] = {}
+        self._ignore: int | None = None
+        self._ignore_done = False
+        self._ignore_first: int | None = None
+        self._firsts: dict[LexemeKey, int | None] = {}
+        self._lazy: set[LexemeKey] | None = None
+        self._blocked: dict[tuple[LexemeKey, LexemeKey], str] | None = None
+        self._completable: dict[str, set] | None = None
+
+    # -- lexemes --------------------------------------------------------------------
+
+    @property
+    def ignore(self) -> int | None:
+        """The term of the scope's ``%ignore`` patterns (None: none, or unanalysable)."""
+        if not self._ignore_done:
+            self._ignore_done = True
+            ignores = self.scope.ignores
+            if not ignores:
+                self._ignore = None
+            else:
+                try:
+                    self._ignore = self.lang.alt([self.lex.node_term(ig.body) for ig in ignores])
+                except (Unanalysable, RecursionError):
+                    self._ignore = None
+        return self._ignore
+
+    @property
+    def ignore_unknown(self) -> bool:
+        """The scope has ``%ignore`` patterns that cannot be analysed."""
+        return bool(self.scope.ignores) and self.ignore is None
+
+    @property
+    def lazy(self) -> set[LexemeKey]:
+        """Lexemes of lazy rules (they end at their first match)."""
+        if self._lazy is None:
+            self._lazy = {
+                sym
+                for prod in self.flow.prods
+                if prod.origin in self.flow.lazy_rules
+                for sym in prod.rhs
+                if not self.flow.is_nt(sym)
+            }
+        return self._lazy
+
+    def end_states(self, key: LexemeKey) -> EndStates | None:
+        if key not in self._ends:
+            term = self.lex.term(key) if key[0] != "O" else None
+            self._ends[key] = None if term is None else self.lang.end_states(term)
+        return self._ends[key]
+
+    def first_mask(self, key: LexemeKey) -> int | None:
+        if key not in self._firsts:
+            term = self.lex.term(key) if key[0] != "O" else None
+            self._firsts[key] = None if term is None else self.lang.first_mask(term)
+        return self._firsts[key]
+
+    def follow(self, t: LexemeKey, d: LexemeKey) -> str | None:
+        """``"free"``, ``"at-limit"`` or ``"never"`` (see the module documentation), or
+        None when it cannot be told (opaque or unanalysable lexemes, lazy ``t``, an
+        ``%ignore`` that cannot be analysed)."""
+        if d == EOS or t in self.lazy or self.ignore_unknown:
+            return None
+        if t[0] == "L":
+            return "free"  # a string literal always ends (it never goes on)
+        ends = self.end_states(t)
+        mask = self.first_mask(d)
+        if ends is None or mask is None or not mask:
+            return None
+        if self.ignore is not None:
+            if self._ignore_first is None:
+                self._ignore_first = self.lang.first_mask(self.ignore)
+            mask |= self._ignore_first
+        return ends.follow(mask)
+
+    # -- blocked pairs --------------------------------------------------------------
+
+    def occurrences(self):
+        """``(production index, position, lexeme, followers)`` for every lexeme of the
+        BNF, in production order."""
+        for i, prod in enumerate(self.flow.prods):
+            for pos, sym in enumerate(prod.rhs):
+                if self.flow.is_nt(sym) or sym[0] == "O":
+                    continue
+                yield i, pos, sym, self.flow.followers(prod, pos)
+
+    def blocked(self) -> dict[tuple[LexemeKey, LexemeKey], str]:
+        """``(t, d)`` → ``"never"`` for every pair where ``d`` may follow ``t`` but the
+        greedy lexer never lets it."""
+        if self._blocked is None:
+            found: dict[tuple[LexemeKey, LexemeKey], str] = {}
+            seen: set[tuple[LexemeKey, LexemeKey]] = set()
+            for _i, _pos, sym, followers in self.occurrences():
+                for d in followers:
+                    if d == EOS or d[0] == "O" or (sym, d) in seen:
+                        continue
+                    seen.add((sym, d))
+                    if self.follow(sym, d) == "never":
+                        found[(sym, d)] = "never"
+            self._blocked = found
+        return self._blocked
+
+    # -- completability -------------------------------------------------------------
+
+    def completable(self) -> dict[str, set] | None:
+        """Nonterminal → summaries of the lexeme sequences it derives with no blocked
+        pair (a nonterminal missing, or with an empty set, can never be completed); None
+        when the analysis gave up."""
+        if self._completable is not None:
+            return self._completable
+        blocked = self.blocked()
+        lefts = {t for t, _ in blocked}
+        rights = {d for _, d in blocked}
+        flow = self.flow
+        nullable_lexemes: dict[LexemeKey, bool] = {}
+
+        def lexeme_summaries(key: LexemeKey) -> set:
+            if key not in nullable_lexemes:
+                term = self.lex.term(key) if key[0] != "O" else None
+                nullable_lexemes[key] = term is not None and self.lang.nullable(term)
+            f = key if key in rights else "*"
+            last = key if key in lefts else "*"
+            out: set[tuple] = {(f, last)}
+            if nullable_lexemes[key]:
+                out.add(EPS)
+            return out
+
+        sets: dict[str, set] = {nt: set() for nt in flow.by_lhs}
+        for _ in range(400):
+            changed = False
+            for prod in flow.prods:
+                current = {EPS}
+                for sym in prod.rhs:
+                    if not flow.is_nt(sym):
+                        options = lexeme_summaries(sym)
+                    elif sym in sets:
+                        options = sets[sym]
+                    else:  # a parametric or undefined rule: not analysed, assumed fine
+                        options = {("*", "*"), EPS}
+                    nxt = set()
+                    for a in current:
+                        for b in options:
+                            joined = _join(a, b, blocked)
+                            if joined is not None:
+                                nxt.add(joined)
+                    current = nxt
+                    if not current:
+                        break
+                target = sets[prod.lhs]
+                if not current <= target:
+                    target |= current
+                    if len(target) > MAX_SUMMARIES:
+                        return None
+                    changed = True
+            if not changed:
+                break
+        self._completable = sets
+        return sets
+
+    def reachable(self) -> list[str]:
+        """The nonterminals ``start`` reaches, in BNF order."""
+        start = self.flow.start
+        if start is None:
+            return []
+        seen = {start}
+        stack = [start]
+        while stack:
+            nt = stack.pop()
+            for i in self.flow.by_lhs.get(nt, ()):
+                for sym in self.flow.prods[i].rhs:
+                    if self.flow.is_nt(sym) and sym not in seen and sym in self.flow.by_lhs:
+                        seen.add(sym)
+                        stack.append(sym)
+        return [nt for nt in self.flow.by_lhs if nt in seen]
+
+
+def _join(a, b, blocked) -> tuple | None:
+    if a == EPS:
+        return b
+    if b == EPS:
+        return a
+    if (a[1], b[0]) in blocked:
+        return None
+    return (a[0], b[1])
+
+
+class Blocked:
+    """Why a nonterminal can never be completed: ``pair`` (a blocked ``(t, d)``, with the
+    nodes of both in its cheapest derivation and the rule ``t`` is used in), or ``loop``
+    (the rules that only ever go on with themselves: no derivation ends)."""
+
+    def __init__(
+        self,
+        *,
+        pair: tuple | None = None,
+        nodes: tuple | None = None,
+        origin: str = "",
+        loop: list[str] | None = None,
+    ) -> None:
+        self.pair = pair
+        self.nodes = nodes
+        self.origin = origin
+        self.loop = loop or []
+
+
+def why_incomplete(greedy: Greedy, sentences, nt: str) -> Blocked | None:
+    """The reason ``nt`` can never be completed (see :class:`Blocked`), or None."""
+    flow = greedy.flow
+    costs = sentences.costs()
+    if nt not in costs:
+        loop = [n for n in flow.by_lhs if n not in costs and "#" not in n]
+        return Blocked(loop=loop or [nt])
+    tokens = sentences.expand(nt)
+    if tokens is None:
+        return None
+    blocked = greedy.blocked()
+    kept = [t for t in tokens if not sentences.nullable_lexeme(t[0])]
+    for seq in (kept, tokens):
+        for (a, na), (b, nb) in zip(seq, seq[1:], strict=False):
+            if (a, b) in blocked and na is not None:
+                return Blocked(pair=(a, b), nodes=(na, nb), origin=_origin(flow, na))
+    return None
+
+
+def _origin(flow: Flow, node) -> str:
+    for prod in flow.prods:
+        if any(n is node for n in prod.nodes):
+            return prod.origin
+    return flow.start or "start"

@@ -1,0 +1,104 @@
+"""Witnesses: inputs that prove what a diagnostic claims about the language.
+
+A rule that states something about what the model can or cannot send (a delimiter that
+can never follow, two terminals that share a string, a Unicode digit the model can emit,
+a rule that can never be completed) builds an input that shows it and asks
+:meth:`Witnesses.confirm`: llguidance judges the input, and the claim is reported only
+when llguidance agrees (the input is accepted, or rejected, as the message says). A claim
+llguidance contradicts, or cannot judge (it rejects the grammar), is not reported.
+
+One llguidance matcher is compiled per grammar (the whole grammar, or a nested
+``%lark { … }`` grammar compiled on its own) and verdicts are cached per input, on the
+lint context (``ctx.witnesses``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from grammarkit.core.diagnostics import Witness
+from grammarkit.core.span import utf8_bytes
+from grammarkit.llg.compile import compile_report
+from grammarkit.llg.matcher import EngineMatcher, EngineVerdict, MatcherUnavailable
+from grammarkit.llg.search import find_accepted
+
+if TYPE_CHECKING:
+    from grammarkit.analysis import Scope
+    from grammarkit.core.source import Syntax
+
+
+class Witnesses:
+    """llguidance's verdicts on candidate witnesses for one lint context."""
+
+    def __init__(self, ctx: Any) -> None:  # a LintContext (which builds this)
+        self.ctx = ctx
+        self._matchers: dict[str, EngineMatcher | None] = {}
+        self._verdicts: dict[tuple[str, str], EngineVerdict | None] = {}
+
+    def grammar(self, scope: Scope | None = None) -> str:
+        """The grammar text llguidance judges witnesses of ``scope`` against: the whole
+        grammar (a regex grammar's pattern), or a nested ``%lark`` grammar's own text."""
+        ctx = self.ctx
+        if ctx.syntax == "regex":
+            return ctx.regex_pattern
+        if scope is None or scope.nested is None:
+            return ctx.text
+        seg = ctx.text[scope.nested.span.start : scope.nested.span.end]
+        return seg[seg.find("{") + 1 : seg.rfind("}")]
+
+    def matcher(self, scope: Scope | None = None) -> EngineMatcher | None:
+        """The matcher for ``scope``'s grammar, or None when llguidance rejects it."""
+        grammar = self.grammar(scope)
+        if grammar not in self._matchers:
+            top = scope is None or scope.nested is None
+            report = self.ctx.engine if top else compile_report("lark", grammar)
+            syntax: Syntax = self.ctx.syntax if top else "lark"
+            try:
+                self._matchers[grammar] = EngineMatcher(grammar, syntax=syntax, report=report)
+            except MatcherUnavailable:
+                self._matchers[grammar] = None
+        return self._matchers[grammar]
+
+    def verdict(self, text: str, scope: Scope | None = None) -> EngineVerdict | None:
+        """llguidance's verdict on ``text`` (None: llguidance rejects the grammar)."""
+        key = (self.grammar(scope), text)
+        if key not in self._verdicts:
+            matcher = self.matcher(scope)
+            self._verdicts[key] = None if matcher is None else matcher.check(text)
+        return self._verdicts[key]
+
+    def confirm(
+        self,
+        text: str,
+        *,
+        accepted: bool,
+        note: str = "",
+        scope: Scope | None = None,
+        prefix: str | None = None,
+    ) -> Witness | None:
+        """The :class:`~grammarkit.core.diagnostics.Witness` when llguidance accepts (or
+        rejects) ``text`` as claimed, else None. For a claimed rejection, ``prefix`` (the
+        part of the input before the place the claim is about) must not be where it
+        fails: llguidance must take all of it, so that the input is rejected at that
+        place or after it, not for some earlier reason."""
+        verdict = self.verdict(text, scope)
+        if verdict is None or verdict.accepted != accepted:
+            return None
+        if not accepted and prefix:
+            if verdict.too_long:
+                return None
+            if verdict.stopped_at is not None and verdict.stopped_at < len(utf8_bytes(prefix)):
+                return None
+        return Witness(text, accepted, note)
+
+    def find_accepted(
+        self, candidates: list[str], scope: Scope | None = None, *, budget: int | None = None
+    ) -> str | None:
+        """An input llguidance accepts (see :func:`grammarkit.llg.search.find_accepted`),
+        or None when the bounded search found none (or llguidance rejects the grammar)."""
+        matcher = self.matcher(scope)
+        if matcher is None:
+            return None
+        if budget is None:
+            return find_accepted(matcher, candidates)
+        return find_accepted(matcher, candidates, budget=budget)
