@@ -71,8 +71,8 @@ def lint_file_cached(
                          sample_files=sample_files, engine=engine, severity=severity, tokenizer=tokenizer,
                          keep_samples=keep_samples, jobs=jobs)
 
-    if not use_cache or not enabled() or tokenizer != "byte":
-        return run()
+    if not use_cache or not enabled() or tokenizer != "byte" or not os.path.isfile(path):
+        return run()  # (a pipe or device can be read once only: never through the cache)
     try:
         text = read_grammar_file(path)
         files = [str(f) for f in sample_files]
