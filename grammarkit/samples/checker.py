@@ -248,7 +248,8 @@ class SampleChecker:
                     m = fast[0].fresh()  # a copy of the pristine matcher: a fresh verdict
                     accepted = (n == 0 or m.try_consume_tokens(list(data)) == n) and m.is_accepting()
                     expected = sample.expected
-                    if m.is_error():  # an llguidance limit: the matcher rebuilds, the slow path says so
+                    if m.is_error():  # an llguidance limit spent the shared state: rebuild, then
+                        fast[0].rebuild(m.get_error() or "")  # the slow path judges this sample afresh
                         expected = not accepted
                     if expected is None or expected is accepted:
                         if keep_all:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from grammarkit.lint.registry import all_rules
+
 pytest.importorskip("mcp")
 
 from anyio.from_thread import start_blocking_portal
@@ -328,7 +330,8 @@ def test_a_grammar_llguidance_rejects_is_a_one_line_error(client):
 
 def test_an_unknown_rule_is_a_one_line_error(client):
     assert client.error("explain_rule", rule="GK999") == (
-        "Error executing tool explain_rule: unknown rule 'GK999': give a code (GK100..GK303) or a name such as 'lookaround'"
+        "Error executing tool explain_rule: unknown rule 'GK999': give a code "
+        f"({all_rules()[0].code}..{all_rules()[-1].code}) or a name such as 'lookaround'"
     )
     assert "unknown rule 'nope' in select" in client.error("check_grammar", grammar=ARITH, select=["nope"])
 
