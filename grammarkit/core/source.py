@@ -7,7 +7,7 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from grammarkit.core.errors import InputError
 
@@ -23,6 +23,35 @@ def detect_syntax(path: str | os.PathLike[str]) -> Syntax | None:
 
 
 
+def open_input(path: str | os.PathLike[str], shown: str | None = None) -> BinaryIO:
+    """``path`` opened for reading bytes, or :class:`InputError` naming why not (missing,
+    a directory, permission denied, ...). Devices and pipes open like files."""
+    shown = str(path) if shown is None else shown
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise _input_error(shown, exc) from None
+    try:
+        is_dir = stat.S_ISDIR(os.fstat(f.fileno()).st_mode)
+    except OSError as exc:
+        f.close()
+        raise _input_error(shown, exc) from None
+    if is_dir:
+        f.close()
+        raise InputError(shown, "is a directory")
+    return f
+
+
+def _input_error(shown: str, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(shown, "no such file")
+    if isinstance(exc, PermissionError):
+        return InputError(shown, "permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(shown, "is a directory")
+    return InputError(shown, f"cannot read: {exc.strerror or exc}")
+
+
 def read_bounded(path: str | os.PathLike[str], limit: int, shown: str | None = None, *, what: str = "file") -> bytes:
     """The bytes of ``path``, reading at most ``limit`` of them, or :class:`InputError`.
 
@@ -30,22 +59,14 @@ def read_bounded(path: str | os.PathLike[str], limit: int, shown: str | None = N
     advance: at most ``limit + 1`` bytes are read, and one more than ``limit`` means the
     input is too large. ``what`` names the kind of file in the messages."""
     shown = str(path) if shown is None else shown
-    try:
-        with open(path, "rb") as f:
+    with open_input(path, shown) as f:
+        try:
             st = os.fstat(f.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise InputError(shown, "is a directory")
             if stat.S_ISREG(st.st_mode) and st.st_size > limit:
                 raise InputError(shown, f"{what} is too large ({st.st_size} bytes; the limit is {limit})")
             data = f.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(shown, "no such file") from None
-    except PermissionError:
-        raise InputError(shown, "permission denied") from None
-    except IsADirectoryError:
-        raise InputError(shown, "is a directory") from None
-    except OSError as exc:
-        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+        except OSError as exc:
+            raise _input_error(shown, exc) from None
     if len(data) > limit:
         raise InputError(shown, f"{what} is too large (more than {limit} bytes)")
     return data

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grammarkit.core.errors import InputError
-from grammarkit.core.source import decode_grammar_bytes, read_bounded
+from grammarkit.core.source import decode_grammar_bytes, open_input, read_bounded
 from grammarkit.core.span import LONE_SURROGATE, Span
 
 SIDECAR_SUFFIXES = (".samples.toml", ".samples.json", ".samples.jsonl")
@@ -429,15 +429,7 @@ class JsonLinesSamples:
             raise InputError(self.shown, f"cannot read: {exc.strerror or exc}") from None
 
     def __iter__(self) -> Iterator[Sample | SampleProblem]:
-        shown = self.shown
-        try:
-            f = open(self.path, "rb")  # noqa: SIM115 - closed by the with below, in the generator
-        except FileNotFoundError:
-            raise InputError(shown, "no such file") from None
-        except IsADirectoryError:
-            raise InputError(shown, "is a directory") from None
-        except OSError as exc:
-            raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+        f = open_input(self.path, self.shown)
         with f:
             yield from self._read(f)
 
