@@ -133,9 +133,9 @@ def check(
     Samples (--sample, --samples, and sidecar files) are checked with llguidance and the
     local Lark parser; a sample whose verdict differs from its expectation is an error."""
     from grammarkit.core.source import collect_grammar_files, read_grammar_stdin
-    from grammarkit.lint.cache import lint_file_cached
+    from grammarkit.lint.cache import lint_file_cached, samples_identity
     from grammarkit.lint.config import ConfigError, load_config
-    from grammarkit.lint.runner import lint_file, lint_text
+    from grammarkit.lint.runner import lint_text
 
     chosen: Syntax | None = syntax.value if syntax else None
     sel = _split(select)
@@ -169,8 +169,9 @@ def check(
     # --sample and --samples apply to every grammar. JSON and TOML files are read (and
     # checked) once, here; JSON Lines files are streamed again for each grammar.
     shared_samples: list = []
-    if sample:
-        shared_samples.append([Sample(text, True, "", "<sample>", i, 1) for i, text in enumerate(sample, 1)])
+    given_samples = [Sample(text, True, "", "<sample>", i, 1) for i, text in enumerate(sample or [], 1)]
+    if given_samples:
+        shared_samples.append(given_samples)
     for sample_path in samples_files or []:
         try:
             shared_samples.append(open_samples(sample_path, input_field=input_field))
@@ -213,7 +214,11 @@ def check(
         opts["jobs"] = jobs
         # Sample files are opened here: a broken one is an input error of its own and
         # must not hide the grammar's diagnostics.
-        opts["samples"] = sample_stream(path, opts.pop("sample_files"))
+        files = opts.pop("sample_files")
+        opts["samples_key"] = samples_identity(
+            [given_samples] if given_samples else [], [*(samples_files or []), *files], input_field
+        )
+        opts["samples"] = sample_stream(path, files)
         return opts
 
     targets: list[str] = []
@@ -245,13 +250,22 @@ def check(
                 continue
             if target == "-":
                 text = read_grammar_stdin()
-                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **options("<stdin>")))
+                opts = options("<stdin>")
+                del opts["samples_key"]  # standard input is read once: never through the cache
+                results.append(lint_text(text, syntax=chosen or "lark", path="<stdin>", **opts))
             else:
+                errors_before = len(input_errors)
+
+                def complete(n: int = errors_before) -> bool:
+                    return len(input_errors) == n
+
                 opts = options(target)
-                if opts["samples"] == []:  # no samples: the result cache may answer
-                    results.append(lint_file_cached(target, use_cache=not no_cache, syntax=chosen, **opts))
-                else:
-                    results.append(lint_file(target, syntax=chosen, **opts))
+                # The result cache answers unless a samples file is a pipe or device
+                # (samples_key None); a run that lost a samples file is not stored.
+                results.append(lint_file_cached(
+                    target, use_cache=not no_cache and opts["samples_key"] is not None,
+                    syntax=chosen, complete=complete, **opts,
+                ))
         except InputError as err:
             fail(err)
         finally:
@@ -322,6 +336,7 @@ def _fix_one(target: str, syntax: Syntax | None, options, unsafe: bool, *, write
         opts = dict(options(path))
         opts.pop("keep_samples", None)
         opts.pop("jobs", None)
+        opts.pop("samples_key", None)
         opts["samples"] = list(opts.get("samples") or [])
         return opts
 

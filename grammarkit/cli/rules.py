@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from grammarkit.cli.options import TextOrJson
-from grammarkit.lint.docs import plain_text
 
 
 def rules(
@@ -59,6 +58,8 @@ def rule_to_dict(rule) -> dict:
 
 def rules_table(rules) -> str:
     """Code, name, severity and summary of each rule, in aligned columns."""
+    from grammarkit.lint.docs import plain_text
+
     rows = [("CODE", "NAME", "SEVERITY", "SUMMARY")]
     rows += [(r.code, r.name, r.severity.value, plain_text(r.summary)) for r in rules]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
@@ -68,13 +69,10 @@ def rules_table(rules) -> str:
     )
 
 
-
-
-
-
-
 def render_doc(rule) -> str:
     """A rule's docstring for a terminal: a header line, then the four parts."""
+    from grammarkit.lint.docs import plain_text
+
     lines = rule.doc.splitlines()
     header = plain_text(lines[0]) if lines else f"{rule.code} {rule.name}"
     body = plain_text("\n".join(lines[1:])).strip("\n")

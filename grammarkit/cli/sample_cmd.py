@@ -28,7 +28,7 @@ from grammarkit.cli.options import (
     configured_tokenizer,
     tokenizer_problem,
 )
-from grammarkit.samples.generate import DEFAULT_COUNT, DEFAULT_MAX_BYTES
+from grammarkit.samples.defaults import DEFAULT_COUNT, DEFAULT_MAX_BYTES
 
 
 def sample_line(sample: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,12 +59,21 @@ def lint_file_cached(
     tokenizer: str = "byte",
     keep_samples: bool = True,
     jobs: int = 1,
+    samples_key: list | None = None,
+    complete: Callable[[], bool] | None = None,
 ) -> LintResult:
     """:func:`grammarkit.lint.runner.lint_file`, answered from the cache when an entry
-    for the same inputs exists (``use_cache`` and :func:`enabled`), stored there if not."""
+    for the same inputs exists (``use_cache`` and :func:`enabled`), stored there if not.
+
+    ``samples`` may be a stream read once (samples files opened by the caller) when
+    ``samples_key`` identifies it (see :func:`samples_identity`); it is then only read on
+    a miss. ``complete``, called after a run, says whether the run saw all its input (a
+    samples file that failed while streamed: ``False``); an incomplete result is not stored."""
     select = list(select) if select is not None else None
     ignore = list(ignore) if ignore is not None else None
-    samples = list(samples or [])
+    if samples_key is None:
+        samples = list(samples or [])
+        samples_key = [[s.input, s.expected, s.description, s.source, s.index, s.line] for s in samples]
 
     def run() -> LintResult:
         return lint_file(path, syntax=syntax, select=select, ignore=ignore, samples=samples, sidecars=sidecars,
@@ -85,7 +94,7 @@ def lint_file_cached(
             options={"select": select, "ignore": ignore, "engine": engine, "tokenizer": tokenizer,
                      "keep_samples": keep_samples,
                      "severity": sorted((code, sev.value) for code, sev in (severity or {}).items())},
-                samples=[[s.input, s.expected, s.description, s.source, s.index, s.line] for s in samples],
+            samples=samples_key,
             files=[[f, _file_digest(f)] for f in files],
         )
     except (OSError, UnicodeError, ValueError, TypeError):
@@ -95,8 +104,28 @@ def lint_file_cached(
     if found is not None:
         return found
     result = run()
-    _store(entry, result)
+    if complete is None or complete():
+        _store(entry, result)
     return result
+
+
+def samples_identity(
+    given: Sequence[Sequence] = (), files: Sequence[str | os.PathLike[str]] = (), input_field: str | None = None
+) -> list | None:
+    """A cache key part for samples the caller streams: the ``given`` samples' fields
+    (lists of :class:`grammarkit.samples.files.Sample`) and each samples file's path and
+    content digest, with the JSON Lines input field. ``None`` when a file is not a regular
+    file (a pipe or device can be read once only) or cannot be read: such a run is not cached."""
+    key: list = [[[s.input, s.expected, s.description, s.source, s.index, s.line] for s in group] for group in given]
+    for f in files:
+        if not os.path.isfile(f):
+            return None
+        digest = _file_digest(str(f))
+        if digest is None:
+            return None
+        key.append([str(f), digest])
+    key.append(input_field or "input")
+    return key
 
 
 # ---------------------------------------------------------------- key
@@ -110,8 +139,12 @@ def _key(**parts: Any) -> str:
 
 
 def _file_digest(path: str) -> str | None:
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with open(path, "rb") as f:  # in blocks: a samples log may be large
+            while block := f.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
     except OSError:
         return None  # lint_file reports it; such a result is not stored (an input error is raised)
 

@@ -60,13 +60,12 @@ from grammarkit.core.errors import GrammarkitError
 from grammarkit.llg.compile import byte_tokenizer
 from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
 from grammarkit.llg.runner import call_with_big_stack
+from grammarkit.samples.defaults import DEFAULT_COUNT, DEFAULT_MAX_BYTES
 from grammarkit.samples.directed import Alt, Plan, Planner, PlannerUnavailable
 
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
 
-DEFAULT_COUNT = 10
-DEFAULT_MAX_BYTES = 256
 DEFAULT_STOP_PROBABILITY = 0.25
 DEFAULT_MAX_ATTEMPTS = 20
 """Consecutive failed walks after which generation gives up."""

@@ -102,18 +102,64 @@ def test_unwritable_cache_still_lints(cached, grammar, tmp_path, monkeypatch):
     assert cache.lint_file_cached(grammar).diagnostics == lint_file(grammar).diagnostics
 
 
+def run_check(capsys, *args: str) -> tuple[int, str]:
+    code = main(["check", "--format", "json", *args])
+    return code, capsys.readouterr().out
+
+
 def test_check_cli_uses_the_cache_and_no_cache_skips_it(cached, grammar, tmp_path, capsys):
-    # check caches the results of grammars without samples (it streams samples)
-    (tmp_path / "g.samples.toml").unlink()
-    outputs = []
-    for args in (["check", "--format", "json", str(grammar)],
-                 ["check", "--format", "json", str(grammar)],
-                 ["check", "--format", "json", "--no-cache", str(grammar)]):
-        code = main(args)
-        outputs.append((code, capsys.readouterr().out))
+    outputs = [run_check(capsys, str(grammar)), run_check(capsys, str(grammar)),
+               run_check(capsys, "--no-cache", str(grammar))]
     assert len(cached) == 2  # the second run was replayed
     assert outputs[0] == outputs[1] == outputs[2]
-    assert json.loads(outputs[0][1])["files"]
+    report = json.loads(outputs[0][1])
+    assert report["files"] and len(report["files"][0]["samples"]) == 2  # the sidecar's samples, replayed
+
+
+def test_check_cli_key_covers_sample_files_and_given_samples(cached, grammar, tmp_path, capsys):
+    extra = tmp_path / "more.jsonl"
+    extra.write_text('{"input": "b"}\n', encoding="utf-8")
+    run_check(capsys, str(grammar))
+    (tmp_path / "g.samples.toml").write_text(SAMPLES + '[[valid]]\ninput = "ab"\n', encoding="utf-8")
+    run_check(capsys, str(grammar))  # the sidecar changed: a miss
+    run_check(capsys, "--samples", str(extra), str(grammar))
+    run_check(capsys, "--samples", str(extra), str(grammar))  # replayed
+    extra.write_text('{"input": "c"}\n', encoding="utf-8")
+    code, out = run_check(capsys, "--samples", str(extra), str(grammar))  # the log changed: a miss
+    assert code == 1 and "c" in out
+    run_check(capsys, "--sample", "a", str(grammar))
+    run_check(capsys, "--sample", "a", str(grammar))  # replayed
+    run_check(capsys, "--sample", "b", str(grammar))
+    assert len(cached) == 6
+
+
+def test_check_cli_does_not_store_a_run_that_lost_a_samples_file(cached, grammar, tmp_path, capsys):
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b'{"input": "a"}\n\x00\n')  # a NUL byte: an input error while it is streamed
+    first = run_check(capsys, "--samples", str(log), str(grammar))
+    second = run_check(capsys, "--samples", str(log), str(grammar))
+    assert first[0] == second[0] == 2
+    assert len(cached) == 2 and entries(tmp_path) == []
+
+
+def test_check_cli_never_caches_samples_from_a_pipe(cached, grammar, tmp_path, capsys):
+    import os
+    import threading
+
+    fifo = tmp_path / "samples.jsonl"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "w", encoding="utf-8") as f:
+            f.write('{"input": "a"}\n')
+
+    for _ in range(2):
+        writer = threading.Thread(target=feed)
+        writer.start()
+        code, out = run_check(capsys, "--samples", str(fifo), str(grammar))
+        writer.join(timeout=10)
+        assert code == 0 and '"a"' in out
+    assert len(cached) == 2
 
 
 def test_fix_witness_and_snippet_are_replayed(cached, grammar, monkeypatch):
