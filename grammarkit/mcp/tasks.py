@@ -350,10 +350,11 @@ def generate_samples(
     notes = list(result.notes)
     if not result.complete:
         notes.append(result.shortfall_message())
-    notes.append(
-        "coverage of the grammar's alternatives is not measured by this version of grammarkit; "
-        "the samples are random walks through llguidance's token mask"
-    )
+    if result.coverage is None:
+        notes.append(
+            "coverage is not measured for this grammar (a regex grammar, or one the grammar-directed "
+            "planner cannot model: its samples are random walks through llguidance's token mask)"
+        )
     return {
         "samples": result.samples,
         "requested": result.requested,
@@ -361,7 +362,7 @@ def generate_samples(
         "max_bytes": result.max_bytes,
         "seed": seed,
         "failed_walks": result.failed_walks,
-        "coverage": None,
+        "coverage": None if result.coverage is None else result.coverage.to_json(),
         "notes": notes,
     }
 

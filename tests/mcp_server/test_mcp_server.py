@@ -251,7 +251,17 @@ def test_generate_samples_draws_inputs_the_model_can_emit(client):
     matcher = EngineMatcher(ORDER_LOOKUP)
     assert all(matcher.accepts(s) for s in data["samples"])
     assert client.ok("generate_samples", grammar=ORDER_LOOKUP, n=8, seed=7)["samples"] == data["samples"]
-    assert data["coverage"] is None and any("coverage" in n for n in data["notes"])
+    coverage = data["coverage"]
+    assert coverage["samples"] == 8 and 0 < coverage["measured_samples"] <= 8
+    alternatives = coverage["alternatives"]
+    assert 0 < alternatives["covered"] <= alternatives["total"]
+    assert len(alternatives["missed"]) == alternatives["total"] - alternatives["covered"]
+    assert all(m["line"] >= 1 and m["column"] >= 1 and m["rule"] for m in alternatives["missed"])
+    assert not any("coverage" in n for n in data["notes"])
+    wide = client.ok("generate_samples", grammar='start: "a" | "b" | "c"\n', n=60, seed=1)["coverage"]
+    assert wide["alternatives"] == {"covered": 3, "total": 3, "missed": []}
+    regex = client.ok("generate_samples", grammar="[ab]{1,3}", syntax="regex", n=3, seed=1)
+    assert regex["coverage"] is None and any("coverage is not measured" in n for n in regex["notes"])
     short = client.ok("generate_samples", grammar='start: /a{300}/', n=2, max_bytes=10)
     assert short["complete"] is False and short["samples"] == []
     assert "cannot generate: the grammar matches no string" in client.error(
