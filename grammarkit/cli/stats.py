@@ -4,7 +4,7 @@ llguidance's limits."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -17,9 +17,6 @@ from grammarkit.cli.options import (
     tokenizer_problem,
 )
 from grammarkit.core.errors import InputError
-
-if TYPE_CHECKING:
-    from grammarkit.core.source import Syntax
 
 
 def stats(
@@ -76,7 +73,9 @@ def stats(
     result = grammar_stats(text, chosen, precision=precision, time_budget=budget)
     profile = None
     if tokenizer_name != "byte" and result.compiles:
-        profile = token_profile_for(path, text, chosen, tokenizer_name, budget)
+        from grammarkit.samples.token_profile import grammar_file_token_profile
+
+        profile = grammar_file_token_profile(path, text, chosen, tokenizer_name, budget)
     if output_format is TextOrJson.json:
         import json
 
@@ -90,33 +89,6 @@ def stats(
             print()
             print(render_token_cost(profile))
     return 0
-
-
-def token_profile_for(path: str, text: str, syntax: Syntax, tokenizer: str, budget: float):
-    """The grammar's token cost profile over its sidecar samples that llguidance accepts
-    (none for standard input) and generated inputs."""
-    from grammarkit.core.errors import InputError
-    from grammarkit.llg.matcher import EngineMatcher, MatcherUnavailable
-    from grammarkit.llg.token_profile import profile_grammar
-    from grammarkit.samples.files import find_sidecars, load_samples
-
-    grammar = text
-    if syntax == "regex":
-        grammar = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
-    inputs: list[str] = []
-    if path != "-":
-        try:
-            for sidecar in find_sidecars(path):
-                inputs.extend(s.input for s in load_samples(sidecar) if s.expected is not False)
-        except InputError:
-            inputs = []
-    if inputs:
-        try:
-            matcher = EngineMatcher(grammar, syntax=syntax)
-            inputs = [s for s in inputs if matcher.accepts(s)]
-        except MatcherUnavailable:
-            inputs = []
-    return profile_grammar(grammar, syntax, tokenizer=tokenizer, samples=inputs, time_budget=max(budget, 1.0))
 
 
 def render_token_cost(profile) -> str:
