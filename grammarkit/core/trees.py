@@ -28,7 +28,7 @@ def tree_to_json(tree) -> dict[str, Any]:
         }
 
     root = convert(tree)
-    stack = [(tree, root)]
+    stack = [(tree, root)] if isinstance(tree, Tree) else []  # (``?start: NUMBER`` gives a token)
     while stack:
         node, out = stack.pop()
         for child in node.children:

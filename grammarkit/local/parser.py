@@ -142,6 +142,8 @@ class LocalParser:
         from lark import Token, Tree
 
         back = self._renames
+        if isinstance(tree, Token):  # ``?start: X`` reduced to its one token
+            return tree.update(type=back[tree.type]) if tree.type in back else tree
         stack = [tree]
         while stack:
             node = stack.pop()
