@@ -155,7 +155,9 @@ def render_results(results: Iterable[LintResult], color: bool | None = None) -> 
 
 
 def summary_line(results: list[LintResult], color: bool | None = None) -> str:
-    """``Found 2 errors and 1 warning (1 grammar, 3 samples).`` or ``All checks passed (...).``"""
+    """``Found 2 errors, 1 warning and 1 info (1 grammar, 3 samples).`` or ``All checks
+    passed (1 grammar).`` (``(1 grammar; 2 infos)`` when there are only infos: they never
+    fail a check)."""
     if color is None:
         color = use_color()
     errors = sum(len(r.errors) for r in results)
@@ -165,14 +167,20 @@ def summary_line(results: list[LintResult], color: bool | None = None) -> str:
     samples = sum(r.samples_checked for r in results)
     if samples:
         checked += f", {samples} sample{'s' if samples != 1 else ''}"
+    infos = sum(1 for r in results for d in r.diagnostics if d.severity is Severity.INFO)
+    shown_infos = f"{infos} info{'s' if infos != 1 else ''}"
     if not errors and not warnings:
-        return f"{_paint('All checks passed', BOLD, GREEN, color=color)} ({checked})."
+        passed = _paint("All checks passed", BOLD, GREEN, color=color)
+        return f"{passed} ({checked}; {shown_infos})." if infos else f"{passed} ({checked})."
     parts = []
     if errors:
         parts.append(_paint(f"{errors} error{'s' if errors != 1 else ''}", BOLD, RED, color=color))
     if warnings:
         parts.append(_paint(f"{warnings} warning{'s' if warnings != 1 else ''}", BOLD, YELLOW, color=color))
-    return f"Found {' and '.join(parts)} ({checked})."
+    if infos:
+        parts.append(shown_infos)
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"Found {listed} ({checked})."
 
 
 def severity_counts(results: list[LintResult]) -> dict[str, int]:

@@ -378,6 +378,15 @@ def test_plain_output_is_unchanged():
     assert summary_line([lint_text('start: "a"\n')], color=False) == "All checks passed (1 grammar)."
 
 
+def test_summary_counts_infos_which_never_fail_a_check():
+    never_ends = lint_text('start: ID "\\n"\nID: /[a-z]{1,8}/ WS\nWS: /[ \\n]*/\n')
+    assert [d.severity.value for d in never_ends.diagnostics] == ["error", "info", "warning"]
+    assert summary_line([never_ends], color=False) == "Found 1 error, 1 warning and 1 info (1 grammar)."
+    only_info = lint_text('start: "a"\n%ignore " "\n')
+    assert [d.code for d in only_info.diagnostics] == ["GK228"]
+    assert summary_line([only_info, only_info], color=False) == "All checks passed (2 grammars; 2 infos)."
+
+
 def test_colour_is_the_plain_text_plus_escapes(project):
     results = lint_project() + [lint_text(BAD, path="g.lark")]
     coloured = render_results(results, color=True)
