@@ -21,6 +21,7 @@ AUTO_LARK_FIRST = 1000  # grammarkit.samples.checker.AUTO_LARK_FIRST (not import
 
 class OutputFormat(str, Enum):
     text = "text"
+    concise = "concise"
     json = "json"
     sarif = "sarif"
     github = "github"
@@ -34,12 +35,52 @@ class EngineChoice(str, Enum):
 
 
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Grammar files or directories ('-' for standard input).")],
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Grammar files or directories, searched recursively ('-' for standard input). "
+            "Default: the current directory.",
+            show_default=False,
+        ),
+    ] = None,
     syntax: Annotated[
         SyntaxChoice | None,
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="Output format: text (each diagnostic with its source line, hint, witness and fix), "
+            "concise (one path:line:col: CODE message line each), json, sarif or github.",
+        ),
+    ] = OutputFormat.text,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            "--statistics",
+            help="Instead of the diagnostics, print how many each rule reported, most first, with [*] "
+            "where --fix fixes at least one (--format text/concise: one line per rule; json: a list of "
+            '{"code", "name", "count", "fixable"}). The exit status is unchanged.',
+        ),
+    ] = False,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero",
+            help="Exit 0 even when errors are found (usage and input problems still exit 2).",
+        ),
+    ] = False,
+    output_file: Annotated[
+        str | None,
+        typer.Option(
+            "--output-file",
+            "-o",
+            metavar="PATH",
+            help="Write the report (any --format) to this file instead of standard output; it is created "
+            "even when there is nothing to report, and replaced atomically.",
+        ),
+    ] = None,
     select: Annotated[
         str | None, typer.Option("--select", help="Only these rule codes/prefixes/names (comma-separated).")
     ] = None,
@@ -138,6 +179,21 @@ def check(
     from grammarkit.lint.runner import lint_text
 
     chosen: Syntax | None = syntax.value if syntax else None
+    if statistics and output_format in (OutputFormat.sarif, OutputFormat.github):
+        raise typer.BadParameter(
+            f"--statistics prints text or json, not {output_format.value}", param_hint="--statistics"
+        )
+    if statistics and show_diff:
+        raise typer.BadParameter("--statistics and --diff cannot be combined", param_hint="--statistics")
+    if output_file is not None:
+        from grammarkit.output.report_file import report_path_problem
+
+        problem = report_path_problem(output_file)
+        if problem:
+            print(f"grammarkit: error: {output_file}: cannot write the report: {problem}", file=sys.stderr)
+            return 2
+        if color is None:
+            color = False  # a file gets colour only when asked for
     sel = _split(select)
     ign = _split(ignore)
     _validate_codes(sel, ign)
@@ -222,7 +278,7 @@ def check(
         return opts
 
     targets: list[str] = []
-    for raw in paths:
+    for raw in paths or ["."]:
         if raw == "-":
             targets.append("-")
             continue
@@ -272,37 +328,80 @@ def check(
             progress.clear()
 
     if show_diff:
-        sys.stdout.write("".join(diffs))
-        if input_errors:
+        report = "".join(diffs)
+    else:
+        report = _render(
+            results,
+            input_errors,
+            output_format,
+            statistics=statistics,
+            unsafe_fixes=unsafe_fixes,
+            color=color,
+            fixed=fixed_count if fix else 0,
+        )
+    if output_file is not None:
+        from grammarkit.output.report_file import write_report
+
+        try:
+            write_report(output_file, report)
+        except OSError as exc:
+            print(f"grammarkit: error: {output_file}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
             return 2
+    elif report:
+        sys.stdout.write(report)
+    if input_errors:
+        return 2
+    if exit_zero:
+        return 0
+    if show_diff:
         return 1 if diffs else 0
-    if output_format is OutputFormat.json:
+    return 1 if any(r.errors for r in results) else 0
+
+
+def _render(
+    results: list,
+    input_errors: list[dict],
+    output_format: OutputFormat,
+    *,
+    statistics: bool,
+    unsafe_fixes: bool,
+    color: bool | None,
+    fixed: int,
+) -> str:
+    """The report, as printed: every line ends with a newline (empty: nothing to say)."""
+    lines: list[str] = []
+    fixed_line = False  # "Fixed N problems." closes the text formats
+    if statistics:
+        from grammarkit.output.statistics import render_statistics_json, render_statistics_text, rule_statistics
+
+        stats = rule_statistics(results, unsafe_fixes=unsafe_fixes)
+        if output_format is OutputFormat.json:
+            return render_statistics_json(stats) + "\n"
+        lines.append(render_statistics_text(stats))
+        fixed_line = True
+    elif output_format is OutputFormat.json:
         from grammarkit.output.json_format import render_json
 
-        print(render_json(results, input_errors))
+        return render_json(results, input_errors) + "\n"
     elif output_format is OutputFormat.sarif:
         from grammarkit.output.sarif import render_sarif
 
-        print(render_sarif(results, input_errors))
+        return render_sarif(results, input_errors) + "\n"
     elif output_format is OutputFormat.github:
         from grammarkit.output.github import render_github
 
-        body = render_github(results, input_errors)
-        if body:
-            print(body)
+        lines.append(render_github(results, input_errors))
     else:
-        from grammarkit.output.text import render_results, summary_line
+        from grammarkit.output.text import render_concise, render_results, summary_line
 
-        body = render_results(results, color=color)
-        if body:
-            print(body)
+        render = render_concise if output_format is OutputFormat.concise else render_results
+        lines.append(render(results, color=color))
         if results:
-            print(summary_line(results, color=color))
-        if fix and fixed_count:
-            print(f"Fixed {fixed_count} problem{'s' if fixed_count != 1 else ''}.")
-    if input_errors:
-        return 2
-    return 1 if any(r.errors for r in results) else 0
+            lines.append(summary_line(results, color=color))
+        fixed_line = True
+    if fixed and fixed_line:
+        lines.append(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.")
+    return "".join(line + "\n" for line in lines if line)
 
 
 def _split(value: str | None) -> list[str] | None:

@@ -15,6 +15,7 @@ from grammarkit.core.source import detect_syntax, read_grammar_file, read_gramma
 if TYPE_CHECKING:
     from grammarkit.core.source import Syntax
     from grammarkit.llg.matcher import EngineMatcher
+    from grammarkit.local.parser import LocalParser
 
 
 class UsageProblem(Exception):
@@ -55,6 +56,41 @@ def build_matcher(text: str, syntax: Syntax, shown: str) -> EngineMatcher:
         reason = (exc.reason.strip().splitlines() or ["no reason given"])[0]
         where = f"grammarkit check {shown}" if shown != "<stdin>" else "grammarkit check"
         raise UsageProblem(f"{shown}: llguidance rejects the grammar: {reason} (run '{where}')") from None
+
+
+def build_parser(text: str, syntax: Syntax, shown: str) -> LocalParser:
+    """The local Lark parser for the grammar, or :class:`UsageProblem` when there is none
+    (a regex grammar, or a construct with no Lark equivalent)."""
+    if syntax != "lark":
+        raise UsageProblem(f"{shown}: a regex grammar has no Lark parser (use --engine llguidance or both)")
+    from grammarkit.local.parser import LocalParser, ParserUnavailable
+
+    try:
+        return LocalParser(text)
+    except ParserUnavailable as exc:
+        raise UsageProblem(f"{shown}: the local Lark parser is unavailable: {exc.reason}") from None
+
+
+def final_newline_matters(
+    text: str, *, matcher: EngineMatcher | None = None, parser: LocalParser | None = None
+) -> bool:
+    """Whether ``text`` ends with a newline without which the engine given (llguidance's
+    ``matcher``, else the local ``parser``) accepts it. Ask llguidance before judging the
+    input: naming what is allowed at a dead end can leave its matcher in an error state."""
+    if not text.endswith("\n"):
+        return False
+    stripped = text[:-2] if text.endswith("\r\n") else text[:-1]
+    if matcher is not None:
+        return matcher.accepts(stripped)
+    if parser is None or len(stripped) > parser.max_input_chars:
+        return False
+    from grammarkit.core.rejection import InputRejected
+
+    try:
+        parser.parse(stripped)
+    except InputRejected:
+        return False
+    return True
 
 
 def read_input(

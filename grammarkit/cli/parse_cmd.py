@@ -11,18 +11,33 @@ rejection (``input:LINE:COL: message``, the input line with a caret, ``= expecte
 Notes about the engines (a disagreement, no local parser) go to standard error as one line
 each. ``--format json`` prints one object with everything (see :meth:`grammarkit.verdict.Verdict.to_dict`).
 
-Exit status: 0 accepted, 1 rejected, 2 usage or input problem (one line on standard error).
+``--engine llguidance`` runs llguidance alone (no parse tree), ``--engine lark`` the local
+Lark parser alone (its verdict decides; a grammar llguidance rejects can still be parsed);
+the text output then starts with an ``engine: ...`` line, and the JSON's ``engines_run``
+lists the engines that ran in every mode.
+
+Exit status: 0 accepted, 1 rejected (by llguidance with both engines, whose disagreement is
+a note; by the one engine asked for otherwise), 2 usage or input problem (one line on
+standard error, e.g. ``--engine lark`` on a regex grammar).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from typing import Annotated
 
 import typer
 
-from grammarkit.cli.inputs import UsageProblem, build_matcher, load_grammar, read_input
+from grammarkit.cli.inputs import (
+    UsageProblem,
+    build_matcher,
+    build_parser,
+    final_newline_matters,
+    load_grammar,
+    read_input,
+)
 from grammarkit.cli.options import (
     TOKENIZER_HELP,
     SyntaxChoice,
@@ -32,16 +47,40 @@ from grammarkit.cli.options import (
     tokenizer_problem,
 )
 from grammarkit.core.trees import caret_lines, pretty_tree
-from grammarkit.verdict import Verdict, judge
+from grammarkit.verdict import BOTH_ENGINES, EngineName, Verdict, judge
 
 
-def render_text(report: Verdict, label: str) -> str:
-    """What ``parse`` prints on standard output in text mode."""
+class ParseEngine(str, Enum):
+    both = "both"
+    llguidance = "llguidance"
+    lark = "lark"
+
+    @property
+    def engines(self) -> tuple[EngineName, ...]:
+        chosen: dict[str, tuple[EngineName, ...]] = {"llguidance": ("llguidance",), "lark": ("lark",)}
+        return chosen.get(self.value, BOTH_ENGINES)
+
+
+ENGINE_LINES = {
+    ParseEngine.llguidance: "engine: llguidance only (the local Lark parser did not run: no parse tree)",
+    ParseEngine.lark: "engine: lark only (llguidance did not run: whether the model can emit this is unchecked)",
+}
+
+
+def render_text(report: Verdict, label: str, engine: ParseEngine = ParseEngine.both) -> str:
+    """What ``parse`` prints on standard output in text mode (with one engine, a first
+    line names it)."""
+    body = _render_body(report, label)
+    head = ENGINE_LINES.get(engine)
+    return f"{head}\n{body}" if head else body
+
+
+def _render_body(report: Verdict, label: str) -> str:
     if report.accepted:
         if report.tree is not None:
             return pretty_tree(report.tree).rstrip("\n")
         return "accepted: " + json.dumps(report.input, ensure_ascii=False)
-    e = report.rejection
+    e = report.rejection if report.llguidance_ran else report.lark_rejection
     assert e is not None
     if e.line is None or e.column is None:
         return f"{label}: {e.message}"
@@ -88,7 +127,18 @@ def parse(
         SyntaxChoice | None,
         typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
     ] = None,
-    output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
+    output_format: Annotated[
+        TextOrJson,
+        typer.Option("--format", help="Output format (json: one object; engines_run lists the engines that ran)."),
+    ] = TextOrJson.text,
+    engine: Annotated[
+        ParseEngine,
+        typer.Option(
+            "--engine",
+            help="Who judges the input: both (llguidance decides, the local Lark parser gives the tree), "
+            "llguidance alone (no tree), or lark alone (its verdict decides; llguidance is not asked).",
+        ),
+    ] = ParseEngine.both,
     strip_newline: Annotated[
         bool,
         typer.Option(
@@ -116,23 +166,26 @@ def parse(
             raise UsageProblem(problem)
         text, label = read_input(input_text, input_file, grammar, strip_newline)
         grammar_text, chosen, shown = load_grammar(grammar, syntax.value if syntax else None)
-        matcher = build_matcher(grammar_text, chosen, shown)
+        engines = engine.engines
+        matcher = build_matcher(grammar_text, chosen, shown) if "llguidance" in engines else None
+        # with llguidance, judge() builds the parser itself and notes why there is none
+        parser = build_parser(grammar_text, chosen, shown) if matcher is None else None
+        # Checked first: computing the expected bytes at a dead end can leave the matcher
+        # in llguidance's (sticky) error state.
+        newline_matters = not strip_newline and final_newline_matters(text, matcher=matcher, parser=parser)
+        report = judge(text, matcher, grammar_text, chosen, parser=parser, engines=engines)
+        if not report.engines_run:
+            raise UsageProblem(f"{label}: the local Lark parser cannot judge this input: {report.lark_unavailable}")
     except (UsageProblem, ConfigError) as exc:
         print(f"grammarkit: error: {exc}", file=sys.stderr)
         return 2
-    # Checked first: computing the expected bytes at a dead end can leave the matcher in
-    # llguidance's (sticky) error state.
-    newline_matters = False
-    if not strip_newline and text.endswith("\n"):
-        newline_matters = matcher.accepts(text[:-2] if text.endswith("\r\n") else text[:-1])
-    report = judge(text, matcher, grammar_text, chosen)
     if not report.accepted and newline_matters:
         report.notes.append(
             "the input ends with a newline, and without it the input is accepted "
             "(use --strip-newline, printf instead of echo, or remove it from the file)"
         )
     tokens = None
-    if tokenizer_name != "byte" and report.accepted:
+    if tokenizer_name != "byte" and report.accepted and report.llguidance_ran:
         from grammarkit.llg.token_profile import sample_token_counts
 
         tokens = sample_token_counts(grammar_text, chosen, [text], tokenizer=tokenizer_name)[0]
@@ -141,11 +194,12 @@ def parse(
         from grammarkit.output.json_format import dumps_deep
 
         data = report.to_dict()
+        data["engines_run"] = report.engines_run
         if tokens is not None:
             data["tokens"] = tokens.to_dict()
         print(dumps_deep(data, ensure_ascii=False, indent=2))
     else:
-        print(render_text(report, label))
+        print(render_text(report, label, engine))
         sys.stdout.flush()
         for note in report.notes:
             print(f"grammarkit: note: {note}", file=sys.stderr)

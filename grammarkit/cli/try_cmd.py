@@ -4,6 +4,9 @@ Send one real Responses request with the grammar as a forced custom tool, print 
 the model produced and the local verdicts on it (llguidance, and the local Lark parser for
 Lark grammars).
 
+``--format json`` prints the same as one object instead (see :meth:`_Outcome.to_dict`);
+problems are still one line on standard error, with nothing on standard output.
+
 Exit status: 0 both verdicts accept the input, 1 a local verdict rejects it (also an input
 that is not valid Unicode, such as a lone surrogate, which the model cannot emit), 2 usage
 or input problems (unreadable grammar, grammar with errors, no ``OPENAI_API_KEY``, an
@@ -17,11 +20,17 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
-from typing import Annotated
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from grammarkit.cli.options import TextOrJson
 from grammarkit.core.errors import InputError
+
+if TYPE_CHECKING:
+    from grammarkit.core.rejection import Rejection
+    from grammarkit.runtime.tool import CustomTool
 
 DEFAULT_MODEL = "gpt-5"
 """GPT-5 introduced custom tools with grammar-constrained input; later GPT-5.x models
@@ -42,16 +51,72 @@ def try_(
         str | None, typer.Option("--name", help="Tool name (default: the grammar file's stem).")
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the API.", min=1.0)] = 300.0,
+    output_format: Annotated[
+        TextOrJson,
+        typer.Option(
+            "--format",
+            help='Output format: text, or json (one object: "model", "response", "status", "tool", "syntax", '
+            '"input", "characters", "bytes", "ok", "engines", "error", "lark_error", "tree", "lark_unavailable").',
+        ),
+    ] = TextOrJson.text,
 ) -> int:
     """Ask a model for one input under the grammar (a real API request) and check it locally."""
     try:
-        return _try(grammar, prompt, model, name, timeout)
+        outcome = _try(grammar, prompt, model, name, timeout)
     except _Fail as exc:
         print(f"grammarkit: error: {exc}", file=sys.stderr)
         return 2
+    if output_format is TextOrJson.json:
+        from grammarkit.output.json_format import dumps_deep, escape_unprintable
+
+        print(escape_unprintable(dumps_deep(outcome.to_dict(), ensure_ascii=False, indent=2)))
+    else:
+        _print_text(outcome)
+    return 0 if outcome.ok else 1
 
 
-def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -> int:
+@dataclass
+class _Outcome:
+    """The model's input and the local verdicts on it."""
+
+    model: str
+    response_id: str | None
+    status: str | None
+    tool: CustomTool
+    input: str
+    rejection: Rejection | None  # llguidance's; None: accepted
+    lark: bool | None = None  # None: not run (a regex grammar, or no local parser)
+    tree: Any = None
+    lark_rejection: Rejection | None = None
+    lark_unavailable: str | None = None  # why a Lark grammar has no local parser
+
+    @property
+    def ok(self) -> bool:
+        """Every verdict that was given accepts the input (exit status 0)."""
+        return self.rejection is None and self.lark is not False
+
+    def to_dict(self) -> dict[str, Any]:
+        from grammarkit.core.trees import tree_to_json
+
+        return {
+            "model": self.model,
+            "response": self.response_id,
+            "status": self.status,
+            "tool": self.tool.name,
+            "syntax": self.tool.syntax,
+            "input": self.input,
+            "characters": len(self.input),
+            "bytes": len(self.input.encode("utf-8", "surrogatepass")),
+            "ok": self.ok,
+            "engines": {"llguidance": self.rejection is None, "lark": self.lark},
+            "error": self.rejection.to_dict() if self.rejection else None,
+            "lark_error": self.lark_rejection.to_dict() if self.lark_rejection else None,
+            "tree": tree_to_json(self.tree) if self.tree is not None else None,
+            "lark_unavailable": self.lark_unavailable,
+        }
+
+
+def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -> _Outcome:
     from grammarkit.runtime.errors import GrammarError
     from grammarkit.runtime.tool import CustomTool
 
@@ -81,15 +146,17 @@ def _try(path: str, prompt: str, model: str, name: str | None, timeout: float) -
         detail = f" (response status: {status})" if status and status != "completed" else ""
         raise _Fail(f"the model made no call to tool {tool.name!r}{detail}")
     text = calls[0].input
-    print(f"model: {getattr(response, 'model', None) or model} (response {getattr(response, 'id', '?')})")
-    if status and status != "completed":
-        print(f"status: {status}")
-    print(f"input ({len(text)} characters, {len(text.encode('utf-8', 'surrogatepass'))} bytes):")
-    for row in _printable(text).split("\n"):
-        print(f"  | {row}")
-    ok = _report_engine(tool, text)
-    ok = _report_lark(tool, text) and ok
-    return 0 if ok else 1
+    response_id = getattr(response, "id", None)
+    outcome = _Outcome(
+        model=getattr(response, "model", None) or model,
+        response_id=response_id if isinstance(response_id, str) else None,
+        status=status if isinstance(status, str) else None,
+        tool=tool,
+        input=text,
+        rejection=tool.rejection(text),
+    )
+    _judge_lark(outcome)
+    return outcome
 
 
 def _request(tool, prompt: str, model: str, timeout: float):
@@ -132,42 +199,53 @@ def _request(tool, prompt: str, model: str, timeout: float):
         raise
 
 
-def _report_engine(tool, text: str) -> bool:
-    from grammarkit.runtime.errors import ToolInputError
-
-    rejection = tool.rejection(text)
-    if rejection is None:
-        print("llguidance: accepted")
-        return True
-    err = ToolInputError.from_rejection(tool.name, rejection)
-    where = f" at byte {err.byte_offset} (line {err.line}, column {err.column})" if err.line is not None else ""
-    print(f"llguidance: rejected{where}: {_printable(err.message)}")
-    return False
-
-
-def _report_lark(tool, text: str) -> bool:
+def _judge_lark(outcome: _Outcome) -> None:
+    tool = outcome.tool
     if tool.syntax == "regex":
-        print("lark: not applicable (regex grammar)")
-        return True
+        return
     parser = tool.local_parser
     if parser is None:
-        print(f"lark: not checked ({tool.local_parser_error})")
-        return True
+        outcome.lark_unavailable = tool.local_parser_error
+        return
     from grammarkit.core.rejection import InputRejected
-    from grammarkit.runtime.errors import ToolInputError
 
     try:
-        tree = parser.parse(text)
+        outcome.tree = parser.parse(outcome.input)
+        outcome.lark = True
     except InputRejected as exc:
-        err = ToolInputError.from_rejection(tool.name, exc.rejection)
+        outcome.lark = False
+        outcome.lark_rejection = exc.rejection
+
+
+def _print_text(outcome: _Outcome) -> None:
+    from grammarkit.runtime.errors import ToolInputError
+
+    text, name = outcome.input, outcome.tool.name
+    print(f"model: {outcome.model} (response {outcome.response_id or '?'})")
+    if outcome.status and outcome.status != "completed":
+        print(f"status: {outcome.status}")
+    print(f"input ({len(text)} characters, {len(text.encode('utf-8', 'surrogatepass'))} bytes):")
+    for row in _printable(text).split("\n"):
+        print(f"  | {row}")
+    if outcome.rejection is None:
+        print("llguidance: accepted")
+    else:
+        err = ToolInputError.from_rejection(name, outcome.rejection)
+        where = f" at byte {err.byte_offset} (line {err.line}, column {err.column})" if err.line is not None else ""
+        print(f"llguidance: rejected{where}: {_printable(err.message)}")
+    if outcome.tool.syntax == "regex":
+        print("lark: not applicable (regex grammar)")
+    elif outcome.lark is None:
+        print(f"lark: not checked ({outcome.lark_unavailable})")
+    elif outcome.lark_rejection is not None:
+        err = ToolInputError.from_rejection(name, outcome.lark_rejection)
         print(f"lark: {_printable(str(err))}")
         for row in _printable(err.snippet).split("\n") if err.snippet else []:
             print(f"  | {row}")
-        return False
-    print("lark: accepted")
-    for row in _tree_rows(tree, MAX_TREE_LINES):
-        print(f"  {_printable(row)}")
-    return True
+    else:
+        print("lark: accepted")
+        for row in _tree_rows(outcome.tree, MAX_TREE_LINES):
+            print(f"  {_printable(row)}")
 
 
 def _tree_rows(tree, limit: int) -> list[str]:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 from grammarkit.core.span import LineIndex
 from grammarkit.lint.runner import LintResult
@@ -55,7 +57,6 @@ def dumps_deep(data, **options) -> str:
     recurses once per level, so it runs on a thread with a large stack and a raised limit."""
     import sys
 
-
     try:
         return json.dumps(data, **options)
     except RecursionError:
@@ -70,3 +71,27 @@ def dumps_deep(data, **options) -> str:
             sys.setrecursionlimit(previous)
 
     return call_with_big_stack(encode, None)
+
+
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\n]")
+_UNPRINTABLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def escape_unprintable(json_text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with control, format,
+    surrogate, private-use, unassigned and line/paragraph separator characters written as
+    ``\\uXXXX`` escapes: the same JSON once decoded, but text from a model (an escape
+    sequence, a bidi override, a lone surrogate) can neither drive a terminal nor fail to
+    encode. Outside strings JSON is ASCII, so only string contents change."""
+
+    def escape(match: re.Match[str]) -> str:
+        ch = match.group()
+        if unicodedata.category(ch) not in _UNPRINTABLE:
+            return ch
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return _NOT_PLAIN.sub(escape, json_text)

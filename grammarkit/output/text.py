@@ -1,5 +1,6 @@
 """Human-readable output: ``path:line:col: CODE message``, the source line with a caret
-under the span, and the hint, then a summary line.
+under the span, and the hint, then a summary line; or, concise, the first line of each
+diagnostic alone (:func:`render_concise`).
 
 On a terminal the output is coloured (plain ANSI escapes): the location and code bold,
 the code and the caret in the severity's colour (error red, warning yellow, info cyan),
@@ -88,8 +89,7 @@ def render_diagnostic(d: Diagnostic, index: LineIndex | None, color: bool | None
     if color is None:
         color = use_color()
     tint = SEVERITY_COLORS.get(d.severity, "")
-    location = _paint(f"{d.path}:{d.line}:{d.column}:", BOLD, color=color)
-    lines = [f"{location} {_paint(d.code, BOLD, tint, color=color)} {d.message}"]
+    lines = [_headline(d, d.message, color)]
     extra = d.extra.get("snippet") if d.extra else None
     if extra:
         rows = extra.split("\n")
@@ -111,6 +111,11 @@ def render_diagnostic(d: Diagnostic, index: LineIndex | None, color: bool | None
         how = "--fix" if d.fix.safety == "safe" else "--unsafe-fixes"
         lines.append(f"  {_paint('= fix:', BOLD, GREEN, color=color)} {d.fix.title} ({d.fix.safety}; {how})")
     return "\n".join(lines)
+
+
+def _headline(d: Diagnostic, message: str, color: bool) -> str:
+    location = _paint(f"{d.path}:{d.line}:{d.column}:", BOLD, color=color)
+    return f"{location} {_paint(d.code, BOLD, SEVERITY_COLORS.get(d.severity, ''), color=color)} {message}"
 
 
 def _snippet(d: Diagnostic, index: LineIndex, color: bool = False, tint: str = "") -> list[str]:
@@ -152,6 +157,17 @@ def render_results(results: Iterable[LintResult], color: bool | None = None) -> 
         for d in result.diagnostics:
             out.append(render_diagnostic(d, index if d.path == result.path else None, color=color))
     return "\n".join(out)
+
+
+def render_concise(results: Iterable[LintResult], color: bool | None = None) -> str:
+    """One line per diagnostic, ``path:line:col: CODE message``: no snippet, hint, witness
+    or fix (a message that spans lines is joined into one). ``color`` as in
+    :func:`render_diagnostic`."""
+    if color is None:
+        color = use_color()
+    return "\n".join(
+        _headline(d, " ".join(d.message.splitlines()), color) for result in results for d in result.diagnostics
+    )
 
 
 def summary_line(results: list[LintResult], color: bool | None = None) -> str:

@@ -204,6 +204,7 @@ def test_regex_grammar_has_no_tree(capsys):
         "engines": {"llguidance": True, "lark": None},
         "lark_error": None,
         "notes": [],
+        "engines_run": ["llguidance"],
     }
 
 

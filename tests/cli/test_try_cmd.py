@@ -242,3 +242,113 @@ def test_empty_base_url_is_shown_as_such(env, capsys, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "")
     code, _, err = run([ARITH, "--prompt", "p", "--timeout", "5"], capsys)
     assert code == 2 and "OPENAI_BASE_URL=''" in err and err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- --format json
+
+TRY_JSON_KEYS = {
+    "model", "response", "status", "tool", "syntax", "input", "characters", "bytes",
+    "ok", "engines", "error", "lark_error", "tree", "lark_unavailable",
+}
+
+
+def run_json(args, capsys):
+    import json
+
+    code, out, err = run([*args, "--format", "json"], capsys)
+    return code, json.loads(out), err
+
+
+def test_json_of_an_accepted_input(env, capsys):
+    env.reply(response_body([reasoning(), custom_call("call_1", "arithmetic", "1 + 2*3")], id="resp_abc"))
+    code, doc, err = run_json([ARITH, "--prompt", "p"], capsys)
+    assert (code, err) == (0, "")
+    assert set(doc) == TRY_JSON_KEYS
+    assert {k: doc[k] for k in ("model", "response", "status", "tool", "syntax", "input", "characters", "bytes")} == {
+        "model": "gpt-5",
+        "response": "resp_abc",
+        "status": "completed",
+        "tool": "arithmetic",
+        "syntax": "lark",
+        "input": "1 + 2*3",
+        "characters": 7,
+        "bytes": 7,
+    }
+    assert doc["ok"] is True and doc["engines"] == {"llguidance": True, "lark": True}
+    assert doc["error"] is None and doc["lark_error"] is None and doc["lark_unavailable"] is None
+    assert doc["tree"]["rule"] == "start" and doc["tree"]["children"][0]["rule"] == "add"
+    assert env.requests[0].body["tools"][0]["name"] == "arithmetic"  # the same request as in text mode
+
+
+def test_json_of_a_rejected_input_exits_1(env, capsys):
+    env.reply(response_body([custom_call("call_1", "arithmetic", "1 + x")]))
+    code, doc, err = run_json([ARITH, "--prompt", "p"], capsys)
+    assert (code, err) == (1, "")
+    assert doc["ok"] is False and doc["engines"] == {"llguidance": False, "lark": False} and doc["tree"] is None
+    assert doc["error"]["engine"] == "llguidance"
+    assert (doc["error"]["byte_offset"], doc["error"]["line"], doc["error"]["column"]) == (4, 1, 5)
+    assert doc["error"]["message"].startswith("unexpected 'x'")
+    assert doc["lark_error"]["engine"] == "lark" and doc["lark_error"]["found"] == "x"
+
+
+def test_json_of_a_regex_grammar_and_a_grammar_without_a_local_parser(env, capsys, tmp_path):
+    env.reply(response_body([custom_call("call_1", "timestamp", "2024-02-29T12:30:00Z")]))
+    code, doc, _ = run_json([GRAMMARS / "timestamp.regex", "--prompt", "p"], capsys)
+    assert code == 0 and doc["syntax"] == "regex"
+    assert doc["engines"] == {"llguidance": True, "lark": None} and doc["lark_unavailable"] is None
+
+    g = tmp_path / "num.lark"
+    g.write_text('start: %json {"type": "integer"}\n', encoding="utf-8")
+    env.reply(response_body([custom_call("call_1", "num", "42")]))
+    code, doc, _ = run_json([g, "--prompt", "p"], capsys)
+    assert code == 0 and doc["ok"] is True and doc["engines"] == {"llguidance": True, "lark": None}
+    assert "%json" in doc["lark_unavailable"]
+
+
+def test_json_escapes_what_could_drive_a_terminal_and_keeps_the_input_exact(env, capsys):
+    import json
+
+    env.reply(response_body([custom_call("call_1", "arithmetic", "1+\x1b[2J\u202e")]))
+    code, out, err = run([ARITH, "--prompt", "p", "--format", "json"], capsys)
+    assert code == 1 and err == ""
+    assert "\x1b" not in out and "\u202e" not in out and "\\u202e" in out
+    assert json.loads(out)["input"] == "1+\x1b[2J\u202e"
+
+
+def test_json_of_a_lone_surrogate(env, capsys):
+    import json
+
+    env.reply(response_body([custom_call("call_1", "email", "a\ud800@b.com")]))
+    code, out, err = run([GRAMMARS / "email.regex", "--prompt", "p", "--format", "json"], capsys)
+    assert (code, err) == (1, "")
+    doc = json.loads(out)
+    assert doc["input"] == "a\ud800@b.com" and (doc["characters"], doc["bytes"]) == (8, 10)
+    assert doc["error"]["byte_offset"] == 1 and doc["error"]["found"] == "\ud800"
+
+
+def test_json_keeps_the_whole_tree(env, capsys):
+    text = "1" + "+1" * 200
+    env.reply(response_body([custom_call("call_1", "arithmetic", text)]))
+    code, doc, _ = run_json([ARITH, "--prompt", "p"], capsys)
+    assert code == 0
+    depth, node = 0, doc["tree"]
+    while node.get("children"):
+        node, depth = node["children"][0], depth + 1
+    assert depth == 201  # start, then 200 levels of add: not cut at 80 lines as in text
+
+
+def test_json_problems_are_one_line_on_standard_error_and_nothing_on_standard_output(env, capsys):
+    env.reply(response_body([message("I would rather not.")]))
+    code, out, err = run([ARITH, "--prompt", "p", "--format", "json"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "grammarkit: error: the model made no call to tool 'arithmetic'\n"
+    env.reply_error(401, "Incorrect API key provided.")
+    code, out, err = run([ARITH, "--prompt", "p", "--format", "json"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "grammarkit: error: the API request failed: HTTP 401: Incorrect API key provided.\n"
+
+
+def test_try_help_lists_the_json_format(capsys):
+    assert main(["try", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--format [text|json]" in out.replace("<text|json>", "[text|json]")
