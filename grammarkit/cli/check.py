@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from grammarkit.cli.options import TOKENIZER_HELP, SyntaxChoice, TokenizerChoice, tokenizer_problem
+from grammarkit.cli.options import TOKENIZER_HELP, SyntaxOption, TokenizerChoice, tokenizer_problem
 from grammarkit.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -43,10 +43,7 @@ def check(
             show_default=False,
         ),
     ] = None,
-    syntax: Annotated[
-        SyntaxChoice | None,
-        typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
-    ] = None,
+    syntax: SyntaxOption = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option(

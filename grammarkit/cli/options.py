@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
+
+import typer
 
 
 class TextOrJson(str, Enum):
@@ -13,6 +16,13 @@ class TextOrJson(str, Enum):
 class SyntaxChoice(str, Enum):
     lark = "lark"
     regex = "regex"
+
+
+SyntaxOption = Annotated[
+    SyntaxChoice | None,
+    typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
+]
+"""``--syntax``, as every command that reads a grammar takes it (default None: from the suffix)."""
 
 
 class TokenizerChoice(str, Enum):

@@ -40,7 +40,7 @@ from grammarkit.cli.inputs import (
 )
 from grammarkit.cli.options import (
     TOKENIZER_HELP,
-    SyntaxChoice,
+    SyntaxOption,
     TextOrJson,
     TokenizerChoice,
     configured_tokenizer,
@@ -123,10 +123,7 @@ def parse(
             "--input-file", "-f", metavar="FILE", help="Read the input from this file ('-' for standard input)."
         ),
     ] = None,
-    syntax: Annotated[
-        SyntaxChoice | None,
-        typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
-    ] = None,
+    syntax: SyntaxOption = None,
     output_format: Annotated[
         TextOrJson,
         typer.Option("--format", help="Output format (json: one object; engines_run lists the engines that ran)."),

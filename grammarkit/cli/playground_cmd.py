@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from grammarkit.cli.options import SyntaxChoice
+from grammarkit.cli.options import SyntaxOption
 
 EXTRA_MISSING = (
     "grammarkit: error: the playground needs the 'playground' extra (Starlette and uvicorn): "
@@ -35,10 +35,7 @@ def playground(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (default: a free one).")] = 0,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the page in a browser.")] = False,
-    syntax: Annotated[
-        SyntaxChoice | None,
-        typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
-    ] = None,
+    syntax: SyntaxOption = None,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.5, help="Seconds one request may take before it is stopped.")
     ] = 15.0,

@@ -22,7 +22,7 @@ import typer
 from grammarkit.cli.inputs import UsageProblem, build_matcher, load_grammar
 from grammarkit.cli.options import (
     TOKENIZER_HELP,
-    SyntaxChoice,
+    SyntaxOption,
     TextOrJson,
     TokenizerChoice,
     configured_tokenizer,
@@ -85,10 +85,7 @@ def sample(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=0, help="Longest sample, in UTF-8 bytes.")
     ] = DEFAULT_MAX_BYTES,
-    syntax: Annotated[
-        SyntaxChoice | None,
-        typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
-    ] = None,
+    syntax: SyntaxOption = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
     tokenizer: Annotated[
         TokenizerChoice | None,

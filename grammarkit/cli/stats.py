@@ -10,7 +10,7 @@ import typer
 
 from grammarkit.cli.options import (
     TOKENIZER_HELP,
-    SyntaxChoice,
+    SyntaxOption,
     TextOrJson,
     TokenizerChoice,
     configured_tokenizer,
@@ -21,10 +21,7 @@ from grammarkit.core.errors import InputError
 
 def stats(
     path: Annotated[str, typer.Argument(help="A grammar file ('-' for standard input).")],
-    syntax: Annotated[
-        SyntaxChoice | None,
-        typer.Option("--syntax", help="Grammar syntax (default: from the suffix; .regex is regex, else lark)."),
-    ] = None,
+    syntax: SyntaxOption = None,
     output_format: Annotated[TextOrJson, typer.Option("--format", help="Output format.")] = TextOrJson.text,
     precision: Annotated[
         float,
