@@ -46,20 +46,31 @@ SEVERITY = Severity.ERROR
 SYNTAXES = ("lark",)
 
 
-def check(ctx) -> Iterator[Finding]:
+def completion_scopes(ctx) -> Iterator[tuple]:
+    """For each grammar (the top one, and each nested ``%lark`` grammar) with a start rule
+    whose completion could be worked out, on a grammar llguidance compiles:
+    ``(scope, start, greedy, completable)``, ``completable`` mapping each rule reached to
+    whether llguidance's greedy lexer lets it ever complete (shared with GK231)."""
     if not ctx.engine.ok:
         return
     a = ctx.analysis
     for scope in a.scopes:
-        flow = a.flow(scope)
-        if flow.start is None:
+        start = a.flow(scope).start
+        if start is None:
             continue
         greedy = a.greedy(scope)
         completable = greedy.completable()
-        if completable is None or completable.get(flow.start):
+        if completable is not None:
+            yield scope, start, greedy, completable
+
+
+def check(ctx) -> Iterator[Finding]:
+    a = ctx.analysis
+    for scope, start, greedy, completable in completion_scopes(ctx):
+        if completable.get(start):
             continue
         sentences = a.sentences(scope)
-        why = why_incomplete(greedy, sentences, flow.start)
+        why = why_incomplete(greedy, sentences, start)
         if why is None or ctx.witnesses.matcher(scope) is None:
             continue
         candidates = []
@@ -69,7 +80,7 @@ def check(ctx) -> Iterator[Finding]:
             candidates.append(rendered.text)
         if ctx.witnesses.find_accepted(candidates, scope) is not None:
             continue  # llguidance accepts an input: the analysis is wrong
-        finding = describe(ctx, a, scope, why, what="no input")
+        finding = describe(ctx, a, scope, why)
         if candidates:
             finding.witness = ctx.witnesses.confirm(
                 candidates[0], accepted=False, scope=scope, note="the shortest input the rules allow"
@@ -77,9 +88,9 @@ def check(ctx) -> Iterator[Finding]:
         yield finding
 
 
-def describe(ctx, a, scope, why, *, what: str, rule: str | None = None) -> Finding:
-    """The finding for ``why`` (a :class:`~grammarkit.analysis.greedy.Blocked`):
-    ``what`` can never be completed (``"no input"``, or ``"rule x"``)."""
+def describe(ctx, a, scope, why, *, rule: str | None = None) -> Finding:
+    """The finding for ``why`` (a :class:`~grammarkit.analysis.greedy.Blocked`): no input
+    can ever be completed, or (``rule``) that rule cannot."""
     lex = a.lexemes(scope)
     flow = a.flow(scope)
     where = "" if scope.nested is None else " of the nested %lark grammar"

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from grammarkit.analysis.greedy import why_incomplete
 from grammarkit.core.diagnostics import Finding, Severity
-from grammarkit.rules.empty_language import describe
+from grammarkit.rules.empty_language import completion_scopes, describe
 
 CODE = "GK231"
 NAME = "rule-never-completes"
@@ -40,16 +40,9 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
-    if not ctx.engine.ok:
-        return
     a = ctx.analysis
-    for scope in a.scopes:
-        flow = a.flow(scope)
-        if flow.start is None:
-            continue
-        greedy = a.greedy(scope)
-        completable = greedy.completable()
-        if completable is None or not completable.get(flow.start):
+    for scope, start, greedy, completable in completion_scopes(ctx):
+        if not completable.get(start):
             continue  # nothing completes at all: GK110
         sentences = a.sentences(scope)
         for nt in greedy.reachable():
@@ -73,6 +66,6 @@ def check(ctx) -> Iterator[Finding]:
             )
             if witness is None:
                 continue
-            finding = describe(ctx, a, scope, why, what=f"rule {nt}", rule=nt)
+            finding = describe(ctx, a, scope, why, rule=nt)
             d = scope.definitions[nt]
             yield Finding(d.name_span, finding.message, finding.hint, witness=witness)
