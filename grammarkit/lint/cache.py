@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from grammarkit.core.diagnostics import Diagnostic, Edit, Fix, Severity, Witness
-from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
+from grammarkit.core.source import detect_syntax, read_grammar_file
 from grammarkit.core.version import __version__
 from grammarkit.lint.runner import LintResult, lint_file
 from grammarkit.samples.files import find_sidecars
@@ -48,52 +48,45 @@ def lint_file_cached(
     path: str | os.PathLike[str],
     *,
     use_cache: bool = True,
-    syntax: Syntax | None = None,
-    select: Iterable[str] | None = None,
-    ignore: Iterable[str] | None = None,
-    samples: Sequence | None = None,
-    sidecars: bool = False,
-    sample_files: Sequence[str | os.PathLike[str]] = (),
-    engine: str = "auto",
-    severity: dict[str, Severity] | None = None,
-    tokenizer: str = "byte",
-    keep_samples: bool = True,
-    jobs: int = 1,
     samples_key: list | None = None,
     complete: Callable[[], bool] | None = None,
+    **options: Any,
 ) -> LintResult:
-    """:func:`grammarkit.lint.runner.lint_file`, answered from the cache when an entry
-    for the same inputs exists (``use_cache`` and :func:`enabled`), stored there if not.
+    """:func:`grammarkit.lint.runner.lint_file` with the same keyword ``options``,
+    answered from the cache when an entry for the same inputs exists (``use_cache`` and
+    :func:`enabled`), stored there if not.
 
     ``samples`` may be a stream read once (samples files opened by the caller) when
     ``samples_key`` identifies it (see :func:`samples_identity`); it is then only read on
     a miss. ``complete``, called after a run, says whether the run saw all its input (a
     samples file that failed while streamed: ``False``); an incomplete result is not stored."""
-    select = list(select) if select is not None else None
-    ignore = list(ignore) if ignore is not None else None
+    for name in ("select", "ignore"):
+        if options.get(name) is not None:
+            options[name] = list(options[name])
     if samples_key is None:
-        samples = list(samples or [])
-        samples_key = [[s.input, s.expected, s.description, s.source, s.index, s.line] for s in samples]
+        options["samples"] = list(options.get("samples") or [])
+        samples_key = [[s.input, s.expected, s.description, s.source, s.index, s.line] for s in options["samples"]]
+    syntax, tokenizer = options.get("syntax"), options.get("tokenizer", "byte")
+    sidecars = options.get("sidecars", False)
 
     def run() -> LintResult:
-        return lint_file(path, syntax=syntax, select=select, ignore=ignore, samples=samples, sidecars=sidecars,
-                         sample_files=sample_files, engine=engine, severity=severity, tokenizer=tokenizer,
-                         keep_samples=keep_samples, jobs=jobs)
+        return lint_file(path, **options)
 
     if not use_cache or not enabled() or tokenizer != "byte" or not os.path.isfile(path):
         return run()  # (a pipe or device can be read once only: never through the cache)
     try:
         text = read_grammar_file(path)
-        files = [str(f) for f in sample_files]
+        files = [str(f) for f in options.get("sample_files", ())]
         if sidecars:
             files.extend(str(f) for f in find_sidecars(path) if str(f) not in files)
         key = _key(
             path=str(path),
             syntax=syntax or detect_syntax(path) or "lark",
             text=text,
-            options={"select": select, "ignore": ignore, "engine": engine, "tokenizer": tokenizer,
-                     "keep_samples": keep_samples,
-                     "severity": sorted((code, sev.value) for code, sev in (severity or {}).items())},
+            options={"select": options.get("select"), "ignore": options.get("ignore"),
+                     "engine": options.get("engine", "auto"), "tokenizer": tokenizer,
+                     "keep_samples": options.get("keep_samples", True),
+                     "severity": sorted((code, sev.value) for code, sev in (options.get("severity") or {}).items())},
             samples=samples_key,
             files=[[f, _file_digest(f)] for f in files],
         )
