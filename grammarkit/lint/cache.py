@@ -18,6 +18,7 @@ tokenizer other than ``byte`` (they carry a token profile) are not cached.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from grammarkit.lint.runner import LintResult, lint_file
 from grammarkit.samples.files import find_sidecars
 
 FORMAT = 1  # of the entries; part of the key
+_LINT_FILE_SIGNATURE = inspect.signature(lint_file)
 
 
 def enabled(no_cache: bool = False) -> bool:
@@ -60,6 +62,7 @@ def lint_file_cached(
     ``samples_key`` identifies it (see :func:`samples_identity`); it is then only read on
     a miss. ``complete``, called after a run, says whether the run saw all its input (a
     samples file that failed while streamed: ``False``); an incomplete result is not stored."""
+    _LINT_FILE_SIGNATURE.bind(path, **options)  # a TypeError for an unknown option, hit or miss
     for name in ("select", "ignore"):
         if options.get(name) is not None:
             options[name] = list(options[name])

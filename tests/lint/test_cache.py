@@ -179,3 +179,10 @@ def test_fix_witness_and_snippet_are_replayed(cached, grammar, monkeypatch):
     assert len(cached) == 1
     assert again == made
     assert (again.fix, again.witness, again.extra) == (made.fix, made.witness, made.extra)
+
+
+def test_an_unknown_option_is_refused_on_a_hit_as_on_a_miss(cached, grammar):
+    cache.lint_file_cached(grammar)
+    for _ in range(2):
+        with pytest.raises(TypeError):
+            cache.lint_file_cached(grammar, selcet=["GK1"])
