@@ -17,7 +17,7 @@ warnings (codes, with the line), and checks three properties:
 3. no diagnostic whose witness llguidance contradicts: each witness input is fed to a
    fresh llguidance matcher and must get the verdict the diagnostic claims.
 
-Usage: ``python bench/corpus.py [--dir DIR] [--json FILE] [--quiet] [--fix]``. ``--json``
+Usage: ``python bench/corpus.py [--dir DIR] [--json FILE] [--quiet] [--fix [--unsafe-fixes]]``. ``--json``
 writes the per-grammar results (to compare two runs); ``--fix`` also prints what
 ``grammarkit check --diff`` would change (safe fixes only). Exit status 1 when a property
 fails.
@@ -73,6 +73,7 @@ def main() -> int:
     ap.add_argument("--json", type=Path, default=None, help="write per-grammar results as JSON")
     ap.add_argument("--quiet", action="store_true", help="only failures and the summary")
     ap.add_argument("--fix", action="store_true", help="also show what the safe fixes would change")
+    ap.add_argument("--unsafe-fixes", action="store_true", help="with --fix: the unsafe fixes too")
     args = ap.parse_args()
     directory = args.dir or next((d for d in DEFAULT_DIRS if d.is_dir()), None)
     if directory is None or not directory.is_dir():
@@ -129,10 +130,14 @@ def main() -> int:
         if args.fix:
             from grammarkit.lint.fixes import fix_text
 
-            outcome = fix_text(text, syntax=syntax, path=path.name)  # type: ignore[arg-type]
+            outcome = fix_text(text, syntax=syntax, path=path.name, unsafe=args.unsafe_fixes)  # type: ignore[arg-type]
             results[path.name]["fix_applied"] = [d.code for d in outcome.applied]
             results[path.name]["fix_skipped"] = [f"{d.code}: {why}" for d, why in outcome.skipped]
             results[path.name]["diff"] = outcome.diff(path.name)
+            left = outcome.remaining.diagnostics if outcome.remaining is not None else []
+            results[path.name]["after_fix"] = {
+                sev: sum(1 for d in left if d.severity.value == sev) for sev in ("error", "warning", "info")
+            }
         failures += [f"{path.name}: {p}" for p in problems]
         if not args.quiet or problems:
             verdict = "compiles" if report.ok else "REJECTS"
@@ -149,6 +154,18 @@ def main() -> int:
         f"{totals['errors']} errors, {totals['warnings']} warnings, {totals['infos']} infos, "
         f"{totals['witnesses']} witnesses; {len(failures)} property failure(s); {took:.1f}s"
     )
+    if args.fix:
+        changed = [r for r in results.values() if r.get("diff")]
+        applied = Counter(code for r in results.values() for code in r.get("fix_applied", []))
+        refused = Counter(s.split(":")[0] for r in results.values() for s in r.get("fix_skipped", []))
+        kind = "safe and unsafe" if args.unsafe_fixes else "safe"
+        print(f"--fix ({kind}): {len(changed)} of {totals['grammars']} files changed; applied "
+              + (", ".join(f"{c}×{n}" for c, n in sorted(applied.items())) or "nothing")
+              + "; refused by verification " + (", ".join(f"{c}×{n}" for c, n in sorted(refused.items())) or "none"))
+        after = Counter()
+        for r in results.values():
+            after.update(r.get("after_fix", {}))
+        print(f"after --fix: {after['error']} errors, {after['warning']} warnings, {after['info']} infos")
     if args.json:
         args.json.write_text(json.dumps({"totals": totals, "grammars": results}, indent=1, sort_keys=True))
     return 1 if failures else 0
