@@ -322,6 +322,21 @@ class Lang:
             mask |= h
         return mask
 
+    def transitions(self, t: int) -> list[tuple[int, int]]:
+        """The characters ``t`` can go on with, grouped by where they lead: ``(mask,
+        derivative)`` pairs, one derivative computed per group (characters that every leaf
+        of ``t`` treats alike have the same derivative)."""
+        heads = self.heads(t)
+        mask = 0
+        for h in heads:
+            mask |= h
+        out = []
+        for atom in self._atoms(mask, heads):
+            d = self.deriv(t, self._lowest(atom))
+            if d != EMPTY:
+                out.append((atom, d))
+        return out
+
     def leaf_union(self, t: int) -> int:
         """Every character any leaf of ``t`` can match."""
         mask = 0

@@ -13,7 +13,11 @@ model (:mod:`grammarkit.reader.model`) and proposes the strings of its lexemes, 
   character by character among the characters that keep the string viable, a class of
   characters first (lower case, upper case, digits, space and punctuation; line breaks,
   other control characters and non-ASCII less often), ending where it may with the walk's
-  stop probability;
+  stop probability. Each state of a terminal's language is turned once into a table (its
+  characters, their weights, the state each leads to; the derivative is computed once per
+  group of characters that lead to the same state), so drawing a character is one random
+  number and a lookup; a run of forced characters (a literal terminal, ``"ORD-"``) is
+  taken in one step, and a terminal with one string is planned as a literal;
 * a rule with ``stop="..."`` is followed by its stop string; where the grammar ``%ignore``\\s
   something and two lexemes would otherwise run together as one word, an ignored string is
   put between them (and now and then elsewhere).
@@ -41,6 +45,7 @@ sample by the grammar's rules (as a context-free grammar); that is what ``--cove
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from grammarkit.analysis import Analysis, Lang, Unanalysable
@@ -111,12 +116,24 @@ class Plan:
     terminals: set[str] = field(default_factory=set)
 
 
-@dataclass
-class _Term:
-    nullable: bool
-    groups: list[list[int]]
-    weights: list[float]
-    finish: list[int] | None = None
+class _State:
+    """One state of a terminal's language, as :meth:`Planner.sample_term` draws from it:
+    ``texts[k]`` is chosen with probability ``(cum[k] - cum[k-1]) / total`` and leads to the
+    state ``nexts[k]``; ``run`` is the text every string goes on with (from a state that is
+    not an end and has one character only), ``run_end`` the state after it."""
+
+    __slots__ = ("cum", "finish", "n", "nexts", "nullable", "run", "run_end", "texts", "total")
+
+    def __init__(self, nullable: bool) -> None:
+        self.nullable = nullable
+        self.cum: list[float] = []
+        self.texts: list[str] = []
+        self.nexts: list[int] = []
+        self.n = 0
+        self.total = 0.0
+        self.finish: list[int] | None = None
+        self.run: str | None = None
+        self.run_end = EMPTY
 
 
 class Planner:
@@ -124,7 +141,8 @@ class Planner:
 
     def __init__(self, grammar: str, syntax: str = "lark", *, stop_probability: float = 0.25) -> None:
         self.stop_probability = stop_probability
-        self._terms: dict[int, _Term] = {}
+        self._tables: dict[int, _State] = {}
+        self._states: dict[int, _State] = {}
         self._soft: dict[int, int] = {}
         self._ml: dict[int, int] = {}
         self._h: dict[int, int] = {}
@@ -302,114 +320,190 @@ class Planner:
 
     # -- terminals -------------------------------------------------------------------
 
-    def _term_info(self, t: int) -> _Term:
-        info = self._terms.get(t)
-        if info is None:
-            mask = self.lang.first_mask(t)
-            by_class: dict[int, list[int]] = {}
-            i = 0
-            while mask:
-                if mask & 1:
-                    by_class.setdefault(self._char_classes[i], []).append(i)
-                mask >>= 1
-                i += 1
-            classes = sorted(by_class)
-            info = _Term(self.lang.nullable(t), [by_class[c] for c in classes], [_CLASS_WEIGHTS[c] for c in classes])
-            self._terms[t] = info
-        return info
+    def _table(self, t: int) -> _State:
+        """The sampling table of the language state ``t`` (built once): its characters
+        with their weights and where each leads."""
+        st = self._tables.get(t)
+        if st is not None:
+            return st
+        lang = self.lang
+        chars = lang.chars
+        classes = self._char_classes
+        by_class: dict[int, list[tuple[int, int]]] = {}
+        for atom, d in lang.transitions(t):
+            while atom:
+                low = atom & -atom
+                i = low.bit_length() - 1
+                by_class.setdefault(classes[i], []).append((i, d))
+                atom ^= low
+        st = _State(lang.nullable(t))
+        acc = 0.0
+        # A class first (by its weight), then a character of it uniformly: one draw over
+        # the characters, each weighing its class's weight shared among the class.
+        for c in sorted(by_class):
+            members = sorted(by_class[c])
+            share = _CLASS_WEIGHTS[c] / len(members)
+            for i, d in members:
+                acc += share
+                st.cum.append(acc)
+                st.texts.append(chars[i])
+                st.nexts.append(d)
+        st.n = len(st.texts)
+        st.total = acc
+        self._tables[t] = st
+        return st
 
-    def _finishing(self, t: int, info: _Term) -> list[int]:
-        """The characters after which ``t`` can end soonest (cached)."""
-        if info.finish is None:
+    def _state(self, t: int) -> _State:
+        """:meth:`_table` with the forced run from ``t`` worked out (a state that is no end
+        and has one character only: ``"ORD-"``, a literal terminal), taken in one step."""
+        st = self._table(t)
+        if st.n == 1 and not st.nullable:
+            run = [st.texts[0]]
+            seen = {t}
+            u = st.nexts[0]
+            while len(run) < MAX_TERMINAL_CHARS and u not in seen:
+                nxt = self._table(u)
+                if nxt.n != 1 or nxt.nullable:
+                    break
+                seen.add(u)
+                run.append(nxt.texts[0])
+                u = nxt.nexts[0]
+            st.run = "".join(run)
+            st.run_end = u
+        self._states[t] = st
+        return st
+
+    def _finishing(self, st: _State) -> list[int]:
+        """The characters (positions in ``st``) after which the language can end soonest."""
+        if st.finish is None:
             lang = self.lang
             best: list[int] = []
             low = INF
-            for group in info.groups:
-                for i in group:
-                    d = lang.deriv(t, i)
-                    n = INF if d == EMPTY else lang.lengths(d)[0]
-                    if n < low:
-                        low, best = n, [i]
-                    elif n == low:
-                        best.append(i)
-            info.finish = best
-        return info.finish
+            lows: dict[int, int] = {}
+            for k, d in enumerate(st.nexts):
+                n = lows.get(d)
+                if n is None:
+                    n = lows[d] = lang.lengths(d)[0]
+                if n < low:
+                    low, best = n, [k]
+                elif n == low:
+                    best.append(k)
+            st.finish = best
+        return st.finish
+
+    def fixed_string(self, t: int) -> str | None:
+        """The one string of the language ``t``, if it has exactly one."""
+        st = self._state(t)
+        if st.run is not None:
+            end = self._state(st.run_end)
+            return st.run if end.nullable and not end.n else None
+        return "" if st.nullable and not st.n else None
 
     def sample_term(self, t: int, rng: random.Random, pressed: bool) -> str | None:
         """A random string of the language ``t`` (None: no end found). Past
         :data:`TERMINAL_SOFT_CHARS` characters or twice the shortest string's length,
         whichever is more (at once when ``pressed``), it heads for the nearest end."""
-        lang = self.lang
-        chars = lang.chars
         out: list[str] = []
+        random_ = rng.random
         stop = 1.0 if pressed else self.stop_probability
         if pressed:
             soft = 0
         else:
             soft = self._soft.get(t, -1)
             if soft < 0:
-                soft = self._soft[t] = max(TERMINAL_SOFT_CHARS, 2 * lang.lengths(t)[0])
+                soft = self._soft[t] = max(TERMINAL_SOFT_CHARS, 2 * self.lang.lengths(t)[0])
+        states = self._states
+        n = 0
         while True:
-            info = self._term_info(t)
-            if info.nullable and (not info.groups or rng.random() < stop):
+            st = states.get(t) or self._state(t)
+            if st.run is not None:
+                out.append(st.run)
+                n += len(st.run)
+                t = st.run_end
+                if n >= MAX_TERMINAL_CHARS:
+                    return None
+                continue
+            if st.nullable and (not st.n or random_() < stop):
                 return "".join(out)
-            if not info.groups or len(out) >= MAX_TERMINAL_CHARS:
+            if not st.n or n >= MAX_TERMINAL_CHARS:
                 return None
-            if len(out) >= soft:
-                group = self._finishing(t, info)
+            if n >= soft:
+                f = st.finish or self._finishing(st)
+                k = f[0] if len(f) == 1 else f[int(random_() * len(f))]
+            elif st.n == 1:
+                k = 0
             else:
-                groups = info.groups
-                group = groups[0] if len(groups) == 1 else rng.choices(groups, info.weights)[0]
-            i = group[0] if len(group) == 1 else group[int(rng.random() * len(group))]
-            out.append(chars[i])
-            t = lang.deriv(t, i)
-            if t == EMPTY:  # pragma: no cover - first_mask only holds viable characters
-                return None
+                k = bisect_right(st.cum, random_() * st.total)
+                if k >= st.n:  # pragma: no cover - rounding at the very top
+                    k = st.n - 1
+            out.append(st.texts[k])
+            t = st.nexts[k]
+            n += 1
 
     # -- plans -----------------------------------------------------------------------
 
-    def plan(self, rng: random.Random, max_bytes: int) -> Plan | None:
-        """One random derivation's pieces (None: abandoned)."""
+    def plan(self, rng: random.Random, max_bytes: int, record: bool = True) -> Plan | None:
+        """One random derivation's pieces (None: abandoned). ``record``: note the
+        alternatives and terminals it uses (for coverage; a little slower)."""
         if self.start_ml >= INF:
             return None
-        mean = MEAN_EXTRA[0] if rng.random() < 0.5 else MEAN_EXTRA[1]
-        extra = int(rng.expovariate(1.0 / mean))
-        target = min(self.start_ml + extra, max(self.start_ml, max_bytes * 3 // 4))
         if self.regex_term is not None:
             s = self.sample_term(self.regex_term, rng, False)
             if s is None:
                 return None
             return Plan([s.encode("utf-8")], True)
-        return self._plan_rules(rng, target)
+        mean = MEAN_EXTRA[0] if rng.random() < 0.5 else MEAN_EXTRA[1]
+        extra = int(rng.expovariate(1.0 / mean))
+        target = min(self.start_ml + extra, max(self.start_ml, max_bytes * 3 // 4))
+        return self._plan_rules(rng, target, record)
 
     # -- the compiled grammar ----------------------------------------------------------
 
     def _compile(self) -> None:
         """The rules as :class:`_C` nodes with their minimal lengths and choices worked out
-        once (planning runs ~50 steps per sample: this keeps each step cheap)."""
+        once (planning runs ~50 steps per sample: this keeps each step cheap). A terminal
+        with one string becomes a literal; without ``%ignore``, neighbouring literals of a
+        sequence become one."""
         rules: dict[str, _C] = {}
         for name, d in self.defs.items():
             if d.params is None:
                 rules[name] = _C(_CHOICE, self._rule_ml[name])
         self._rules = rules
+        merge = self.ignore_term is None
 
         def comp(node: m.Node) -> _C:
             ml = self._min_len(node)
             if isinstance(node, m.Literal):
                 if "i" in node.flags and node.value.lower() != node.value.upper():
                     return _C(_ILIT, ml, node.value)
-                return _C(_LIT, ml, node.value.encode("utf-8"))
+                return _C(_LIT, ml, node.value.encode("utf-8"), ())
             if isinstance(node, (m.RegexLiteral, m.LiteralRange)) or (isinstance(node, m.NameRef) and node.is_terminal):
                 t = self._term(node)
                 if t is None:
                     return _C(_OPAQUE, ml)
-                return _C(_TERM, ml, t, node.name if isinstance(node, m.NameRef) else None)
+                name = node.name if isinstance(node, m.NameRef) else None
+                fixed = self.fixed_string(t) if t != EMPTY else None
+                if fixed is not None:
+                    return _C(_LIT, ml, fixed.encode("utf-8"), () if name is None else (name,))
+                return _C(_TERM, ml, t, name)
             if isinstance(node, m.NameRef):
                 rule = rules.get(node.name)
                 return rule if rule is not None else _C(_OPAQUE, INF)
             if isinstance(node, m.Sequence):
-                items = [comp(i) for i in node.items]
-                return items[0] if len(items) == 1 else _C(_SEQ, ml, items)
+                items: list[_C] = []
+                for i in node.items:
+                    item = comp(i)
+                    if merge and items and item.kind == _LIT and items[-1].kind == _LIT:
+                        prev = items[-1]
+                        items[-1] = _C(_LIT, prev.ml + item.ml, prev.a + item.a, prev.b + item.b)
+                    else:
+                        items.append(item)
+                if len(items) == 1:
+                    return items[0]
+                # SEQ: the items, the rest after the first in reverse (pushed as they are)
+                # and the rest's minimal length.
+                rest = items[:0:-1]
+                return _C(_SEQ, ml, items, rest, min(INF, sum(i.ml for i in rest)))
             if isinstance(node, m.Group):
                 return comp(node.body)
             if isinstance(node, m.Expansions):
@@ -446,101 +540,115 @@ class Planner:
                 choice(d.body.alternatives, rule, name)
                 stop = self._stops.get(name)
                 if stop is not None:
-                    rule.stop = stop
+                    rule.stop = _C(_LIT, len(stop), stop, ()) if isinstance(stop, bytes) else stop
 
-    def _plan_rules(self, rng: random.Random, target: int) -> Plan | None:
+    def _plan_rules(self, rng: random.Random, target: int, record: bool = True) -> Plan | None:
+        """One derivation from the start rule. The node being expanded is ``c``; what is
+        still owed after it waits on ``stack`` (``owed``: its minimal length), so a node
+        with one part to expand next goes on with it without a trip through the stack.
+        ``record``: note the alternatives and terminals used (for coverage)."""
         plan = Plan([], True)
         pieces = plan.pieces
         alternatives = plan.alternatives
         terminals = plan.terminals
-        start = self._rules["start"]
+        c: _C | None = self._rules["start"]
         length = 0
-        owed = start.ml
-        stack: list = [start]
+        owed = 0
+        stack: list[_C] = []
+        pop = stack.pop
+        push = stack.append
         steps = 0
         last = 0  # the last byte emitted
         ignore = self.ignore_term
         random_ = rng.random
-        while stack:
+        sample_term = self.sample_term
+        half = MAX_STEPS // 2
+        while True:
+            if c is None:
+                if not stack:
+                    break
+                c = pop()
+                owed -= c.ml
             steps += 1
             if steps > MAX_STEPS:
                 return None
-            c = stack.pop()
-            if type(c) is bytes:
-                piece = c
-                owed -= len(c)
-            else:
-                owed -= c.ml
-                kind = c.kind
-                pressed = length + owed >= target
-                if kind == _CHOICE:
-                    if c.stop is not None:
-                        stop = c.stop
-                        if type(stop) is not bytes:
-                            s = self.sample_term(stop, rng, True)
-                            if s is None:
-                                return None
-                            stop = s.encode("utf-8")
-                        if stop:
-                            stack.append(stop)
-                            owed += len(stop)
-                    options = c.a
-                    if not options:
-                        return None
-                    if len(options) == 1:
-                        i = 0
-                    elif not pressed:
-                        i = int(random_() * len(options))
-                    else:
-                        best = c.b if steps <= MAX_STEPS // 2 else c.c
-                        i = best[0] if len(best) == 1 else best[int(random_() * len(best))]
+            kind = c.kind
+            pressed = length + owed >= target
+            if kind == _LIT:
+                piece = c.a
+                if record and c.b:
+                    terminals.update(c.b)
+            elif kind == _CHOICE:
+                stop = c.stop
+                if stop is not None:
+                    if isinstance(stop, int):
+                        s = sample_term(stop, rng, True)
+                        if s is None:
+                            return None
+                        data = s.encode("utf-8")
+                        stop = _C(_LIT, len(data), data, ())
+                    if stop.a:
+                        push(stop)
+                        owed += stop.ml
+                options = c.a
+                n = len(options)
+                if n == 1:
+                    i = 0
+                elif not pressed:
+                    i = int(random_() * n)
+                elif n == 0:
+                    return None
+                else:
+                    best = c.b if steps <= half else c.c
+                    i = best[0] if len(best) == 1 else best[int(random_() * len(best))]
+                if record:
                     cov = c.d[i]
                     if cov >= 0:
                         alternatives.add(cov)
-                    c = options[i]
-                    stack.append(c)
-                    owed += c.ml
-                    continue
-                if kind == _SEQ:
-                    for item in reversed(c.a):
-                        stack.append(item)
-                        owed += item.ml
-                    continue
-                if kind == _LIT:
-                    piece = c.a
-                elif kind == _TERM:
-                    s = self.sample_term(c.a, rng, pressed)
-                    if s is None:
+                c = options[i]
+                continue
+            elif kind == _SEQ:
+                stack.extend(c.b)
+                owed += c.c
+                c = c.a[0]
+                continue
+            elif kind == _TERM:
+                s = sample_term(c.a, rng, pressed)
+                if s is None:
+                    return None
+                if record and c.b is not None:
+                    terminals.add(c.b)
+                piece = s.encode("utf-8")
+            elif kind == _OPT:
+                body = c.a
+                c = body if not pressed and body.ml < INF and random_() < 0.5 else None
+                continue
+            elif kind == _REP:
+                item = c.a
+                count = c.b
+                if item.ml >= INF:
+                    if count:
                         return None
-                    if c.b is not None:
-                        terminals.add(c.b)
-                    piece = s.encode("utf-8")
-                elif kind == _OPT:
-                    body = c.a
-                    if not pressed and body.ml < INF and random_() < 0.5:
-                        stack.append(body)
-                        owed += body.ml
+                    c = None
                     continue
-                elif kind == _REP:
-                    item = c.a
-                    count = c.b
-                    if item.ml >= INF:
-                        if count:
-                            return None
-                        continue
-                    if not pressed:
-                        hi = c.c
-                        while (hi is None or count < hi) and random_() < 0.5:
-                            count += 1
-                    for _ in range(count):
-                        stack.append(item)
-                    owed += count * item.ml
+                if not pressed:
+                    hi = c.c
+                    while (hi is None or count < hi) and random_() < 0.5:
+                        count += 1
+                if not count:
+                    c = None
                     continue
-                elif kind == _ILIT:
-                    piece = "".join(ch.upper() if random_() < 0.5 else ch.lower() for ch in c.a).encode("utf-8")
-                else:  # special tokens, %json, nested grammars, templates...: the walk's
-                    plan.complete = False
-                    break
+                if count > 1:
+                    stack.extend([item] * (count - 1))
+                    owed += (count - 1) * item.ml
+                c = item
+                continue
+            elif kind == _ILIT:
+                piece = "".join(ch.upper() if random_() < 0.5 else ch.lower() for ch in c.a).encode("utf-8")
+            else:  # special tokens, %json, nested grammars, templates...: the walk's
+                plan.complete = False
+                break
+            c = None
             if not piece:
                 continue
             if (
@@ -548,7 +656,7 @@ class Planner:
                 and pieces
                 and ((_WORDY[last] and _WORDY[piece[0]]) or (not pressed and random_() < 0.1))
             ):
-                s = self.sample_term(ignore, rng, True)
+                s = sample_term(ignore, rng, True)
                 if s:
                     b = s.encode("utf-8")
                     pieces.append(b)
@@ -565,8 +673,9 @@ _CHOICE, _SEQ, _LIT, _ILIT, _TERM, _OPT, _REP, _OPAQUE = range(8)
 class _C:
     """A compiled grammar node: ``kind``, minimal length ``ml`` and up to four fields:
     CHOICE (options, best option indexes under pressure, shallowest ones, coverage indexes;
-    ``stop``), SEQ (items), LIT (bytes), ILIT (text), TERM (language, terminal name),
-    OPT (body), REP (item, min, max)."""
+    ``stop``: a LIT node or a language), SEQ (items, the items after the first in reverse,
+    their minimal length), LIT (bytes, names of the terminals it spells), ILIT (text),
+    TERM (language, terminal name), OPT (body), REP (item, min, max)."""
 
     __slots__ = ("a", "b", "c", "d", "kind", "ml", "stop")
 
@@ -577,7 +686,7 @@ class _C:
         self.b = b
         self.c = c
         self.d = d
-        self.stop: bytes | int | None = None
+        self.stop: _C | int | None = None
 
 
 _WORDY = [chr(b).isalnum() or b == 0x5F or b >= 0x80 for b in range(256)]
