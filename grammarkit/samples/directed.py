@@ -511,6 +511,8 @@ class Planner:
             if isinstance(node, m.Maybe):
                 return _C(_OPT, ml, comp(node.body))
             if isinstance(node, m.Repeat):
+                if node.min == 0 and node.max == 1:  # x? drawn as [x]: the same odds
+                    return _C(_OPT, ml, comp(node.item))
                 return _C(_REP, ml, comp(node.item), node.min, node.max)
             if isinstance(node, m.SpecialToken):
                 return _C(_OPAQUE, INF)
@@ -573,7 +575,6 @@ class Planner:
             if steps > MAX_STEPS:
                 return None
             kind = c.kind
-            pressed = length + owed >= target
             if kind == _LIT:
                 piece = c.a
                 if record and c.b:
@@ -594,10 +595,10 @@ class Planner:
                 n = len(options)
                 if n == 1:
                     i = 0
-                elif not pressed:
-                    i = int(random_() * n)
                 elif n == 0:
                     return None
+                elif length + owed < target:
+                    i = int(random_() * n)
                 else:
                     best = c.b if steps <= half else c.c
                     i = best[0] if len(best) == 1 else best[int(random_() * len(best))]
@@ -613,7 +614,7 @@ class Planner:
                 c = c.a[0]
                 continue
             elif kind == _TERM:
-                s = sample_term(c.a, rng, pressed)
+                s = sample_term(c.a, rng, length + owed >= target)
                 if s is None:
                     return None
                 if record and c.b is not None:
@@ -621,7 +622,7 @@ class Planner:
                 piece = s.encode("utf-8")
             elif kind == _OPT:
                 body = c.a
-                c = body if not pressed and body.ml < INF and random_() < 0.5 else None
+                c = body if length + owed < target and body.ml < INF and random_() < 0.5 else None
                 continue
             elif kind == _REP:
                 item = c.a
@@ -631,7 +632,7 @@ class Planner:
                         return None
                     c = None
                     continue
-                if not pressed:
+                if length + owed < target:
                     hi = c.c
                     while (hi is None or count < hi) and random_() < 0.5:
                         count += 1
@@ -654,7 +655,7 @@ class Planner:
             if (
                 ignore is not None
                 and pieces
-                and ((_WORDY[last] and _WORDY[piece[0]]) or (not pressed and random_() < 0.1))
+                and ((_WORDY[last] and _WORDY[piece[0]]) or (length + owed < target and random_() < 0.1))
             ):
                 s = sample_term(ignore, rng, True)
                 if s:
