@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grammarkit.analysis import Analysis, Lang, Unanalysable
@@ -122,17 +123,18 @@ class _State:
     state ``nexts[k]``; ``run`` is the text every string goes on with (from a state that is
     not an end and has one character only), ``run_end`` the state after it."""
 
-    __slots__ = ("cum", "finish", "n", "nexts", "nullable", "run", "run_end", "texts", "total")
+    __slots__ = ("cum", "finish", "n", "nexts", "nullable", "run", "run_end", "run_len", "texts", "total")
 
     def __init__(self, nullable: bool) -> None:
         self.nullable = nullable
         self.cum: list[float] = []
-        self.texts: list[str] = []
+        self.texts: list[bytes] = []
         self.nexts: list[int] = []
         self.n = 0
         self.total = 0.0
         self.finish: list[int] | None = None
-        self.run: str | None = None
+        self.run: bytes | None = None
+        self.run_len = 0
         self.run_end = EMPTY
 
 
@@ -143,7 +145,6 @@ class Planner:
         self.stop_probability = stop_probability
         self._tables: dict[int, _State] = {}
         self._states: dict[int, _State] = {}
-        self._soft: dict[int, int] = {}
         self._ml: dict[int, int] = {}
         self._h: dict[int, int] = {}
         self._term_of: dict[int, int | None] = {}
@@ -159,6 +160,7 @@ class Planner:
             except (Unanalysable, RecursionError) as exc:
                 raise PlannerUnavailable(f"the regex cannot be modelled: {exc}") from exc
             self.start_ml = INF if self.regex_term == EMPTY else self.lang.lengths(self.regex_term)[0]
+            self._regex_soft = self._soft(self.regex_term)
             self._char_classes = [_char_class(c) for c in self.lang.chars]
             return
         read = read_grammar(grammar)
@@ -346,7 +348,7 @@ class Planner:
             for i, d in members:
                 acc += share
                 st.cum.append(acc)
-                st.texts.append(chars[i])
+                st.texts.append(chars[i].encode("utf-8"))
                 st.nexts.append(d)
         st.n = len(st.texts)
         st.total = acc
@@ -368,7 +370,8 @@ class Planner:
                 seen.add(u)
                 run.append(nxt.texts[0])
                 u = nxt.nexts[0]
-            st.run = "".join(run)
+            st.run = b"".join(run)
+            st.run_len = len(run)
             st.run_end = u
         self._states[t] = st
         return st
@@ -396,35 +399,41 @@ class Planner:
         st = self._state(t)
         if st.run is not None:
             end = self._state(st.run_end)
-            return st.run if end.nullable and not end.n else None
+            return st.run.decode("utf-8") if end.nullable and not end.n else None
         return "" if st.nullable and not st.n else None
+
+    def _soft(self, t: int) -> int:
+        """Characters after which a string of ``t`` heads for its nearest end:
+        :data:`TERMINAL_SOFT_CHARS` or twice the shortest string's length, whichever is more."""
+        return max(TERMINAL_SOFT_CHARS, 2 * self.lang.lengths(t)[0])
 
     def sample_term(self, t: int, rng: random.Random, pressed: bool) -> str | None:
         """A random string of the language ``t`` (None: no end found). Past
         :data:`TERMINAL_SOFT_CHARS` characters or twice the shortest string's length,
         whichever is more (at once when ``pressed``), it heads for the nearest end."""
-        out: list[str] = []
-        random_ = rng.random
-        stop = 1.0 if pressed else self.stop_probability
         if pressed:
-            soft = 0
+            data = self._draw(t, rng.random, 1.0, 0)
         else:
-            soft = self._soft.get(t, -1)
-            if soft < 0:
-                soft = self._soft[t] = max(TERMINAL_SOFT_CHARS, 2 * self.lang.lengths(t)[0])
+            data = self._draw(t, rng.random, self.stop_probability, self._soft(t))
+        return None if data is None else data.decode("utf-8")
+
+    def _draw(self, t: int, random_: Callable[[], float], stop: float, soft: int) -> bytes | None:
+        """:meth:`sample_term`'s string as UTF-8 (``stop``: the probability of ending where
+        the string may end; 1 ends at the first such point without drawing)."""
+        out: list[bytes] = []
         states = self._states
         n = 0
         while True:
             st = states.get(t) or self._state(t)
             if st.run is not None:
                 out.append(st.run)
-                n += len(st.run)
+                n += st.run_len
                 t = st.run_end
                 if n >= MAX_TERMINAL_CHARS:
                     return None
                 continue
-            if st.nullable and (not st.n or random_() < stop):
-                return "".join(out)
+            if st.nullable and (stop >= 1.0 or not st.n or random_() < stop):
+                return b"".join(out)
             if not st.n or n >= MAX_TERMINAL_CHARS:
                 return None
             if n >= soft:
@@ -448,10 +457,8 @@ class Planner:
         if self.start_ml >= INF:
             return None
         if self.regex_term is not None:
-            s = self.sample_term(self.regex_term, rng, False)
-            if s is None:
-                return None
-            return Plan([s.encode("utf-8")], True)
+            data = self._draw(self.regex_term, rng.random, self.stop_probability, self._regex_soft)
+            return None if data is None else Plan([data], True)
         mean = MEAN_EXTRA[0] if rng.random() < 0.5 else MEAN_EXTRA[1]
         extra = int(rng.expovariate(1.0 / mean))
         target = min(self.start_ml + extra, max(self.start_ml, max_bytes * 3 // 4))
@@ -485,7 +492,7 @@ class Planner:
                 fixed = self.fixed_string(t) if t != EMPTY else None
                 if fixed is not None:
                     return _C(_LIT, ml, fixed.encode("utf-8"), () if name is None else (name,))
-                return _C(_TERM, ml, t, name)
+                return _C(_TERM, ml, t, name, self._soft(t))
             if isinstance(node, m.NameRef):
                 rule = rules.get(node.name)
                 return rule if rule is not None else _C(_OPAQUE, INF)
@@ -533,8 +540,11 @@ class Planner:
             c.b = [i for i, o in enumerate(options) if (o[1], o[2]) == key]
             low = min((o[2] for o in options), default=0)
             c.c = [i for i, o in enumerate(options) if o[2] == low]
-            c.d = [o[3] for o in options]
+            c.d = [(o[3],) if o[3] >= 0 else () for o in options]
+            made.append(c)
             return c
+
+        made: list[_C] = []
 
         for name, d in self.defs.items():
             if d.params is None:
@@ -543,6 +553,9 @@ class Planner:
                 stop = self._stops.get(name)
                 if stop is not None:
                     rule.stop = _C(_LIT, len(stop), stop, ()) if isinstance(stop, bytes) else stop
+        flat = [(c, _flatten(c)) for c in made]
+        for c, options in flat:
+            _set_options(c, options)
 
     def _plan_rules(self, rng: random.Random, target: int, record: bool = True) -> Plan | None:
         """One derivation from the start rule. The node being expanded is ``c``; what is
@@ -563,7 +576,8 @@ class Planner:
         last = 0  # the last byte emitted
         ignore = self.ignore_term
         random_ = rng.random
-        sample_term = self.sample_term
+        draw = self._draw
+        stop_p = self.stop_probability
         half = MAX_STEPS // 2
         while True:
             if c is None:
@@ -583,10 +597,9 @@ class Planner:
                 stop = c.stop
                 if stop is not None:
                     if isinstance(stop, int):
-                        s = sample_term(stop, rng, True)
-                        if s is None:
+                        data = draw(stop, random_, 1.0, 0)
+                        if data is None:
                             return None
-                        data = s.encode("utf-8")
                         stop = _C(_LIT, len(data), data, ())
                     if stop.a:
                         push(stop)
@@ -598,14 +611,20 @@ class Planner:
                 elif n == 0:
                     return None
                 elif length + owed < target:
-                    i = int(random_() * n)
+                    w = c.w
+                    i = int(random_() * n) if w is None else bisect_right(w, random_() * w[-1])
                 else:
-                    best = c.b if steps <= half else c.c
-                    i = best[0] if len(best) == 1 else best[int(random_() * len(best))]
+                    idx, w = c.b if steps <= half else c.c
+                    if len(idx) == 1:
+                        i = idx[0]
+                    elif w is None:
+                        i = idx[int(random_() * len(idx))]
+                    else:
+                        i = idx[bisect_right(w, random_() * w[-1])]
                 if record:
-                    cov = c.d[i]
-                    if cov >= 0:
-                        alternatives.add(cov)
+                    covs = c.d[i]
+                    if covs:
+                        alternatives.update(covs)
                 c = options[i]
                 continue
             elif kind == _SEQ:
@@ -614,16 +633,26 @@ class Planner:
                 c = c.a[0]
                 continue
             elif kind == _TERM:
-                s = sample_term(c.a, rng, length + owed >= target)
-                if s is None:
+                if length + owed < target:
+                    drawn = draw(c.a, random_, stop_p, c.c)
+                else:
+                    drawn = draw(c.a, random_, 1.0, 0)
+                if drawn is None:
                     return None
                 if record and c.b is not None:
                     terminals.add(c.b)
-                piece = s.encode("utf-8")
+                piece = drawn
             elif kind == _OPT:
                 body = c.a
-                c = body if length + owed < target and body.ml < INF and random_() < 0.5 else None
-                continue
+                if length + owed >= target or body.ml >= INF or random_() >= 0.5:
+                    c = None
+                    continue
+                if body.kind != _LIT:
+                    c = body
+                    continue
+                piece = body.a  # an optional literal (" "?) is emitted at once
+                if record and body.b:
+                    terminals.update(body.b)
             elif kind == _REP:
                 item = c.a
                 count = c.b
@@ -657,11 +686,10 @@ class Planner:
                 and pieces
                 and ((_WORDY[last] and _WORDY[piece[0]]) or (length + owed < target and random_() < 0.1))
             ):
-                s = sample_term(ignore, rng, True)
-                if s:
-                    b = s.encode("utf-8")
-                    pieces.append(b)
-                    length += len(b)
+                drawn = draw(ignore, random_, 1.0, 0)
+                if drawn:
+                    pieces.append(drawn)
+                    length += len(drawn)
             pieces.append(piece)
             length += len(piece)
             last = piece[-1]
@@ -676,9 +704,10 @@ class _C:
     CHOICE (options, best option indexes under pressure, shallowest ones, coverage indexes;
     ``stop``: a LIT node or a language), SEQ (items, the items after the first in reverse,
     their minimal length), LIT (bytes, names of the terminals it spells), ILIT (text),
-    TERM (language, terminal name), OPT (body), REP (item, min, max)."""
+    TERM (language, terminal name, characters after which it heads for an end), OPT (body),
+    REP (item, min, max)."""
 
-    __slots__ = ("a", "b", "c", "d", "kind", "ml", "stop")
+    __slots__ = ("a", "b", "c", "d", "kind", "ml", "stop", "w")
 
     def __init__(self, kind: int, ml: int, a=None, b=None, c=None, d=None) -> None:
         self.kind = kind
@@ -688,6 +717,85 @@ class _C:
         self.c = c
         self.d = d
         self.stop: _C | int | None = None
+        self.w: list[float] | None = None
+
+
+FLAT_OPTIONS = 64
+"""Options at most in a choice with the choices among its options folded in."""
+
+
+def _flatten(c: _C) -> list[tuple[_C, float, float, float, tuple[int, ...]]]:
+    """The options of the choice ``c`` with every option that is itself a choice (without
+    a stop string) replaced by its own options, recursively, each with its probability
+    when the plan is not pressed, when pressed (the best options), when pressed late (the
+    shallowest), and the coverage indexes of the alternatives on the way. Choosing among
+    these at once is the same as choosing level by level (nothing is emitted in between,
+    so the pressure is the same at every level); it saves a step per level."""
+    budget = [2000]  # choices visited at most (choice-only cycles have many paths)
+
+    def expand(x: _C, path: frozenset[int]) -> list[tuple[_C, float, float, float, tuple[int, ...]]] | None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        n = len(x.a)
+        best, shallow = set(x.b), set(x.c)
+        out: list[tuple[_C, float, float, float, tuple[int, ...]]] = []
+        for i, o in enumerate(x.a):
+            pu = 1.0 / n
+            pb = 1.0 / len(x.b) if i in best else 0.0
+            pc = 1.0 / len(x.c) if i in shallow else 0.0
+            cov = x.d[i]
+            sub = None
+            if o.kind == _CHOICE and o.stop is None and o.a and id(o) not in path:
+                sub = expand(o, path | {id(o)})
+            if sub is None or len(out) + len(sub) + (n - i - 1) > FLAT_OPTIONS:
+                out.append((o, pu, pb, pc, cov))
+            else:
+                out.extend((leaf, pu * su, pb * sb, pc * sc, cov + scov) for leaf, su, sb, sc, scov in sub)
+        return out
+
+    found = expand(c, frozenset((id(c),)))
+    if found is None:
+        return [(o, 0.0, 0.0, 0.0, o_cov) for o, o_cov in zip(c.a, c.d, strict=True)]
+    merged: dict[tuple[int, tuple[int, ...]], list] = {}
+    for leaf, pu, pb, pc, cov in found:
+        key = (id(leaf), cov)
+        if key in merged:
+            entry = merged[key]
+            entry[1] += pu
+            entry[2] += pb
+            entry[3] += pc
+        else:
+            merged[key] = [leaf, pu, pb, pc, cov]
+    return [tuple(e) for e in merged.values()]  # type: ignore[misc]
+
+
+def _set_options(c: _C, options: list[tuple[_C, float, float, float, tuple[int, ...]]]) -> None:
+    """Store :func:`_flatten`'s options on ``c``: options, coverage tuples, and for each
+    of the three ways of choosing, the option indexes with cumulative weights (None when
+    uniform). Unflattened options (probabilities 0) keep the choice as it was."""
+    if options and all(o[1] == 0.0 for o in options):
+        c.b = (c.b, None)
+        c.c = (c.c, None)
+        return
+
+    def draw(probs: list[float]) -> tuple[list[int], list[float] | None]:
+        idx = [i for i, p in enumerate(probs) if p > 0.0]
+        weights = [probs[i] for i in idx]
+        if not weights or all(abs(w - weights[0]) <= 1e-12 * weights[0] for w in weights):
+            return idx, None
+        cum: list[float] = []
+        acc = 0.0
+        for w in weights:
+            acc += w
+            cum.append(acc)
+        return idx, cum
+
+    c.a = [o[0] for o in options]
+    c.d = [o[4] for o in options]
+    every, c.w = draw([o[1] for o in options])
+    c.b = draw([o[2] for o in options])
+    c.c = draw([o[3] for o in options])
 
 
 _WORDY = [chr(b).isalnum() or b == 0x5F or b >= 0x80 for b in range(256)]
