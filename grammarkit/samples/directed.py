@@ -767,7 +767,7 @@ def _flatten(c: _C) -> list[tuple[_C, float, float, float, tuple[int, ...]]]:
             entry[3] += pc
         else:
             merged[key] = [leaf, pu, pb, pc, cov]
-    return [tuple(e) for e in merged.values()]  # type: ignore[misc]
+    return [tuple(e) for e in merged.values()]
 
 
 def _set_options(c: _C, options: list[tuple[_C, float, float, float, tuple[int, ...]]]) -> None:
