@@ -120,10 +120,11 @@ class Plan:
 class _State:
     """One state of a terminal's language, as :meth:`Planner.sample_term` draws from it:
     ``texts[k]`` is chosen with probability ``(cum[k] - cum[k-1]) / total`` and leads to the
-    state ``nexts[k]``; ``run`` is the text every string goes on with (from a state that is
-    not an end and has one character only), ``run_end`` the state after it."""
+    state ``nexts[k]`` (``uniform``: every character as likely); ``run`` is the text every
+    string goes on with (from a state that is not an end and has one character only),
+    ``run_end`` the state after it."""
 
-    __slots__ = ("cum", "finish", "n", "nexts", "nullable", "run", "run_end", "run_len", "texts", "total")
+    __slots__ = ("cum", "finish", "n", "nexts", "nullable", "run", "run_end", "run_len", "texts", "total", "uniform")
 
     def __init__(self, nullable: bool) -> None:
         self.nullable = nullable
@@ -136,6 +137,7 @@ class _State:
         self.run: bytes | None = None
         self.run_len = 0
         self.run_end = EMPTY
+        self.uniform = False
 
 
 class Planner:
@@ -352,6 +354,7 @@ class Planner:
                 st.nexts.append(d)
         st.n = len(st.texts)
         st.total = acc
+        st.uniform = len(by_class) == 1
         self._tables[t] = st
         return st
 
@@ -439,8 +442,8 @@ class Planner:
             if n >= soft:
                 f = st.finish or self._finishing(st)
                 k = f[0] if len(f) == 1 else f[int(random_() * len(f))]
-            elif st.n == 1:
-                k = 0
+            elif st.uniform:
+                k = int(random_() * st.n)
             else:
                 k = bisect_right(st.cum, random_() * st.total)
                 if k >= st.n:  # pragma: no cover - rounding at the very top
