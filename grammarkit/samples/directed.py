@@ -124,7 +124,21 @@ class _State:
     string goes on with (from a state that is not an end and has one character only),
     ``run_end`` the state after it."""
 
-    __slots__ = ("cum", "finish", "n", "nexts", "nullable", "run", "run_end", "run_len", "texts", "total", "uniform")
+    __slots__ = (
+        "cum",
+        "finish",
+        "n",
+        "nexts",
+        "nullable",
+        "run",
+        "run_end",
+        "run_len",
+        "run_next",
+        "succ",
+        "texts",
+        "total",
+        "uniform",
+    )
 
     def __init__(self, nullable: bool) -> None:
         self.nullable = nullable
@@ -138,6 +152,8 @@ class _State:
         self.run_len = 0
         self.run_end = EMPTY
         self.uniform = False
+        self.succ: list[_State | None] = []  # the states of ``nexts``, once looked up
+        self.run_next: _State | None = None  # the state of ``run_end``, once looked up
 
 
 class Planner:
@@ -355,12 +371,16 @@ class Planner:
         st.n = len(st.texts)
         st.total = acc
         st.uniform = len(by_class) == 1
+        st.succ = [None] * st.n
         self._tables[t] = st
         return st
 
     def _state(self, t: int) -> _State:
         """:meth:`_table` with the forced run from ``t`` worked out (a state that is no end
         and has one character only: ``"ORD-"``, a literal terminal), taken in one step."""
+        found = self._states.get(t)
+        if found is not None:
+            return found
         st = self._table(t)
         if st.n == 1 and not st.nullable:
             run = [st.texts[0]]
@@ -424,16 +444,18 @@ class Planner:
         """:meth:`sample_term`'s string as UTF-8 (``stop``: the probability of ending where
         the string may end; 1 ends at the first such point without drawing)."""
         out: list[bytes] = []
-        states = self._states
+        st = self._states.get(t) or self._state(t)
         n = 0
         while True:
-            st = states.get(t) or self._state(t)
             if st.run is not None:
                 out.append(st.run)
                 n += st.run_len
-                t = st.run_end
                 if n >= MAX_TERMINAL_CHARS:
                     return None
+                nxt = st.run_next
+                if nxt is None:
+                    nxt = st.run_next = self._state(st.run_end)
+                st = nxt
                 continue
             if st.nullable and (stop >= 1.0 or not st.n or random_() < stop):
                 return b"".join(out)
@@ -449,7 +471,10 @@ class Planner:
                 if k >= st.n:  # pragma: no cover - rounding at the very top
                     k = st.n - 1
             out.append(st.texts[k])
-            t = st.nexts[k]
+            nxt = st.succ[k]
+            if nxt is None:
+                nxt = st.succ[k] = self._state(st.nexts[k])
+            st = nxt
             n += 1
 
     # -- plans -----------------------------------------------------------------------
@@ -567,6 +592,7 @@ class Planner:
         ``record``: note the alternatives and terminals used (for coverage)."""
         plan = Plan([], True)
         pieces = plan.pieces
+        append = pieces.append
         alternatives = plan.alternatives
         terminals = plan.terminals
         c: _C | None = self._rules["start"]
@@ -682,18 +708,18 @@ class Planner:
                 plan.complete = False
                 break
             c = None
+            if ignore is None:
+                append(piece)
+                length += len(piece)
+                continue
             if not piece:
                 continue
-            if (
-                ignore is not None
-                and pieces
-                and ((_WORDY[last] and _WORDY[piece[0]]) or (length + owed < target and random_() < 0.1))
-            ):
+            if pieces and ((_WORDY[last] and _WORDY[piece[0]]) or (length + owed < target and random_() < 0.1)):
                 drawn = draw(ignore, random_, 1.0, 0)
                 if drawn:
-                    pieces.append(drawn)
+                    append(drawn)
                     length += len(drawn)
-            pieces.append(piece)
+            append(piece)
             length += len(piece)
             last = piece[-1]
         return plan
