@@ -64,8 +64,9 @@ before the planner steers towards an end: half the plans draw from an exponentia
 distribution with the first mean (short samples, easy to read), half with the second (so
 that optional parts late in a long rule are reached too)."""
 
-MAX_STEPS = 20_000
-"""Nodes expanded at most for one plan (a plan beyond that is abandoned)."""
+MAX_STEPS = 10_000
+"""Choices and repetitions expanded at most for one plan (a plan beyond that is abandoned;
+past half of it, a pressed choice takes the shallowest option)."""
 
 MAX_TERMINAL_CHARS = 1024
 TERMINAL_SOFT_CHARS = 12
@@ -435,16 +436,16 @@ class Planner:
         :data:`TERMINAL_SOFT_CHARS` characters or twice the shortest string's length,
         whichever is more (at once when ``pressed``), it heads for the nearest end."""
         if pressed:
-            data = self._draw(t, rng.random, 1.0, 0)
+            data = self._draw(self._state(t), rng.random, 1.0, 0)
         else:
-            data = self._draw(t, rng.random, self.stop_probability, self._soft(t))
+            data = self._draw(self._state(t), rng.random, self.stop_probability, self._soft(t))
         return None if data is None else data.decode("utf-8")
 
-    def _draw(self, t: int, random_: Callable[[], float], stop: float, soft: int) -> bytes | None:
+    def _draw(self, st: _State, random_: Callable[[], float], stop: float, soft: int) -> bytes | None:
         """:meth:`sample_term`'s string as UTF-8 (``stop``: the probability of ending where
-        the string may end; 1 ends at the first such point without drawing)."""
+        the string may end; 1 ends at the first such point without drawing), from the
+        state ``st``."""
         out: list[bytes] = []
-        st = self._states.get(t) or self._state(t)
         n = 0
         while True:
             if st.run is not None:
@@ -485,7 +486,7 @@ class Planner:
         if self.start_ml >= INF:
             return None
         if self.regex_term is not None:
-            data = self._draw(self.regex_term, rng.random, self.stop_probability, self._regex_soft)
+            data = self._draw(self._state(self.regex_term), rng.random, self.stop_probability, self._regex_soft)
             return None if data is None else Plan([data], True)
         mean = MEAN_EXTRA[0] if rng.random() < 0.5 else MEAN_EXTRA[1]
         extra = int(rng.expovariate(1.0 / mean))
@@ -520,7 +521,7 @@ class Planner:
                 fixed = self.fixed_string(t) if t != EMPTY else None
                 if fixed is not None:
                     return _C(_LIT, ml, fixed.encode("utf-8"), () if name is None else (name,))
-                return _C(_TERM, ml, t, name, self._soft(t))
+                return _C(_TERM, ml, self._state(t), name, self._soft(t))
             if isinstance(node, m.NameRef):
                 rule = rules.get(node.name)
                 return rule if rule is not None else _C(_OPAQUE, INF)
@@ -603,7 +604,7 @@ class Planner:
         push = stack.append
         steps = 0
         last = 0  # the last byte emitted
-        ignore = self.ignore_term
+        ignore = None if self.ignore_term is None else self._state(self.ignore_term)
         random_ = rng.random
         draw = self._draw
         stop_p = self.stop_probability
@@ -614,19 +615,19 @@ class Planner:
                     break
                 c = pop()
                 owed -= c.ml
-            steps += 1
-            if steps > MAX_STEPS:
-                return None
             kind = c.kind
             if kind == _LIT:
                 piece = c.a
                 if record and c.b:
                     terminals.update(c.b)
             elif kind == _CHOICE:
+                steps += 1
+                if steps > MAX_STEPS:
+                    return None
                 stop = c.stop
                 if stop is not None:
                     if isinstance(stop, int):
-                        data = draw(stop, random_, 1.0, 0)
+                        data = draw(self._state(stop), random_, 1.0, 0)
                         if data is None:
                             return None
                         stop = _C(_LIT, len(data), data, ())
@@ -683,6 +684,9 @@ class Planner:
                 if record and body.b:
                     terminals.update(body.b)
             elif kind == _REP:
+                steps += 1
+                if steps > MAX_STEPS:
+                    return None
                 item = c.a
                 count = c.b
                 if item.ml >= INF:
@@ -733,7 +737,8 @@ class _C:
     CHOICE (options, best option indexes under pressure, shallowest ones, coverage indexes;
     ``stop``: a LIT node or a language), SEQ (items, the items after the first in reverse,
     their minimal length), LIT (bytes, names of the terminals it spells), ILIT (text),
-    TERM (language, terminal name, characters after which it heads for an end), OPT (body),
+    TERM (first state of the language, terminal name, characters after which it heads for
+    an end), OPT (body),
     REP (item, min, max)."""
 
     __slots__ = ("a", "b", "c", "d", "kind", "ml", "stop", "w")
