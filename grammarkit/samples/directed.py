@@ -534,6 +534,8 @@ class Planner:
                         items[-1] = _C(_LIT, prev.ml + item.ml, prev.a + item.a, prev.b + item.b)
                     else:
                         items.append(item)
+                if merge:
+                    items = runs(items)
                 if len(items) == 1:
                     return items[0]
                 # SEQ: the items, the rest after the first in reverse (pushed as they are)
@@ -553,6 +555,36 @@ class Planner:
             if isinstance(node, m.SpecialToken):
                 return _C(_OPAQUE, INF)
             return _C(_OPAQUE, ml)
+
+        def runs(items: list[_C]) -> list[_C]:
+            """Neighbouring literals, optional literals and terminals of a sequence as one
+            RUN node, expanded in one step (without %ignore: nothing goes between them)."""
+            out: list[_C] = []
+            group: list[_C] = []
+
+            def close() -> None:
+                if len(group) == 1:
+                    out.append(group[0])
+                elif group:
+                    parts: list[tuple] = []
+                    for g in group:
+                        if g.kind == _LIT:
+                            parts.append((_LIT, g.a, g.ml, g.b))
+                        elif g.kind == _OPT:
+                            parts.append((_OPT, g.a.a, 0, g.a.b))
+                        else:
+                            parts.append((_TERM, g.a, g.ml, g.b, g.c))
+                    out.append(_C(_RUN, min(INF, sum(g.ml for g in group)), parts))
+                group.clear()
+
+            for item in items:
+                if item.kind in (_LIT, _TERM) or (item.kind == _OPT and item.a.kind == _LIT):
+                    group.append(item)
+                else:
+                    close()
+                    out.append(item)
+            close()
+            return out
 
         def choice(alts: list[m.Alternative], c: _C, name: str | None) -> _C:
             options: list[tuple[_C, int, int, int]] = []  # node, ml, height, coverage index
@@ -662,6 +694,36 @@ class Planner:
                 owed += c.c
                 c = c.a[0]
                 continue
+            elif kind == _RUN:  # (only without %ignore)
+                rest = c.ml  # what the run still owes after the part at hand
+                for part in c.a:
+                    code = part[0]
+                    if code == _LIT:
+                        rest -= part[2]
+                        data = part[1]
+                    elif code == _OPT:
+                        if length + owed + rest >= target or random_() >= 0.5:
+                            continue
+                        data = part[1]
+                    else:
+                        rest -= part[2]
+                        if length + owed + rest < target:
+                            drawn = draw(part[1], random_, stop_p, part[4])
+                        else:
+                            drawn = draw(part[1], random_, 1.0, 0)
+                        if drawn is None:
+                            return None
+                        if record and part[3] is not None:
+                            terminals.add(part[3])
+                        append(drawn)
+                        length += len(drawn)
+                        continue
+                    if record and part[3]:
+                        terminals.update(part[3])
+                    append(data)
+                    length += len(data)
+                c = None
+                continue
             elif kind == _TERM:
                 if length + owed < target:
                     drawn = draw(c.a, random_, stop_p, c.c)
@@ -729,7 +791,7 @@ class Planner:
         return plan
 
 
-_CHOICE, _SEQ, _LIT, _ILIT, _TERM, _OPT, _REP, _OPAQUE = range(8)
+_CHOICE, _SEQ, _LIT, _ILIT, _TERM, _OPT, _REP, _OPAQUE, _RUN = range(9)
 
 
 class _C:
@@ -738,7 +800,9 @@ class _C:
     ``stop``: a LIT node or a language), SEQ (items, the items after the first in reverse,
     their minimal length), LIT (bytes, names of the terminals it spells), ILIT (text),
     TERM (first state of the language, terminal name, characters after which it heads for
-    an end), OPT (body),
+    an end), OPT (body), RUN (parts of a sequence, each ``(LIT, bytes, minimal length,
+    terminal names)``, ``(OPT, bytes, 0, terminal names)`` or ``(TERM, first state,
+    minimal length, terminal name, characters after which it heads for an end)``),
     REP (item, min, max)."""
 
     __slots__ = ("a", "b", "c", "d", "kind", "ml", "stop", "w")
