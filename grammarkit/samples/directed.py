@@ -32,12 +32,22 @@ smallest minimal length (then height), skips optional parts, repeats the minimum
 times and ends terminals as soon as they may end. Alternatives that derive no string at all
 (infinite recursion, an empty class, special tokens) are never chosen.
 
+**Compiled once per grammar.** The rules become a graph of small nodes (:class:`_C`) with
+their minimal lengths and choices worked out, and a plan is a loop over that graph that
+goes straight on to a node's only next part instead of through its stack. A choice whose
+options are themselves choices is folded into one draw over their options, with the odds of
+choosing level by level (nothing is emitted in between, so the pressure is the same at every
+level; the alternatives on the way are still counted for ``--cover``). Without ``%ignore``,
+neighbouring literals of a sequence are one literal, and a run of literals, optional
+literals and terminals is expanded in one step. Regex grammars are planned from the regex's
+language directly.
+
 **What it cannot plan** (special tokens, ``%json``, nested ``%lark``, ``&``, ``~``, templates,
 terminals whose language is not modelled): the plan stops there, marked ``None``, and the
 caller finishes the sample with the byte-mask walk.
 
-The planner only proposes: every plan is checked by llguidance (``validate_tokens``) before it
-is kept, and a plan llguidance refuses is finished by the byte-mask walk from the last piece
+The planner only proposes: every plan is checked by llguidance (one ``validate_tokens`` call
+over the whole plan, on the pristine matcher, which it leaves as it was) before it is kept, and a plan llguidance refuses is finished by the byte-mask walk from the last piece
 it accepted. The derivation of a plan that llguidance accepted whole is a derivation of the
 sample by the grammar's rules (as a context-free grammar); that is what ``--cover`` counts.
 """
