@@ -47,8 +47,9 @@ terminals whose language is not modelled): the plan stops there, marked ``None``
 caller finishes the sample with the byte-mask walk.
 
 The planner only proposes: every plan is checked by llguidance (one ``validate_tokens`` call
-over the whole plan, on the pristine matcher, which it leaves as it was) before it is kept, and a plan llguidance refuses is finished by the byte-mask walk from the last piece
-it accepted. The derivation of a plan that llguidance accepted whole is a derivation of the
+over the whole plan, on the pristine matcher, which it leaves as it was) before it is kept,
+and a plan llguidance refuses is finished by the byte-mask walk from the last piece it
+accepted. The derivation of a plan that llguidance accepted whole is a derivation of the
 sample by the grammar's rules (as a context-free grammar); that is what ``--cover`` counts.
 """
 
