@@ -625,7 +625,8 @@ class Planner:
                 stop = self._stops.get(name)
                 if stop is not None:
                     rule.stop = _C(_LIT, len(stop), stop, ()) if isinstance(stop, bytes) else stop
-        flat = [(c, _flatten(c)) for c in made]
+        budget = [FLAT_BUDGET]
+        flat = [(c, _flatten(c, budget)) for c in made]
         for c, options in flat:
             _set_options(c, options)
 
@@ -829,24 +830,33 @@ class _C:
         self.w: list[float] | None = None
 
 
-FLAT_OPTIONS = 64
+FLAT_OPTIONS = 32
 """Options at most in a choice with the choices among its options folded in."""
+FLAT_DEPTH = 6
+"""Levels of choices folded into one at most."""
+FLAT_BUDGET = 4_000
+"""Choices visited at most while folding one grammar's choices."""
 
 
-def _flatten(c: _C) -> list[tuple[_C, float, float, float, tuple[int, ...]]]:
+def _flatten(c: _C, budget: list[int]) -> list[tuple[_C, float, float, float, tuple[int, ...]]]:
     """The options of the choice ``c`` with every option that is itself a choice (without
     a stop string) replaced by its own options, recursively, each with its probability
     when the plan is not pressed, when pressed (the best options), when pressed late (the
     shallowest), and the coverage indexes of the alternatives on the way. Choosing among
     these at once is the same as choosing level by level (nothing is emitted in between,
-    so the pressure is the same at every level); it saves a step per level."""
-    budget = [2000]  # choices visited at most (choice-only cycles have many paths)
+    so the pressure is the same at every level); it saves a step per level.
 
-    def expand(x: _C, path: frozenset[int]) -> list[tuple[_C, float, float, float, tuple[int, ...]]] | None:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return None
+    At most :data:`FLAT_OPTIONS` options and :data:`FLAT_DEPTH` levels; ``budget`` (shared
+    by the whole grammar) counts the choices visited, and once it is spent choices are
+    left as they are."""
+
+    def expand(
+        x: _C, path: frozenset[int], room: int, depth: int
+    ) -> list[tuple[_C, float, float, float, tuple[int, ...]]] | None:
         n = len(x.a)
+        if n > room or depth > FLAT_DEPTH or budget[0] <= 0:
+            return None
+        budget[0] -= 1
         best, shallow = set(x.b), set(x.c)
         out: list[tuple[_C, float, float, float, tuple[int, ...]]] = []
         for i, o in enumerate(x.a):
@@ -855,15 +865,16 @@ def _flatten(c: _C) -> list[tuple[_C, float, float, float, tuple[int, ...]]]:
             pc = 1.0 / len(x.c) if i in shallow else 0.0
             cov = x.d[i]
             sub = None
-            if o.kind == _CHOICE and o.stop is None and o.a and id(o) not in path:
-                sub = expand(o, path | {id(o)})
-            if sub is None or len(out) + len(sub) + (n - i - 1) > FLAT_OPTIONS:
+            left = room - len(out) - (n - i - 1)  # one place for each option after this one
+            if o.kind == _CHOICE and o.stop is None and 0 < len(o.a) <= left and id(o) not in path:
+                sub = expand(o, path | {id(o)}, left, depth + 1)
+            if sub is None:
                 out.append((o, pu, pb, pc, cov))
             else:
                 out.extend((leaf, pu * su, pb * sb, pc * sc, cov + scov) for leaf, su, sb, sc, scov in sub)
         return out
 
-    found = expand(c, frozenset((id(c),)))
+    found = expand(c, frozenset((id(c),)), max(FLAT_OPTIONS, len(c.a)), 0)
     if found is None:
         return [(o, 0.0, 0.0, 0.0, o_cov) for o, o_cov in zip(c.a, c.d, strict=True)]
     merged: dict[tuple[int, tuple[int, ...]], list] = {}

@@ -129,3 +129,18 @@ def test_terminal_strings_end_at_the_stop_probability():
     assert 2.6 < sum(lengths) / len(lengths) < 3.4
     assert lengths.count(0) / len(lengths) == pytest.approx(0.25, abs=0.03)
     assert planner.sample_term(t, rng, True) == "a"  # pressed: the shortest end at once
+
+
+def test_long_chains_of_choices_are_folded_within_bounds():
+    # 1,500 rules, each a choice whose options are other rules: folding stays shallow and
+    # bounded (no recursion error), and the plans are still derivations of the grammar.
+    n = 1500
+    grammar = "start: r0\n" + "".join(f'r{i}: r{i + 1} | "x{i}" | r{(i * 7) % n}\n' for i in range(n - 1))
+    grammar += f'r{n - 1}: "end"\n'
+    planner = Planner(grammar)
+    rng = random.Random(1)
+    plans = [planner.plan(rng, 256) for _ in range(50)]
+    assert all(p is not None and p.complete for p in plans)
+    texts = {b"".join(p.pieces).decode() for p in plans if p is not None}
+    assert all(t == "end" or (t[0] == "x" and t[1:].isdigit()) for t in texts)
+    assert len(texts) > 10
