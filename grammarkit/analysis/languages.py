@@ -330,7 +330,9 @@ class Lang:
         mask = 0
         for h in heads:
             mask |= h
-        out = []
+        out: list[tuple[int, int]] = []
+        if not mask:
+            return out
         for atom in self._atoms(mask, heads):
             d = self.deriv(t, self._lowest(atom))
             if d != EMPTY:
