@@ -323,9 +323,10 @@ class Lang:
         return mask
 
     def transitions(self, t: int) -> list[tuple[int, int]]:
-        """The characters ``t`` can go on with, grouped by where they lead: ``(mask,
-        derivative)`` pairs, one derivative computed per group (characters that every leaf
-        of ``t`` treats alike have the same derivative)."""
+        """The characters ``t`` can go on with, as ``(mask, derivative)`` pairs: the
+        characters of one group lead to the same derivative, computed once for the group
+        (they are the characters every leaf of ``t`` treats alike; two groups may still
+        lead to the same place). Groups leading nowhere are left out."""
         heads = self.heads(t)
         mask = 0
         for h in heads:

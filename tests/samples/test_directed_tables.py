@@ -144,3 +144,21 @@ def test_long_chains_of_choices_are_folded_within_bounds():
     texts = {b"".join(p.pieces).decode() for p in plans if p is not None}
     assert all(t == "end" or (t[0] == "x" and t[1:].isdigit()) for t in texts)
     assert len(texts) > 10
+
+
+def test_language_transitions_group_characters_by_where_they_lead():
+    from grammarkit.analysis import Lang
+
+    lang = Lang("ab,.")
+    t = lang.regex(r"[a-c]+(,[0-9])?|\.")
+    pairs = lang.transitions(t)
+    union = 0
+    for mask, d in pairs:
+        assert union & mask == 0  # the groups do not overlap
+        union |= mask
+        for i in range(len(lang.chars)):
+            if mask >> i & 1:
+                assert lang.deriv(t, i) == d  # one derivative for the whole group
+    assert union == lang.first_mask(t)
+    assert len({d for _, d in pairs}) == len(pairs) == 2  # [a-c] and "."
+    assert lang.transitions(lang.regex("")) == []
