@@ -47,17 +47,9 @@ lint context as ``ctx.analysis``):
 
 from __future__ import annotations
 
-from grammarkit.analysis.bounds import (
-    bound_edits,
-    bound_for,
-    bounded_pattern,
-    bounded_quantifier,
-    plainly_quantified,
-    unbounded_repeats,
-)
+from typing import TYPE_CHECKING, Any
+
 from grammarkit.analysis.charsets import Flags, explicit_chars, parse_regex
-from grammarkit.analysis.flow import Flow
-from grammarkit.analysis.greedy import Greedy
 from grammarkit.analysis.languages import Lang
 from grammarkit.analysis.lexemes import EOS, Lexemes, is_broad, lexeme_key, show
 from grammarkit.analysis.scoping import (
@@ -69,8 +61,45 @@ from grammarkit.analysis.scoping import (
     scopes,
     terminals_used_by_rules,
 )
-from grammarkit.analysis.sentences import Rendered, Sentence, Sentences
 from grammarkit.reader import model as m
+
+if TYPE_CHECKING:
+    from grammarkit.analysis.bounds import (
+        bound_edits,
+        bound_for,
+        bounded_pattern,
+        bounded_quantifier,
+        plainly_quantified,
+        unbounded_repeats,
+    )
+    from grammarkit.analysis.flow import Flow
+    from grammarkit.analysis.greedy import Greedy
+    from grammarkit.analysis.sentences import Rendered, Sentence, Sentences
+
+# Flow, the greedy lexer, sentences and bounds are loaded on first use (generating samples
+# needs only languages and lexemes).
+_LAZY = {
+    "bound_edits": "bounds",
+    "bound_for": "bounds",
+    "bounded_pattern": "bounds",
+    "bounded_quantifier": "bounds",
+    "plainly_quantified": "bounds",
+    "unbounded_repeats": "bounds",
+    "Flow": "flow",
+    "Greedy": "greedy",
+    "Rendered": "sentences",
+    "Sentence": "sentences",
+    "Sentences": "sentences",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"grammarkit.analysis.{module}"), name)
 
 # ---------------------------------------------------------------------------- per-grammar
 
@@ -101,6 +130,8 @@ class Analysis:
         return self._lexemes[key]
 
     def flow(self, scope: Scope) -> Flow:
+        from grammarkit.analysis.flow import Flow
+
         key = id(scope)
         if key not in self._flows:
             self._flows[key] = Flow(scope)
@@ -108,6 +139,8 @@ class Analysis:
 
     def greedy(self, scope: Scope) -> Greedy:
         """What llguidance's greedy lexer lets follow what, in one scope."""
+        from grammarkit.analysis.greedy import Greedy
+
         key = id(scope)
         if key not in self._greedy:
             self._greedy[key] = Greedy(scope, self.flow(scope), self.lexemes(scope))
@@ -115,6 +148,8 @@ class Analysis:
 
     def sentences(self, scope: Scope) -> Sentences:
         """Inputs built from one scope's rules (candidate witnesses)."""
+        from grammarkit.analysis.sentences import Sentences
+
         key = id(scope)
         if key not in self._sentences:
             greedy = self.greedy(scope)

@@ -322,6 +322,24 @@ class Lang:
             mask |= h
         return mask
 
+    def transitions(self, t: int) -> list[tuple[int, int]]:
+        """The characters ``t`` can go on with, as ``(mask, derivative)`` pairs: the
+        characters of one group lead to the same derivative, computed once for the group
+        (they are the characters every leaf of ``t`` treats alike; two groups may still
+        lead to the same place). Groups leading nowhere are left out."""
+        heads = self.heads(t)
+        mask = 0
+        for h in heads:
+            mask |= h
+        out: list[tuple[int, int]] = []
+        if not mask:
+            return out
+        for atom in self._atoms(mask, heads):
+            d = self.deriv(t, self._lowest(atom))
+            if d != EMPTY:
+                out.append((atom, d))
+        return out
+
     def leaf_union(self, t: int) -> int:
         """Every character any leaf of ``t`` can match."""
         mask = 0

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from grammarkit.cli.app import app
+if TYPE_CHECKING:
+    import typer
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -20,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     _tolerant_streams()
     try:
-        result = app(args=args, prog_name="grammarkit", standalone_mode=False)
+        from grammarkit.cli.app import for_args
+
+        result = for_args(args)(args=args, prog_name="grammarkit", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
     except KeyboardInterrupt:
         code = 130
@@ -111,6 +115,14 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except OSError:
         pass
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # every command (``main`` sets up only the one it runs)
+        from grammarkit.cli.app import full
+
+        return full()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["app", "main"]

@@ -117,7 +117,14 @@ def sample(
         return 2
     try:
         result = generate(
-            text, syntax=chosen, n=count, seed=seed, max_bytes=max_bytes, matcher=matcher, tokenizer=tokenizer_name
+            text,
+            syntax=chosen,
+            n=count,
+            seed=seed,
+            max_bytes=max_bytes,
+            matcher=matcher,
+            tokenizer=tokenizer_name,
+            coverage=cover,
         )
     except GenerationError as exc:
         if output_format is TextOrJson.json:
@@ -131,8 +138,8 @@ def sample(
         else:
             print(json.dumps(result.samples, ensure_ascii=False, indent=2))
     else:
-        for s in result.samples:
-            print(sample_line(s))
+        if result.samples:
+            print("\n".join(map(sample_line, result.samples)))
     sys.stdout.flush()
     if cover and output_format is TextOrJson.text:
         for line in coverage_lines(result.coverage):

@@ -344,7 +344,9 @@ def generate_samples(
         raise ToolProblem("seed must be a whole number or null")
     matcher = _matcher(text, chosen)
     try:
-        result = generate(text, syntax=chosen, n=count, seed=seed, max_bytes=budget, matcher=matcher)
+        result = generate(
+            text, syntax=chosen, n=count, seed=seed, max_bytes=budget, matcher=matcher, coverage=False
+        )
     except GenerationError as exc:
         raise ToolProblem(f"cannot generate: {exc.message}") from None
     notes = list(result.notes)

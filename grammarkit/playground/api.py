@@ -228,7 +228,9 @@ def generate(
     if seed is None:
         seed = random.SystemRandom().randrange(1 << 31)
     try:
-        result = draw(grammar, syntax=syntax, n=n, seed=seed, max_bytes=max_bytes, tokenizer=tokenizer)
+        result = draw(
+            grammar, syntax=syntax, n=n, seed=seed, max_bytes=max_bytes, tokenizer=tokenizer, coverage=False
+        )
     except TokenizerUnavailable as exc:
         raise PlaygroundError(str(exc), 422) from None
     except MatcherUnavailable as exc:

@@ -346,7 +346,7 @@ def _generate(
     notes: list[str],
 ) -> list[str]:
     try:
-        drawn = generate(text, syntax=syntax, n=n, seed=seed, max_bytes=max_bytes, matcher=matcher)
+        drawn = generate(text, syntax=syntax, n=n, seed=seed, max_bytes=max_bytes, matcher=matcher, coverage=False)
     except GenerationError as exc:
         notes.append(f"nothing was generated from the {which} grammar: {exc.message}")
         return []

@@ -156,6 +156,7 @@ def generate(
     matcher: EngineMatcher | None = None,
     tokenizer: str = "byte",
     method: str = "directed",
+    coverage: bool = True,
 ) -> GenerationResult:
     """Draw up to ``n`` samples; see the module documentation for how.
 
@@ -168,7 +169,8 @@ def generate(
     documentation; :class:`~grammarkit.llg.tokenizer.TokenizerUnavailable` when it cannot
     be built). ``method="walk"`` draws every sample by the byte-mask walk alone (what
     grammarkit did before grammar-directed generation; slower, and it fails on grammars
-    that need keywords).
+    that need keywords). ``coverage=False`` skips measuring :attr:`GenerationResult.coverage`
+    (left None; the samples are the same).
     """
     if n < 0:
         raise ValueError(f"n must be at least 0, not {n}")
@@ -203,7 +205,7 @@ def generate(
             if planner is None:
                 data, plan = walker.walk(), None
             else:
-                data, plan = _directed(planner, walker, rng, max_bytes)
+                data, plan = _directed(planner, walker, rng, max_bytes, coverage)
             if data is None:
                 result.failed_walks += 1
                 failures_in_a_row += 1
@@ -211,8 +213,9 @@ def generate(
             failures_in_a_row = 0
             if plan is not None:
                 measured += 1
-                used_alts |= plan.alternatives
-                used_terminals |= plan.terminals
+                if coverage:
+                    used_alts |= plan.alternatives
+                    used_terminals |= plan.terminals
             else:
                 result.walked += 1
             result.data.append(data)
@@ -226,7 +229,7 @@ def generate(
                 "some walks reached a point where only special tokens (e.g. <|tool|>) may "
                 "follow; they have no text form and were not chosen"
             )
-        if planner is not None and planner.regex_term is None:
+        if coverage and planner is not None and planner.regex_term is None:
             result.coverage = Coverage.of(planner, used_alts, used_terminals, measured, len(result.data))
         return result
 
@@ -349,31 +352,25 @@ def _planner(grammar: str, syntax: str, stop_probability: float) -> tuple[Planne
 
 
 def _directed(
-    planner: Planner, walker: _Walker, rng: random.Random, max_bytes: int
+    planner: Planner, walker: _Walker, rng: random.Random, max_bytes: int, record: bool = True
 ) -> tuple[bytes | None, Plan | None]:
     """One sample from a plan llguidance accepts (with the plan), or finished by the byte
     walk from the longest run of whole pieces llguidance accepts (without)."""
-    plan = planner.plan(rng, max_bytes)
+    plan = planner.plan(rng, max_bytes, record)
+    data = b"".join(plan.pieces) if plan is not None else b""
     for _ in range(3):  # a plan over budget is drawn again before the walk takes over
-        if plan is None or sum(len(p) for p in plan.pieces) <= max_bytes:
+        if plan is None or len(data) <= max_bytes:
             break
-        plan = planner.plan(rng, max_bytes)
+        plan = planner.plan(rng, max_bytes, record)
+        data = b"".join(plan.pieces) if plan is not None else b""
     if plan is None:
         return walker.walk(), None
-    pristine = walker.pristine
-    data = b"".join(plan.pieces)
     if plan.complete and len(data) <= max_bytes:
-        tokens = list(data)
-        # validate_tokens leaves the matcher as it was; EOS is allowed where the text may end.
-        good = pristine.validate_tokens([*tokens, walker.eos])
-        if good == len(tokens) + 1:
+        if walker.accepts(data):
             return data, plan
-        if good == len(tokens):  # a stopped matcher (stop="...") allows no EOS but accepts
-            m = pristine.deep_copy()
-            if m.try_consume_tokens(tokens) == len(tokens) and not m.is_error() and m.is_accepting():
-                return data, plan
+        good = walker.pristine.validate_tokens(list(data))
     else:
-        good = pristine.validate_tokens(list(data[:max_bytes])) if data else 0
+        good = walker.pristine.validate_tokens(list(data[:max_bytes])) if data else 0
     keep = 0
     for piece in plan.pieces:
         if keep + len(piece) > good:
@@ -403,6 +400,23 @@ class _Walker:
         self.vocab = tok.vocab_size
         self.max_steps = 8 * max_bytes + 256
         self.special_only = False
+        self._verdicts: dict[bytes, bool] = {}
+
+    def accepts(self, data: bytes) -> bool:
+        """Whether llguidance accepts ``data`` whole: one ``validate_tokens`` call on the
+        pristine matcher (it leaves the matcher as it was; EOS is allowed where the text
+        may end), remembered for the same bytes drawn again."""
+        verdict = self._verdicts.get(data)
+        if verdict is None:
+            tokens = list(data)
+            good = self.pristine.validate_tokens([*tokens, self.eos])
+            verdict = good == len(tokens) + 1
+            if not verdict and good == len(tokens):
+                # A stopped matcher (stop="...") allows no EOS but accepts.
+                m = self.pristine.deep_copy()
+                verdict = m.try_consume_tokens(tokens) == len(tokens) and not m.is_error() and m.is_accepting()
+            self._verdicts[data] = verdict
+        return verdict
 
     # -- the mask
     def allowed(self) -> list[int]:
