@@ -345,7 +345,7 @@ def generate_samples(
     matcher = _matcher(text, chosen)
     try:
         result = generate(
-            text, syntax=chosen, n=count, seed=seed, max_bytes=budget, matcher=matcher, coverage=False
+            text, syntax=chosen, n=count, seed=seed, max_bytes=budget, matcher=matcher
         )
     except GenerationError as exc:
         raise ToolProblem(f"cannot generate: {exc.message}") from None
