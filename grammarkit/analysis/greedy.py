@@ -29,6 +29,7 @@ once llguidance has confirmed them.
 
 from __future__ import annotations
 
+from grammarkit.analysis.fixpoint import sweep
 from grammarkit.analysis.flow import Flow
 from grammarkit.analysis.languages import EndStates
 from grammarkit.analysis.lexemes import EOS, LexemeKey, Lexemes
@@ -38,6 +39,10 @@ MAX_SUMMARIES = 4000
 """Summaries of one nonterminal at most (beyond that the analysis gives up: all complete)."""
 
 EPS = ("ε",)
+
+
+class _GiveUp(Exception):
+    """Too many summaries: the analysis gives up."""
 
 
 class Greedy:
@@ -175,34 +180,42 @@ class Greedy:
             return out
 
         sets: dict[str, set] = {nt: set() for nt in flow.by_lhs}
-        for _ in range(400):
-            changed = False
-            for prod in flow.prods:
-                current = {EPS}
-                for sym in prod.rhs:
-                    if not flow.is_nt(sym):
-                        options = lexeme_summaries(sym)
-                    elif sym in sets:
-                        options = sets[sym]
-                    else:  # a parametric or undefined rule: not analysed, assumed fine
-                        options = {("*", "*"), EPS}
-                    nxt = set()
-                    for a in current:
-                        for b in options:
-                            joined = _join(a, b, blocked)
-                            if joined is not None:
-                                nxt.add(joined)
-                    current = nxt
-                    if not current:
-                        break
-                target = sets[prod.lhs]
-                if not current <= target:
-                    target |= current
-                    if len(target) > MAX_SUMMARIES:
-                        return None
-                    changed = True
-            if not changed:
-                break
+        summaries = {sym: lexeme_summaries(sym) for prod in flow.prods for sym in prod.rhs if not flow.is_nt(sym)}
+        assumed = {("*", "*"), EPS}  # a parametric or undefined rule: not analysed, assumed fine
+        readers: dict[str, list[int]] = {}
+        for i, prod in enumerate(flow.prods):
+            for sym in dict.fromkeys(s for s in prod.rhs if flow.is_nt(s) and s in sets):
+                readers.setdefault(sym, []).append(i)
+
+        def step(i: int) -> tuple[str, ...] | None:
+            prod = flow.prods[i]
+            current = {EPS}
+            for sym in prod.rhs:
+                if not flow.is_nt(sym):
+                    options = summaries[sym]
+                else:
+                    options = sets.get(sym, assumed)
+                nxt = set()
+                for a in current:
+                    for b in options:
+                        joined = _join(a, b, blocked)
+                        if joined is not None:
+                            nxt.add(joined)
+                current = nxt
+                if not current:
+                    break
+            target = sets[prod.lhs]
+            if current <= target:
+                return None
+            target |= current
+            if len(target) > MAX_SUMMARIES:
+                raise _GiveUp
+            return (prod.lhs,)
+
+        try:
+            sweep(len(flow.prods), readers, step)
+        except _GiveUp:
+            return None
         self._completable = sets
         return sets
 
