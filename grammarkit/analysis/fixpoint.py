@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
 def sweep(
     count: int,
-    readers: Mapping[Hashable, Sequence[int]],
-    step: Callable[[int], Iterable[Hashable] | None],
+    readers: Mapping[K, Sequence[int]],
+    step: Callable[[int], Iterable[K] | None],
 ) -> None:
     """Relax items ``0 .. count-1`` to a fixpoint, in rounds in item order.
 
