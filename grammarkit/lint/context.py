@@ -57,10 +57,10 @@ class RegexSite:
     def _parse(self) -> None:
         if self._done:
             return
-        from grammarkit.regex_syntax import RegexSyntaxError, parse
+        from grammarkit.regex_syntax import RegexSyntaxError, parse_remembered
 
         try:
-            self._parsed = parse(self.pattern)
+            self._parsed = parse_remembered(self.pattern)
         except RegexSyntaxError as exc:
             self._error = exc
         self._done = True

@@ -13,6 +13,7 @@ from grammarkit.lint.context import LintContext
 from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import Rule, all_rules
 from grammarkit.lint.suppressions import apply
+from grammarkit.regex_syntax import remembered
 from grammarkit.samples.checker import SampleChecker
 from grammarkit.samples.files import find_sidecars
 
@@ -104,7 +105,40 @@ def lint_text(
         from grammarkit.llg.tokenizer import check_tokenizer_name
 
         check_tokenizer_name(tokenizer)
-    samples = samples if samples is not None else []
+    with remembered():  # each regex of the grammar is read once
+        return _lint(
+            text,
+            syntax=syntax,
+            path=path,
+            select=select,
+            ignore=ignore,
+            samples=samples if samples is not None else [],
+            engine=engine,
+            severity=severity,
+            tokenizer=tokenizer,
+            sample_checker=sample_checker,
+            on_grammar=on_grammar,
+            keep_samples=keep_samples,
+            jobs=jobs,
+        )
+
+
+def _lint(
+    text: str,
+    *,
+    syntax: Syntax,
+    path: str,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] | None,
+    samples: Iterable,
+    engine: str,
+    severity: dict[str, Severity] | None,
+    tokenizer: str,
+    sample_checker: Callable[..., Any] | None,
+    on_grammar: Callable[[LintResult], None] | None,
+    keep_samples: bool,
+    jobs: int,
+) -> LintResult:
     factory: Callable[..., Any] = sample_checker if sample_checker is not None else SampleChecker
     ctx = LintContext(
         text=text,

@@ -533,10 +533,10 @@ def _is_optional(node: m.Node) -> bool:
 
 
 def _regex_nullable(pattern: str) -> bool:
-    from grammarkit.regex_syntax import RegexSyntaxError, min_length, parse
+    from grammarkit.regex_syntax import RegexSyntaxError, min_length, parse_remembered
 
     try:
-        return min_length(parse(pattern)) == 0
+        return min_length(parse_remembered(pattern)) == 0
     except RegexSyntaxError:
         return False
 
@@ -545,10 +545,10 @@ def _python_regex(pattern: str) -> str:
     """Rust spellings that Python's ``regex`` module reads differently, translated."""
     if "\\z" not in pattern:
         return pattern
-    from grammarkit.regex_syntax import Anchor, RegexSyntaxError, iter_nodes, parse
+    from grammarkit.regex_syntax import Anchor, RegexSyntaxError, iter_nodes, parse_remembered
 
     try:
-        ast = parse(pattern)
+        ast = parse_remembered(pattern)
     except RegexSyntaxError:
         return pattern
     out, last = [], 0

@@ -1,9 +1,13 @@
 """Read Lark grammar text (llguidance's dialect) into the located model.
 
 Structure is parsed by Lark's LALR parser from ``dialect.lark``; tokens come from
-:mod:`.lexer`. A syntax error does not end reading: the item that holds it is blanked
-out (its lines kept, so positions stay put) and the text is read again, so one pass
-reports every syntax error of a file and the model still holds every item that reads.
+:mod:`.lexer`. A text without syntax errors is first read by recursive descent
+(:mod:`.descent`, the same model built by the same builder, without the LALR machinery:
+about twice as fast); where that reading stops, the LALR parser reads the text.
+
+A syntax error does not end reading: the item that holds it is blanked out (its lines
+kept, so positions stay put) and the text is read again, so one pass reports every
+syntax error of a file and the model still holds every item that reads.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from lark.lexer import Lexer
 from grammarkit.core.span import LineIndex, Span
 from grammarkit.core.version import __version__
 from grammarkit.reader import model as m
+from grammarkit.reader.descent import Unread, read_items
 from grammarkit.reader.lexer import LITERALS, LexError, tokenize
 
 MAX_SYNTAX_ERRORS = 50
@@ -79,6 +84,11 @@ _LOCAL = threading.local()
 
 
 @lru_cache(maxsize=1)
+def _builder() -> _Builder:
+    return _Builder()
+
+
+@lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = resources.files("grammarkit.reader").joinpath("dialect.lark").read_text(encoding="utf-8")
     return Lark(
@@ -87,7 +97,7 @@ def _parser() -> Lark:
         lexer=_DialectLexer,
         propagate_positions=False,
         maybe_placeholders=False,
-        transformer=_Builder(),
+        transformer=_builder(),
         cache=_cache_path(),
     )
 
@@ -111,6 +121,9 @@ def read_grammar(text: str) -> ReadResult:
     A problem (a parse error, or a value found invalid while building the model, such as
     ``x{0}``) blanks the item that holds it, and the text is read again."""
     index = LineIndex(text)
+    items = _read_quickly(text, index)
+    if items is not None:
+        return ReadResult(m.Grammar(text, items, index), [])
     errors: list[SyntaxProblem] = []
     work = text
     parser = _parser()
@@ -135,6 +148,19 @@ def read_grammar(text: str) -> ReadResult:
         work = blanked
     errors.sort(key=lambda p: p.span.start)
     return ReadResult(m.Grammar(text, items, index), errors)
+
+
+def _read_quickly(text: str, index: LineIndex) -> list[m.Item] | None:
+    """The items of a text without syntax errors, read by recursive descent
+    (:mod:`.descent`); None when it has a problem (the LALR parser then reads it and
+    reports every problem)."""
+    _LOCAL.index = index
+    try:
+        return read_items(list(_DialectLexer(None).lex(text)), _builder())
+    except (Unread, LexError, _BuildError, _TooDeep, RecursionError):
+        return None
+    finally:
+        _LOCAL.index = None
 
 
 # ---------------------------------------------------------------- errors
