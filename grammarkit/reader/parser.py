@@ -121,9 +121,9 @@ def read_grammar(text: str) -> ReadResult:
     A problem (a parse error, or a value found invalid while building the model, such as
     ``x{0}``) blanks the item that holds it, and the text is read again."""
     index = LineIndex(text)
-    items = _read_quickly(text, index)
-    if items is not None:
-        return ReadResult(m.Grammar(text, items, index), [])
+    quick = _read_quickly(text, index)
+    if quick is not None:
+        return ReadResult(m.Grammar(text, quick, index), [])
     errors: list[SyntaxProblem] = []
     work = text
     parser = _parser()
