@@ -295,16 +295,27 @@ class _Probe:
         )
         return (not is_error, str(messages[0]) if is_error and messages else "")
 
-    def first_row(self, max_items_in_row: int) -> tuple[bool | None, str]:
+    def matcher(self, **limits: int):
+        """An ``LLMatcher`` compiled with these limits (others huge): ``(matcher, error)``,
+        the matcher None when it does not compile."""
+        self.compiles += 1
+        matcher = self._llg.LLMatcher(self._tok, self._grammar, log_level=0, limits=self.limits(**limits))
+        if matcher.is_error():
+            return None, matcher.get_error()
+        return matcher, ""
+
+    def first_row(self, max_items_in_row: int, matcher=None) -> tuple[bool | None, str]:
         """Consume one allowed token with ``max_items_in_row``: ``(ok, error)``.
 
         ``ok`` is None when no first token exists (the grammar only allows EOS) or the
-        matcher fails for another reason.
+        matcher fails for another reason. ``matcher`` is one compiled with that
+        ``max_items_in_row`` already (and not used yet).
         """
-        self.compiles += 1
-        matcher = self._llg.LLMatcher(
-            self._tok, self._grammar, log_level=0, limits=self.limits(max_items_in_row=max_items_in_row)
-        )
+        if matcher is None:
+            self.compiles += 1
+            matcher = self._llg.LLMatcher(
+                self._tok, self._grammar, log_level=0, limits=self.limits(max_items_in_row=max_items_in_row)
+            )
         if matcher.is_error():
             return None, matcher.get_error()
         bias = matcher.compute_logit_bias()
@@ -467,6 +478,21 @@ def _measure(
             }
     estimates = estimate_usage(text, syntax)
 
+    # With ``only_above``, one compile under every floor at once: when the grammar
+    # compiles, each compile-time quantity is at most its floor, and the same matcher
+    # (compiled with max_items_in_row at 0) reads the first row's size.
+    below: set[str] = set()
+    first_row_matcher = None
+    at_compile = [k for k in keys if k in ("max_grammar_size", "initial_lexer_fuel")]
+    if only_above is not None and not limit_error and (len(at_compile) > 1 or "max_items_in_row" in keys):
+        floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
+        if "max_items_in_row" in keys:
+            first_row_matcher, _ = probe.matcher(**floors, max_items_in_row=0)
+            if first_row_matcher is not None:
+                below.update(at_compile)
+        elif probe.validate(**floors)[0]:
+            below.update(at_compile)
+
     end = probe.deadline
     for position, key in enumerate(keys):
         # Share what is left of the budget among the quantities still to measure.
@@ -484,7 +510,7 @@ def _measure(
                 return ok
 
             try:
-                if floor is not None and passes(floor):
+                if floor is not None and (key in below or passes(floor)):
                     continue  # at most `only_above` of the limit
                 lo, hi = _bisect(
                     passes,
@@ -500,7 +526,7 @@ def _measure(
                 continue
             usages.append({"key": key, "limit": limit, "low": lo + 1, "high": hi})
         elif key == "max_items_in_row":
-            usage = _measure_first_row(probe, limit, precision, floor or 0)
+            usage = _measure_first_row(probe, limit, precision, floor or 0, first_row_matcher)
             if floor is None or (usage.get("low") or 0) > floor:
                 usages.append(usage)
     return {"compiles": not limit_error, "error": error or None, "usages": usages}
@@ -510,9 +536,9 @@ class _Unmeasurable(Exception):
     """llguidance failed for a reason other than the limit being measured."""
 
 
-def _measure_first_row(probe: _Probe, limit: int, precision: float, start_low: int) -> dict[str, Any]:
+def _measure_first_row(probe: _Probe, limit: int, precision: float, start_low: int, matcher=None) -> dict[str, Any]:
     key = "max_items_in_row"
-    ok, error = probe.first_row(0)
+    ok, error = probe.first_row(0, matcher)
     if ok is None:
         note = "no first token to try" if error == "no first token" else f"llguidance: {error.splitlines()[0]}"
         return {"key": key, "limit": limit, "note": note}
