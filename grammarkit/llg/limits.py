@@ -387,6 +387,7 @@ def measure_limits(
     keys: tuple[str, ...] = MEASURED,
     only_above: float | None = None,
     check_compiles: bool = True,
+    in_process: bool = False,
 ) -> tuple[bool | None, str | None, list[LimitUsage]]:
     """Measure ``keys`` of :data:`MEASURED`: ``(compiles, error, usages)``.
 
@@ -399,6 +400,9 @@ def measure_limits(
     returned. ``check_compiles=False`` skips the first compile with the default limits
     (when the caller already knows the grammar compiles). ``error`` is llguidance's
     message as one line, prefixed with ``line:column:`` when it gives a location.
+    ``in_process=True`` measures on a big-stack thread of this process whatever the
+    size, for a caller that has seen llguidance compile the grammar already (in a child
+    process: it neither crashed nor ran out of time), saving a process start.
     """
 
     if syntax == "regex":  # the pattern is the text minus one trailing newline
@@ -414,7 +418,7 @@ def measure_limits(
     }
     timeout = time_budget + 30.0
     try:
-        if len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
+        if in_process or len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
             reply = call_with_big_stack(lambda: _measure(**request), timeout)
         else:
             reply = _measure_in_child(request, timeout)
@@ -481,15 +485,20 @@ def _measure(
     # With ``only_above``, one compile under every floor at once: when the grammar
     # compiles, each compile-time quantity is at most its floor, and the same matcher
     # (compiled with max_items_in_row at 0) reads the first row's size.
+    # A matcher that fails for another reason than those floors fails the same way
+    # with them lifted, so the first row is not tried again.
     below: set[str] = set()
-    first_row_matcher = None
+    first_row: tuple[Any, str] | None = None
     at_compile = [k for k in keys if k in ("max_grammar_size", "initial_lexer_fuel")]
     if only_above is not None and not limit_error and (len(at_compile) > 1 or "max_items_in_row" in keys):
         floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
         if "max_items_in_row" in keys:
-            first_row_matcher, _ = probe.matcher(**floors, max_items_in_row=0)
-            if first_row_matcher is not None:
+            matcher, why = probe.matcher(**floors, max_items_in_row=0)
+            if matcher is not None:
                 below.update(at_compile)
+                first_row = (matcher, "")
+            elif _SIZE_ERROR not in why and _FUEL_ERROR not in why:
+                first_row = (None, why)
         elif probe.validate(**floors)[0]:
             below.update(at_compile)
 
@@ -526,7 +535,7 @@ def _measure(
                 continue
             usages.append({"key": key, "limit": limit, "low": lo + 1, "high": hi})
         elif key == "max_items_in_row":
-            usage = _measure_first_row(probe, limit, precision, floor or 0, first_row_matcher)
+            usage = _measure_first_row(probe, limit, precision, floor or 0, first_row)
             if floor is None or (usage.get("low") or 0) > floor:
                 usages.append(usage)
     return {"compiles": not limit_error, "error": error or None, "usages": usages}
@@ -536,9 +545,16 @@ class _Unmeasurable(Exception):
     """llguidance failed for a reason other than the limit being measured."""
 
 
-def _measure_first_row(probe: _Probe, limit: int, precision: float, start_low: int, matcher=None) -> dict[str, Any]:
+def _measure_first_row(
+    probe: _Probe, limit: int, precision: float, start_low: int, compiled: tuple[Any, str] | None = None
+) -> dict[str, Any]:
+    """``compiled``: a matcher compiled with ``max_items_in_row`` at 0 (not used yet), or
+    None and the error it failed with."""
     key = "max_items_in_row"
-    ok, error = probe.first_row(0, matcher)
+    if compiled is not None and compiled[0] is None:
+        ok, error = None, compiled[1]
+    else:
+        ok, error = probe.first_row(0, compiled[0] if compiled is not None else None)
     if ok is None:
         note = "no first token to try" if error == "no first token" else f"llguidance: {error.splitlines()[0]}"
         return {"key": key, "limit": limit, "note": note}

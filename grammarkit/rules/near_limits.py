@@ -76,6 +76,7 @@ def check(ctx) -> Iterator[Finding]:
         check_compiles=False,
         precision=0.05,
         time_budget=TIME_BUDGET,
+        in_process=True,  # llguidance compiled it already (ctx.engine)
     )
     span, where = _location(ctx)
     for usage in usages:
