@@ -61,6 +61,8 @@ class Greedy:
         self._lazy: set[LexemeKey] | None = None
         self._blocked: dict[tuple[LexemeKey, LexemeKey], str] | None = None
         self._completable: dict[str, set] | None = None
+        self._follows: dict[tuple[LexemeKey, LexemeKey], str | None] = {}
+        self._occurrences: list[tuple[int, int, LexemeKey, frozenset]] | None = None
 
     # -- lexemes --------------------------------------------------------------------
 
@@ -113,6 +115,13 @@ class Greedy:
         """``"free"``, ``"at-limit"`` or ``"never"`` (see the module documentation), or
         None when it cannot be told (opaque or unanalysable lexemes, lazy ``t``, an
         ``%ignore`` that cannot be analysed)."""
+        key = (t, d)
+        found = self._follows.get(key, self)
+        if found is self:
+            found = self._follows[key] = self._follow(t, d)
+        return found  # type: ignore[return-value]
+
+    def _follow(self, t: LexemeKey, d: LexemeKey) -> str | None:
         if d == EOS or t in self.lazy or self.ignore_unknown:
             return None
         if t[0] == "L":
@@ -129,14 +138,19 @@ class Greedy:
 
     # -- blocked pairs --------------------------------------------------------------
 
-    def occurrences(self):
+    def occurrences(self) -> list[tuple[int, int, LexemeKey, frozenset]]:
         """``(production index, position, lexeme, followers)`` for every lexeme of the
-        BNF, in production order."""
-        for i, prod in enumerate(self.flow.prods):
-            for pos, sym in enumerate(prod.rhs):
-                if self.flow.is_nt(sym) or sym[0] == "O":
-                    continue
-                yield i, pos, sym, self.flow.followers(prod, pos)
+        BNF, in production order (computed once)."""
+        if self._occurrences is None:
+            found = []
+            followers = self.flow.followers
+            for i, prod in enumerate(self.flow.prods):
+                for pos, sym in enumerate(prod.rhs):
+                    if isinstance(sym, str) or sym[0] == "O":
+                        continue
+                    found.append((i, pos, sym, frozenset(followers(prod, pos))))
+            self._occurrences = found
+        return self._occurrences
 
     def blocked(self) -> dict[tuple[LexemeKey, LexemeKey], str]:
         """``(t, d)`` → ``"never"`` for every pair where ``d`` may follow ``t`` but the
@@ -180,7 +194,9 @@ class Greedy:
             return out
 
         sets: dict[str, set] = {nt: set() for nt in flow.by_lhs}
-        summaries = {sym: lexeme_summaries(sym) for prod in flow.prods for sym in prod.rhs if not flow.is_nt(sym)}
+        summaries = {
+            sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if not isinstance(s, str)}
+        }
         assumed = {("*", "*"), EPS}  # a parametric or undefined rule: not analysed, assumed fine
         readers: dict[str, list[int]] = {}
         for i, prod in enumerate(flow.prods):

@@ -47,7 +47,7 @@ def check(ctx) -> Iterator[Finding]:
         for d in scope.definition_list():
             kind = "terminal" if d.is_terminal else "rule"
             for node in scope.body(d):
-                if not isinstance(node, m.Sequence):
+                if not isinstance(node, m.Sequence) or len(node.items) < MIN_RUN:
                     continue
                 copies = [_copy_of(ctx, i) for i in node.items]
                 i = 0
