@@ -332,33 +332,40 @@ class _Builder(Transformer):
     def _span(self, children) -> Span:
         """The span from the first to the last piece (tokens, nodes, spans). It is put
         together from the pieces' own spans: the same as ``index.span(start, end)``,
-        without looking the offsets up again."""
+        without looking the offsets up again. The pieces are in the order of the text,
+        so only the first and the last piece with a place are looked at."""
+        piece = self._piece_span
         first: Span | None = None
-        last: Span | None = None
-        for c in children:
-            if isinstance(c, Token):
-                if c.type == "_NL" or c.start_pos is None or c.end_pos is None:
-                    continue
-                span = self._tok_span(c)
-            elif isinstance(c, m.Node):
-                span = c.span
-                if span.start == span.end:
-                    continue  # an empty piece (an empty alternative) has no place of its own
-            elif isinstance(c, Span):
-                span = c
-            else:
-                continue
-            if first is None or span.start < first.start:
-                first = span
-            if last is None or span.end > last.end:
-                last = span
-        if first is None or last is None:  # both or neither
+        at = 0
+        for at, c in enumerate(children):  # noqa: B007  (``at`` is used after the loop)
+            first = piece(c)
+            if first is not None:
+                break
+        if first is None:
             return self.index.span(0, 0)
-        if first is last:
+        last: Span | None = None
+        for back in range(len(children) - 1, at, -1):
+            last = piece(children[back])
+            if last is not None:
+                break
+        if last is None:
             return first
         if last.start < last.end:  # the same end coordinates as index.span(first.start, last.end)
             return Span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
         return self.index.span(first.start, last.end)
+
+    def _piece_span(self, c) -> Span | None:
+        """The place of one piece of a node (None: it has none of its own)."""
+        if isinstance(c, Token):
+            if c.type == "_NL" or c.start_pos is None or c.end_pos is None:
+                return None
+            return self._tok_span(c)
+        if isinstance(c, m.Node):
+            span = c.span
+            return None if span.start == span.end else span  # an empty alternative has no place
+        if isinstance(c, Span):
+            return c
+        return None
 
     def _tok_span(self, tok: Token) -> Span:
         start, end = tok.start_pos, tok.end_pos
