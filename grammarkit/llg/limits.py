@@ -54,6 +54,15 @@ from grammarkit.llg.runner import LibraryError, call_with_big_stack, run_in_chil
 HUGE = 1 << 40
 """A limit no grammar reaches, used for the limits not being measured."""
 
+LINT_SHARE = 0.5
+"""Lint (GK240) reports a quantity above this fraction of its limit."""
+LINT_PRECISION = 0.05
+LINT_TIME_BUDGET = 5.0
+"""Seconds of compiling lint allows to pin the numbers down once a limit is crossed."""
+
+DEFAULT_VERDICT_TIMEOUT = 30.0
+"""Seconds :func:`verdict_and_limits` waits (as :func:`grammarkit.llg.compile.compile_report`)."""
+
 DEFAULT_PRECISION = 0.02
 DEFAULT_TIME_BUDGET = 10.0
 SEARCH_CAP_FACTOR = 64
@@ -295,11 +304,13 @@ class _Probe:
         )
         return (not is_error, str(messages[0]) if is_error and messages else "")
 
-    def matcher(self, **limits: int):
-        """An ``LLMatcher`` compiled with these limits (others huge): ``(matcher, error)``,
-        the matcher None when it does not compile."""
+    def matcher(self, limits: dict[str, int], defaults: bool = False):
+        """An ``LLMatcher`` compiled with these limits (the other compile-time limits
+        huge, or llguidance's defaults with ``defaults``): ``(matcher, error)``, the
+        matcher None when it does not compile."""
         self.compiles += 1
-        matcher = self._llg.LLMatcher(self._tok, self._grammar, log_level=0, limits=self.limits(**limits))
+        chosen = {**default_limits(), **limits} if defaults else limits
+        matcher = self._llg.LLMatcher(self._tok, self._grammar, log_level=0, limits=self.limits(**chosen))
         if matcher.is_error():
             return None, matcher.get_error()
         return matcher, ""
@@ -433,6 +444,56 @@ def measure_limits(
     return reply["compiles"], error, [LimitUsage(**u) for u in reply["usages"]]
 
 
+def suspect_limits(text: str, syntax: str = "lark", share: float = LINT_SHARE) -> tuple[str, ...]:
+    """The quantities of :data:`MEASURED` whose estimate (:func:`estimate_usage`) is
+    above ``share`` of their limit: the ones worth measuring."""
+    limits = default_limits()
+    estimates = estimate_usage(text, syntax)
+    return tuple(k for k in MEASURED if estimates[k] > share * limits[k])
+
+
+def verdict_and_limits(
+    syntax: Syntax,
+    text: str,
+    *,
+    keys: tuple[str, ...],
+    only_above: float,
+    precision: float = DEFAULT_PRECISION,
+    time_budget: float = DEFAULT_TIME_BUDGET,
+    timeout: float | None = DEFAULT_VERDICT_TIMEOUT,
+) -> tuple[list[str], list[LimitUsage]] | None:
+    """llguidance's warnings on a grammar that compiles, and the usages of ``keys`` above
+    ``only_above`` of their limits (as :func:`measure_limits` reports them), from one
+    compile: a matcher under llguidance's default limits with the compile-time ones of
+    ``keys`` lowered to that fraction (its first row then read as
+    :func:`measure_limits` does). None when that matcher does not compile (an error, a
+    crash, a timeout, or a quantity above its floor): the caller then asks
+    :func:`grammarkit.llg.compile.compile_report` and :func:`measure_limits` apart.
+    Runs on a big-stack thread, or in a child process for large texts."""
+    if syntax == "regex":
+        text = strip_final_newline(text)
+    request: dict[str, Any] = {
+        "syntax": syntax,
+        "text": text,
+        "precision": precision,
+        "time_budget": time_budget,
+        "keys": list(keys),
+        "only_above": only_above,
+        "check_compiles": False,
+        "verdict": True,
+    }
+    try:
+        if len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
+            reply = call_with_big_stack(lambda: _measure(**request), timeout)
+        else:
+            reply = _measure_in_child(request, timeout)
+    except Exception:
+        return None
+    if reply.get("verdict") is None:
+        return None
+    return [str(w) for w in reply["verdict"]], [LimitUsage(**u) for u in reply["usages"]]
+
+
 def _failure_note(exc: Exception) -> str:
     name = type(exc).__name__
     if name == "EngineTimeout":
@@ -450,10 +511,20 @@ def _measure(
     keys: list[str],
     only_above: float | None,
     check_compiles: bool,
+    verdict: bool = False,
 ) -> dict[str, Any]:
-    """The measurement itself (llguidance calls); returns plain data (JSON-able)."""
+    """The measurement itself (llguidance calls); returns plain data (JSON-able).
+
+    With ``verdict`` (and ``only_above``, without ``check_compiles``), the first compile
+    is a matcher under llguidance's default limits with the suspect compile-time ones
+    lowered to their floors: when it compiles, so does the grammar with the defaults, and
+    ``"verdict"`` holds llguidance's warnings (the verdict of
+    :func:`grammarkit.llg.compile.compile_report`, from the same compile); when it does
+    not, ``"verdict"`` is None and nothing is measured."""
     limits = default_limits()
     probe = _Probe(syntax, text, time.monotonic() + time_budget)
+    if verdict:
+        return _measure_with_verdict(probe, precision, keys, only_above or 0.0)
     compiles, error = True, ""
     if check_compiles:
         compiles, error = probe.validate(
@@ -493,7 +564,7 @@ def _measure(
     if only_above is not None and not limit_error and (len(at_compile) > 1 or "max_items_in_row" in keys):
         floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
         if "max_items_in_row" in keys:
-            matcher, why = probe.matcher(**floors, max_items_in_row=0)
+            matcher, why = probe.matcher({**floors, "max_items_in_row": 0})
             if matcher is not None:
                 below.update(at_compile)
                 first_row = (matcher, "")
@@ -539,6 +610,25 @@ def _measure(
             if floor is None or (usage.get("low") or 0) > floor:
                 usages.append(usage)
     return {"compiles": not limit_error, "error": error or None, "usages": usages}
+
+
+def _measure_with_verdict(probe: _Probe, precision: float, keys: list[str], only_above: float) -> dict[str, Any]:
+    limits = default_limits()
+    at_compile = [k for k in keys if k in ("max_grammar_size", "initial_lexer_fuel")]
+    floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
+    if "max_items_in_row" in keys:
+        floors["max_items_in_row"] = 0
+    matcher, _ = probe.matcher(floors, defaults=True)
+    if matcher is None:
+        return {"verdict": None}
+    warnings = [str(w) for w in matcher.get_grammar_warnings()]
+    usages: list[dict[str, Any]] = []  # every compile-time quantity is at most its floor
+    if "max_items_in_row" in keys:
+        floor = max(1, int(only_above * limits["max_items_in_row"]))
+        usage = _measure_first_row(probe, limits["max_items_in_row"], precision, floor, (matcher, ""))
+        if (usage.get("low") or 0) > floor:
+            usages.append(usage)
+    return {"verdict": warnings, "usages": usages}
 
 
 class _Unmeasurable(Exception):
@@ -594,7 +684,7 @@ def child_main() -> None:
     sys.stdout.flush()
 
 
-def _measure_in_child(request: dict[str, Any], timeout: float) -> dict[str, Any]:
+def _measure_in_child(request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
     try:
         return run_in_child(_CHILD_CODE, request, timeout)
     except LibraryError as exc:
