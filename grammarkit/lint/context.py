@@ -162,9 +162,9 @@ class LintContext:
                 time_budget=LINT_TIME_BUDGET,
             ) if keys else None
             if together is not None:
-                warnings, usages = together
+                is_error, messages, usages = together
                 self.__dict__["_limits_measured"] = usages
-                return report_of("lark", self.text, False, warnings)
+                return report_of("lark", self.text, is_error, messages)
         # A regex grammar's pattern is its text minus one trailing newline.
         return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text)
 

@@ -304,6 +304,20 @@ class _Probe:
         )
         return (not is_error, str(messages[0]) if is_error and messages else "")
 
+    def verdict(self, lowered: dict[str, int] | None = None) -> tuple[bool, list[str]]:
+        """llguidance's validation with its default limits (some ``lowered``):
+        ``(is_error, messages)``, as :func:`grammarkit.llg.compile.compile_report` asks
+        for it (which gives no limits: the defaults)."""
+        self.compiles += 1
+        if lowered:
+            limits = self.limits(**{**default_limits(), **lowered})
+            is_error, messages = self._llg.LLMatcher.validate_grammar_with_warnings(
+                self._grammar, self._tok, limits=limits
+            )
+        else:
+            is_error, messages = self._llg.LLMatcher.validate_grammar_with_warnings(self._grammar, self._tok)
+        return bool(is_error), [str(m) for m in messages]
+
     def matcher(self, limits: dict[str, int], defaults: bool = False):
         """An ``LLMatcher`` compiled with these limits (the other compile-time limits
         huge, or llguidance's defaults with ``defaults``): ``(matcher, error)``, the
@@ -461,15 +475,17 @@ def verdict_and_limits(
     precision: float = DEFAULT_PRECISION,
     time_budget: float = DEFAULT_TIME_BUDGET,
     timeout: float | None = DEFAULT_VERDICT_TIMEOUT,
-) -> tuple[list[str], list[LimitUsage]] | None:
-    """llguidance's warnings on a grammar that compiles, and the usages of ``keys`` above
-    ``only_above`` of their limits (as :func:`measure_limits` reports them), from one
-    compile: a matcher under llguidance's default limits with the compile-time ones of
-    ``keys`` lowered to that fraction (its first row then read as
-    :func:`measure_limits` does). None when that matcher does not compile (an error, a
-    crash, a timeout, or a quantity above its floor): the caller then asks
-    :func:`grammarkit.llg.compile.compile_report` and :func:`measure_limits` apart.
-    Runs on a big-stack thread, or in a child process for large texts."""
+) -> tuple[bool, list[str], list[LimitUsage]] | None:
+    """llguidance's validation of a grammar, ``(is_error, messages)`` as
+    :func:`grammarkit.llg.compile.compile_report` reads them, and the usages of ``keys``
+    above ``only_above`` of their limits (as :func:`measure_limits` reports them; none
+    when the grammar does not compile), in one go: the first compile is a matcher under
+    llguidance's default limits with the compile-time ones of ``keys`` lowered to that
+    fraction (when it compiles, so does the grammar; its warnings are the validation's,
+    and it reads the first row). Only when it does not compile are the verdict and the
+    floors asked for apart. None when llguidance crashed or ran out of time (the caller
+    then asks :func:`grammarkit.llg.compile.compile_report`, which reports that). Runs
+    on a big-stack thread, or in a child process for large texts."""
     if syntax == "regex":
         text = strip_final_newline(text)
     request: dict[str, Any] = {
@@ -489,9 +505,8 @@ def verdict_and_limits(
             reply = _measure_in_child(request, timeout)
     except Exception:
         return None
-    if reply.get("verdict") is None:
-        return None
-    return [str(w) for w in reply["verdict"]], [LimitUsage(**u) for u in reply["usages"]]
+    is_error, messages = reply["verdict"]
+    return bool(is_error), [str(m) for m in messages], [LimitUsage(**u) for u in reply["usages"]]
 
 
 def _failure_note(exc: Exception) -> str:
@@ -524,7 +539,7 @@ def _measure(
     limits = default_limits()
     probe = _Probe(syntax, text, time.monotonic() + time_budget)
     if verdict:
-        return _measure_with_verdict(probe, precision, keys, only_above or 0.0)
+        return _measure_with_verdict(probe, syntax, text, precision, keys, only_above or 0.0)
     compiles, error = True, ""
     if check_compiles:
         compiles, error = probe.validate(
@@ -551,28 +566,62 @@ def _measure(
                 "error": error,
                 "usages": [{"key": k, "limit": limits[k], "note": note} for k in keys],
             }
-    estimates = estimate_usage(text, syntax)
+    below, first_row = _under_floors(probe, keys, only_above) if not limit_error else (set(), None)
+    usages = _measure_keys(probe, syntax, text, keys, precision, only_above, below, first_row)
+    return {"compiles": not limit_error, "error": error or None, "usages": usages}
 
-    # With ``only_above``, one compile under every floor at once: when the grammar
-    # compiles, each compile-time quantity is at most its floor, and the same matcher
-    # (compiled with max_items_in_row at 0) reads the first row's size.
-    # A matcher that fails for another reason than those floors fails the same way
-    # with them lifted, so the first row is not tried again.
+
+_AT_COMPILE = ("max_grammar_size", "initial_lexer_fuel")
+
+
+def _under_floors(
+    probe: _Probe, keys: list[str], only_above: float | None
+) -> tuple[set[str], tuple[Any, str] | None]:
+    """With ``only_above``, one compile under every floor at once: when the grammar
+    compiles, each compile-time quantity is at most its floor, and the same matcher
+    (compiled with max_items_in_row at 0) reads the first row's size. A matcher that
+    fails for another reason than those floors fails the same way with them lifted, so
+    the first row is not tried again (and the floors are checked by one validation).
+    Returns the compile-time keys below their floors and, for the first row, the matcher
+    (or None and its error)."""
     below: set[str] = set()
     first_row: tuple[Any, str] | None = None
-    at_compile = [k for k in keys if k in ("max_grammar_size", "initial_lexer_fuel")]
-    if only_above is not None and not limit_error and (len(at_compile) > 1 or "max_items_in_row" in keys):
-        floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
-        if "max_items_in_row" in keys:
-            matcher, why = probe.matcher({**floors, "max_items_in_row": 0})
-            if matcher is not None:
-                below.update(at_compile)
-                first_row = (matcher, "")
-            elif _SIZE_ERROR not in why and _FUEL_ERROR not in why:
-                first_row = (None, why)
-        elif probe.validate(**floors)[0]:
-            below.update(at_compile)
+    if only_above is None:
+        return below, first_row
+    limits = default_limits()
+    at_compile = [k for k in keys if k in _AT_COMPILE]
+    floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
+    if "max_items_in_row" in keys:
+        matcher, why = probe.matcher({**floors, "max_items_in_row": 0})
+        if matcher is not None:
+            return set(at_compile), (matcher, "")
+        if _SIZE_ERROR in why or _FUEL_ERROR in why:
+            return below, first_row
+        first_row = (None, why)
+        if not at_compile:
+            return below, first_row
+    elif len(at_compile) < 2:
+        return below, first_row
+    if probe.validate(**floors)[0]:
+        below.update(at_compile)
+    return below, first_row
 
+
+def _measure_keys(
+    probe: _Probe,
+    syntax: Syntax,
+    text: str,
+    keys: list[str],
+    precision: float,
+    only_above: float | None,
+    below: set[str],
+    first_row: tuple[Any, str] | None,
+) -> list[dict[str, Any]]:
+    """The usage of each key (see :func:`_measure`); ``below``: the keys known to be
+    at most ``only_above`` of their limit; ``first_row``: see :func:`_under_floors`."""
+    limits = default_limits()
+    estimates = estimate_usage(text, syntax)
+    usages: list[dict[str, Any]] = []
     end = probe.deadline
     for position, key in enumerate(keys):
         # Share what is left of the budget among the quantities still to measure.
@@ -580,7 +629,7 @@ def _measure(
         probe.deadline = now + max(0.0, end - now) / (len(keys) - position)
         limit = limits[key]
         floor = max(1, int(only_above * limit)) if only_above is not None else None
-        if key in ("max_grammar_size", "initial_lexer_fuel"):
+        if key in _AT_COMPILE:
             marker = _SIZE_ERROR if key == "max_grammar_size" else _FUEL_ERROR
 
             def passes(value: int, key: str = key, marker: str = marker) -> bool:
@@ -609,26 +658,39 @@ def _measure(
             usage = _measure_first_row(probe, limit, precision, floor or 0, first_row)
             if floor is None or (usage.get("low") or 0) > floor:
                 usages.append(usage)
-    return {"compiles": not limit_error, "error": error or None, "usages": usages}
+    return usages
 
 
-def _measure_with_verdict(probe: _Probe, precision: float, keys: list[str], only_above: float) -> dict[str, Any]:
+def _measure_with_verdict(
+    probe: _Probe, syntax: Syntax, text: str, precision: float, keys: list[str], only_above: float
+) -> dict[str, Any]:
+    """See :func:`_measure` (``verdict``): ``"verdict"`` is ``[is_error, messages]`` as
+    llguidance's validation gives them."""
     limits = default_limits()
-    at_compile = [k for k in keys if k in ("max_grammar_size", "initial_lexer_fuel")]
+    at_compile = [k for k in keys if k in _AT_COMPILE]
     floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
     if "max_items_in_row" in keys:
         floors["max_items_in_row"] = 0
-    matcher, _ = probe.matcher(floors, defaults=True)
-    if matcher is None:
-        return {"verdict": None}
-    warnings = [str(w) for w in matcher.get_grammar_warnings()]
-    usages: list[dict[str, Any]] = []  # every compile-time quantity is at most its floor
-    if "max_items_in_row" in keys:
-        floor = max(1, int(only_above * limits["max_items_in_row"]))
-        usage = _measure_first_row(probe, limits["max_items_in_row"], precision, floor, (matcher, ""))
-        if (usage.get("low") or 0) > floor:
-            usages.append(usage)
-    return {"verdict": warnings, "usages": usages}
+    matcher, why = probe.matcher(floors, defaults=True)
+    if matcher is not None:
+        # It compiles under lowered limits, so under the defaults: its warnings are the
+        # verdict, and every compile-time quantity is at most its floor.
+        verdict = [False, [str(w) for w in matcher.get_grammar_warnings()]]
+        below, first_row = set(at_compile), ((matcher, "") if "max_items_in_row" in keys else None)
+    else:
+        # (A matcher failing for another reason than the floors fails so whatever the
+        # limits: the first row cannot be read.)
+        first_row = None if _SIZE_ERROR in why or _FUEL_ERROR in why else (None, why)
+        is_error, messages = probe.verdict({k: floors[k] for k in at_compile})
+        if not is_error:  # under the floors, so under the defaults
+            verdict, below = [False, messages], set(at_compile)
+        else:
+            is_error, messages = probe.verdict()
+            if is_error:
+                return {"verdict": [True, messages], "usages": []}
+            verdict, below = [False, messages], set()
+    usages = _measure_keys(probe, syntax, text, keys, precision, only_above, below, first_row)
+    return {"verdict": verdict, "usages": usages}
 
 
 class _Unmeasurable(Exception):
