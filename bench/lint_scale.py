@@ -1,13 +1,16 @@
 """Lint time as grammars grow: grammarkit's lint against llguidance's compile time.
 
-For 1k, 2k, 5k, 10k and 20k definitions, in two shapes,
+For 1k, 2k, 5k, 10k and 20k definitions, in three shapes,
   chain:  start: r0 / r0: "a" r1 / ... / rN-1: "a"          (a chain of rules)
   wide:   start: T0 | T1 | ... | TN-1 / Ti: /[a-z]{1,8}/    (a wide alternation of terminals)
-prints llguidance's compile time (``compile_report("lark", text)``), grammarkit's lint
-time (``lint_text``, which compiles too) and their ratio, all in this one process
-(the target: a ratio of at most 10).
+  mixed:  a command language scaled up (see ``mixed``): rules of alternatives, keywords,
+          repetitions and four shared terminals, commands grouped 20 to a rule
+prints llguidance's compile time (``compile_report("lark", text)``: in this process up
+to 256 kB of text, in a child process above that, as lint does), grammarkit's lint time
+(``lint_text``, which compiles too) and their ratio, all in this one process (the
+target: a ratio of at most 10).
 
-    python bench/lint_scale.py [--max N] [--shape chain|wide] [--profile] [--top N]
+    python bench/lint_scale.py [--max N] [--shape chain|wide|mixed] [--profile] [--top N]
 
 ``--profile`` prints, for each size, the time of each rule's ``check`` and the reader.
 """
@@ -33,13 +36,33 @@ def wide(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-SHAPES = {"chain": chain, "wide": wide}
+def mixed(n: int) -> str:
+    """A command language scaled up: per command a rule with a keyword and arguments, an
+    argument rule of alternatives (a few shared terminals, a keyword option) and a value
+    rule; the commands grouped 20 to a category rule."""
+    groups = max(1, int((n - 6) / 3.05))
+    per = 20
+    cats = (groups + per - 1) // per
+    lines = ['start: command (";" SP? command)~0..50']
+    lines.append("command: " + " | ".join(f"cat{j}" for j in range(cats)))
+    for j in range(cats):
+        lines.append(f"cat{j}: " + " | ".join(f"cmd{i}" for i in range(j * per, min(groups, (j + 1) * per))))
+    for i in range(groups):
+        lines.append(f'cmd{i}: "verb{i}" (SP arg{i})*')
+        lines.append(f'arg{i}: NAME | NUMBER | STRING | "opt{i}=" value{i}')
+        lines.append(f'value{i}: "true" | "false" | NUMBER | "[" [NUMBER ("," NUMBER)*] "]"')
+    lines += ['SP: " "', "NAME: /[a-z_][a-z0-9_]{0,31}/", "NUMBER: /[0-9]{1,10}/", 'STRING: /"[^"\\n]{0,64}"/']
+    return "\n".join(lines) + "\n"
+
+
+SHAPES = {"chain": chain, "wide": wide, "mixed": mixed}
 
 
 def profile_rules(text: str, top: int) -> None:
     from grammarkit.lint.context import LintContext
     from grammarkit.lint.registry import all_rules
     from grammarkit.reader import read_grammar
+    from grammarkit.regex_syntax import remembered
 
     t0 = time.perf_counter()
     read_grammar(text)
@@ -47,11 +70,12 @@ def profile_rules(text: str, top: int) -> None:
     ctx = LintContext(text=text, syntax="lark", path="<bench>", samples=[], engine_choice="auto",
                       sample_checker_factory=None, tokenizer="byte")
     times = []
-    for rule in sorted(all_rules(), key=lambda r: r.after_others):
-        t0 = time.perf_counter()
-        for finding in rule.check(ctx):
-            ctx.found.append((rule.code, finding))
-        times.append((time.perf_counter() - t0, rule.code, rule.name))
+    with remembered():  # as lint_text does
+        for rule in sorted(all_rules(), key=lambda r: r.after_others):
+            t0 = time.perf_counter()
+            for finding in rule.check(ctx):
+                ctx.found.append((rule.code, finding))
+            times.append((time.perf_counter() - t0, rule.code, rule.name))
     for elapsed, code, name in sorted(times, reverse=True)[:top]:
         print(f"      {code} {name:32} {elapsed:6.2f} s")
 

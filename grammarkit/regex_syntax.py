@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from grammarkit.core.errors import GrammarkitError
@@ -569,6 +571,39 @@ def parse(pattern: str) -> Node:
     tree = _Parser(pattern).parse()
     _check_nesting(tree)
     return tree
+
+
+_MEMO: ContextVar[dict[str, Node | RegexSyntaxError] | None] = ContextVar("grammarkit_regex_memo", default=None)
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Within this block, :func:`parse_remembered` reads each pattern once (per thread):
+    the lint of one grammar asks for the same patterns in many places."""
+    token = _MEMO.set({}) if _MEMO.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _MEMO.reset(token)
+
+
+def parse_remembered(pattern: str) -> Node:
+    """:func:`parse`, read once per pattern inside a :func:`remembered` block (the tree is
+    shared: nodes are never modified); outside one, the same as :func:`parse`."""
+    memo = _MEMO.get()
+    if memo is None:
+        return parse(pattern)
+    found = memo.get(pattern)
+    if found is None:
+        try:
+            found = parse(pattern)
+        except RegexSyntaxError as exc:
+            found = exc
+        memo[pattern] = found
+    if isinstance(found, RegexSyntaxError):
+        raise RegexSyntaxError(found.message, found.offset, found.end)
+    return found
 
 
 def _is_capture_char(c: str, first: bool) -> bool:

@@ -62,7 +62,7 @@ def parse_regex(pattern: str) -> rx.Node:
     found = _PARSE_CACHE.get(pattern)
     if found is None:
         try:
-            found = rx.parse(pattern)
+            found = rx.parse_remembered(pattern)
         except rx.RegexSyntaxError:
             found = False
         if len(_PARSE_CACHE) > 4096:

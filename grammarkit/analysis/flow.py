@@ -15,7 +15,7 @@ from grammarkit.reader import model as m
 # ---------------------------------------------------------------------------- flow
 
 
-@dataclass
+@dataclass(slots=True)
 class Production:
     lhs: str
     rhs: tuple  # str = nonterminal, tuple = lexeme key
@@ -120,13 +120,12 @@ class Flow:
 
     def _compute_sets(self) -> None:
         """nullable, FIRST and FOLLOW by propagation over constraint edges."""
-        is_nt = self.is_nt
         # nullable: a worklist over the productions that mention each nonterminal
         nullable: set[str] = set()
         waiting: dict[str, list[int]] = {}
         missing = []
         for i, p in enumerate(self.prods):
-            nts = [s for s in p.rhs if is_nt(s)]
+            nts = [s for s in p.rhs if isinstance(s, str)]
             if len(nts) != len(p.rhs):
                 missing.append(-1)  # has a lexeme: never nullable
                 continue
@@ -150,7 +149,7 @@ class Flow:
         feeds: dict[str, set[str]] = {}
         for p in self.prods:
             for s in p.rhs:
-                if is_nt(s):
+                if isinstance(s, str):
                     if s in first and s != p.lhs:
                         feeds.setdefault(s, set()).add(p.lhs)
                     if s not in nullable:
@@ -172,11 +171,11 @@ class Flow:
             rest_nullable = True
             for i in range(len(rhs) - 1, -1, -1):
                 s = rhs[i]
-                if is_nt(s) and s in follow:
+                if isinstance(s, str) and s in follow:
                     follow[s] |= acc
                     if rest_nullable and s != p.lhs:
                         fedges.setdefault(p.lhs, set()).add(s)
-                if is_nt(s):
+                if isinstance(s, str):
                     if s in nullable:
                         acc = acc | first.get(s, set())
                     else:
@@ -206,12 +205,12 @@ class Flow:
                         queue.append(b)
 
     def nullable_seq(self, seq) -> bool:
-        return all(self.is_nt(s) and s in self.nullable_nts for s in seq)
+        return all(isinstance(s, str) and s in self.nullable_nts for s in seq)
 
     def first_of(self, seq) -> set:
         out: set = set()
         for s in seq:
-            if self.is_nt(s):
+            if isinstance(s, str):
                 out |= self.first_sets.get(s, set())
                 if s not in self.nullable_nts:
                     break
@@ -252,7 +251,6 @@ class Flow:
         all_prods = self.prods + [aug]
         aug_index = len(self.prods)
         nullable = self.nullable_nts
-        is_nt = self.is_nt
         first_of = self.first_of
 
         def closure(kernel: dict) -> dict:
@@ -262,7 +260,7 @@ class Flow:
                 core = stack.pop()
                 p, d = core
                 rhs = all_prods[p].rhs
-                if d >= len(rhs) or not is_nt(rhs[d]):
+                if d >= len(rhs) or not isinstance(rhs[d], str):
                     continue
                 las = items[core]
                 rest = rhs[d + 1 :]
@@ -307,7 +305,7 @@ class Flow:
                 if d < len(prod.rhs):
                     sym = prod.rhs[d]
                     moves.setdefault(sym, {})[(p, d + 1)] = las
-                    if not is_nt(sym):
+                    if not isinstance(sym, str):
                         allowed.add(sym)
                         if origin is None or (p, d) in kernel:
                             origin = prod.origin
@@ -333,7 +331,6 @@ class Flow:
         all_prods = self.prods + [aug]
         aug_index = len(self.prods)
         nullable = self.nullable_nts
-        is_nt = self.is_nt
 
         def closure(kernel: frozenset) -> frozenset:
             # Earley prediction, with Aycock-Horspool's completion of nullable
@@ -343,7 +340,7 @@ class Flow:
             while stack:
                 p, d = stack.pop()
                 rhs = all_prods[p].rhs
-                if d < len(rhs) and is_nt(rhs[d]):
+                if d < len(rhs) and isinstance(rhs[d], str):
                     for q in self.by_lhs.get(rhs[d], ()):
                         if (q, 0) not in items:
                             items.add((q, 0))
@@ -396,7 +393,7 @@ class Flow:
                 prod = all_prods[p]
                 rhs = prod.rhs
                 if d < len(rhs):
-                    if not is_nt(rhs[d]):
+                    if not isinstance(rhs[d], str):
                         here.add(rhs[d])
                         if origin is None or (p, d) in kernels[i]:
                             origin = prod.origin

@@ -29,6 +29,7 @@ once llguidance has confirmed them.
 
 from __future__ import annotations
 
+from grammarkit.analysis.fixpoint import sweep
 from grammarkit.analysis.flow import Flow
 from grammarkit.analysis.languages import EndStates
 from grammarkit.analysis.lexemes import EOS, LexemeKey, Lexemes
@@ -38,6 +39,10 @@ MAX_SUMMARIES = 4000
 """Summaries of one nonterminal at most (beyond that the analysis gives up: all complete)."""
 
 EPS = ("ε",)
+
+
+class _GiveUp(Exception):
+    """Too many summaries: the analysis gives up."""
 
 
 class Greedy:
@@ -56,6 +61,8 @@ class Greedy:
         self._lazy: set[LexemeKey] | None = None
         self._blocked: dict[tuple[LexemeKey, LexemeKey], str] | None = None
         self._completable: dict[str, set] | None = None
+        self._follows: dict[tuple[LexemeKey, LexemeKey], str | None] = {}
+        self._occurrences: list[tuple[int, int, LexemeKey, frozenset]] | None = None
 
     # -- lexemes --------------------------------------------------------------------
 
@@ -108,6 +115,13 @@ class Greedy:
         """``"free"``, ``"at-limit"`` or ``"never"`` (see the module documentation), or
         None when it cannot be told (opaque or unanalysable lexemes, lazy ``t``, an
         ``%ignore`` that cannot be analysed)."""
+        key = (t, d)
+        found = self._follows.get(key, self)
+        if found is self:
+            found = self._follows[key] = self._follow(t, d)
+        return found  # type: ignore[return-value]
+
+    def _follow(self, t: LexemeKey, d: LexemeKey) -> str | None:
         if d == EOS or t in self.lazy or self.ignore_unknown:
             return None
         if t[0] == "L":
@@ -124,14 +138,19 @@ class Greedy:
 
     # -- blocked pairs --------------------------------------------------------------
 
-    def occurrences(self):
+    def occurrences(self) -> list[tuple[int, int, LexemeKey, frozenset]]:
         """``(production index, position, lexeme, followers)`` for every lexeme of the
-        BNF, in production order."""
-        for i, prod in enumerate(self.flow.prods):
-            for pos, sym in enumerate(prod.rhs):
-                if self.flow.is_nt(sym) or sym[0] == "O":
-                    continue
-                yield i, pos, sym, self.flow.followers(prod, pos)
+        BNF, in production order (computed once)."""
+        if self._occurrences is None:
+            found = []
+            followers = self.flow.followers
+            for i, prod in enumerate(self.flow.prods):
+                for pos, sym in enumerate(prod.rhs):
+                    if isinstance(sym, str) or sym[0] == "O":
+                        continue
+                    found.append((i, pos, sym, frozenset(followers(prod, pos))))
+            self._occurrences = found
+        return self._occurrences
 
     def blocked(self) -> dict[tuple[LexemeKey, LexemeKey], str]:
         """``(t, d)`` → ``"never"`` for every pair where ``d`` may follow ``t`` but the
@@ -175,34 +194,44 @@ class Greedy:
             return out
 
         sets: dict[str, set] = {nt: set() for nt in flow.by_lhs}
-        for _ in range(400):
-            changed = False
-            for prod in flow.prods:
-                current = {EPS}
-                for sym in prod.rhs:
-                    if not flow.is_nt(sym):
-                        options = lexeme_summaries(sym)
-                    elif sym in sets:
-                        options = sets[sym]
-                    else:  # a parametric or undefined rule: not analysed, assumed fine
-                        options = {("*", "*"), EPS}
-                    nxt = set()
-                    for a in current:
-                        for b in options:
-                            joined = _join(a, b, blocked)
-                            if joined is not None:
-                                nxt.add(joined)
-                    current = nxt
-                    if not current:
-                        break
-                target = sets[prod.lhs]
-                if not current <= target:
-                    target |= current
-                    if len(target) > MAX_SUMMARIES:
-                        return None
-                    changed = True
-            if not changed:
-                break
+        summaries = {
+            sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if not isinstance(s, str)}
+        }
+        assumed = {("*", "*"), EPS}  # a parametric or undefined rule: not analysed, assumed fine
+        readers: dict[str, list[int]] = {}
+        for i, prod in enumerate(flow.prods):
+            for sym in dict.fromkeys(s for s in prod.rhs if flow.is_nt(s) and s in sets):
+                readers.setdefault(sym, []).append(i)
+
+        def step(i: int) -> tuple[str, ...] | None:
+            prod = flow.prods[i]
+            current = {EPS}
+            for sym in prod.rhs:
+                if not flow.is_nt(sym):
+                    options = summaries[sym]
+                else:
+                    options = sets.get(sym, assumed)
+                nxt = set()
+                for a in current:
+                    for b in options:
+                        joined = _join(a, b, blocked)
+                        if joined is not None:
+                            nxt.add(joined)
+                current = nxt
+                if not current:
+                    break
+            target = sets[prod.lhs]
+            if current <= target:
+                return None
+            target |= current
+            if len(target) > MAX_SUMMARIES:
+                raise _GiveUp
+            return (prod.lhs,)
+
+        try:
+            sweep(len(flow.prods), readers, step)
+        except _GiveUp:
+            return None
         self._completable = sets
         return sets
 

@@ -26,13 +26,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grammarkit.analysis.fixpoint import sweep
 from grammarkit.analysis.flow import Flow
 from grammarkit.analysis.lexemes import LexemeKey, Lexemes
 from grammarkit.reader import model as m
 
 INF = 1 << 60
-MAX_ROUNDS = 200
-"""Relaxation rounds of a fixpoint at most (a grammar needs about its nesting depth)."""
 
 Token = tuple[LexemeKey, "m.Node | None"]
 
@@ -76,6 +75,9 @@ class Sentences:
         self._starting_cache: dict[LexemeKey, tuple[dict[str, int], dict[str, tuple[int, int]]]] = {}
         self._ctx_d: dict[LexemeKey, tuple[dict[str, int], dict[str, tuple[int, int, str]]]] = {}
         self._separator: str | None = None
+        self._lexeme_costs: dict[LexemeKey, int] = {}
+        self._nullable: dict[LexemeKey, bool] = {}
+        self._readers: dict[str, list[int]] | None = None
 
     # -- lexemes --------------------------------------------------------------------
 
@@ -87,19 +89,42 @@ class Sentences:
         return self._samples[key]
 
     def nullable_lexeme(self, key: LexemeKey) -> bool:
-        term = self.lex.term(key) if key[0] != "O" else None
-        return term is not None and self.lang.nullable(term)
+        found = self._nullable.get(key)
+        if found is None:
+            term = self.lex.term(key) if key[0] != "O" else None
+            found = self._nullable[key] = term is not None and self.lang.nullable(term)
+        return found
 
     def _lexeme_cost(self, key: LexemeKey) -> int:
-        if self.nullable_lexeme(key):
-            return 0
-        s = self.sample(key)
-        return INF if s is None else len(s)
+        found = self._lexeme_costs.get(key)
+        if found is None:
+            if self.nullable_lexeme(key):
+                found = 0
+            else:
+                s = self.sample(key)
+                found = INF if s is None else len(s)
+            self._lexeme_costs[key] = found
+        return found
 
     def _sym_cost(self, sym) -> int:
-        if self.flow.is_nt(sym):
+        if isinstance(sym, str):  # a nonterminal
             return self.costs().get(sym, INF)
         return self._lexeme_cost(sym)
+
+    def _nt_readers(self) -> dict[str, list[int]]:
+        """Nonterminal → the productions that mention it on their right side."""
+        if self._readers is None:
+            readers: dict[str, list[int]] = {}
+            for i, p in enumerate(self.flow.prods):
+                for sym in dict.fromkeys(p.rhs):
+                    if isinstance(sym, str):
+                        readers.setdefault(sym, []).append(i)
+            self._readers = readers
+        return self._readers
+
+    def _lhs_readers(self) -> dict[str, list[int]]:
+        """Nonterminal → the productions it is the left side of."""
+        return {lhs: list(found) for lhs, found in self.flow.by_lhs.items()}
 
     def _seq_cost(self, syms) -> int:
         total = 0
@@ -115,18 +140,20 @@ class Sentences:
     def costs(self) -> dict[str, int]:
         """Nonterminal → length of its shortest string (absent: none)."""
         if self._cost is None:
-            self._cost = {}
+            cost: dict[str, int] = {}
+            self._cost = cost
             prods = self.flow.prods
-            for _ in range(MAX_ROUNDS):
-                changed = False
-                for i, p in enumerate(prods):
-                    c = self._seq_cost(p.rhs)
-                    if c < self._cost.get(p.lhs, INF):
-                        self._cost[p.lhs] = c
-                        self._best[p.lhs] = i
-                        changed = True
-                if not changed:
-                    break
+
+            def step(i: int) -> tuple[str] | None:
+                p = prods[i]
+                c = self._seq_cost(p.rhs)
+                if c < cost.get(p.lhs, INF):
+                    cost[p.lhs] = c
+                    self._best[p.lhs] = i
+                    return (p.lhs,)
+                return None
+
+            sweep(len(prods), self._nt_readers(), step)
         return self._cost
 
     def expand(self, sym, node=None, depth: int = 0) -> list[Token] | None:
@@ -163,15 +190,18 @@ class Sentences:
         """Nonterminal → a production deriving the empty string (nullable lexemes may
         match nothing)."""
         if self._empty is None:
-            self._empty = {}
-            for _ in range(MAX_ROUNDS):
-                changed = False
-                for i, p in enumerate(self.flow.prods):
-                    if p.lhs not in self._empty and all(self._derives_empty(s) for s in p.rhs):
-                        self._empty[p.lhs] = i
-                        changed = True
-                if not changed:
-                    break
+            empty: dict[str, int] = {}
+            self._empty = empty
+            prods = self.flow.prods
+
+            def step(i: int) -> tuple[str] | None:
+                p = prods[i]
+                if p.lhs not in empty and all(self._derives_empty(s) for s in p.rhs):
+                    empty[p.lhs] = i
+                    return (p.lhs,)
+                return None
+
+            sweep(len(prods), self._nt_readers(), step)
         return self._empty
 
     def _derives_empty(self, sym) -> bool:
@@ -187,24 +217,27 @@ class Sentences:
             via: dict[str, tuple[int, int]] = {}
             if self.flow.start is not None:
                 cost[self.flow.start] = 0
-            for _ in range(MAX_ROUNDS):
-                changed = False
-                for i, p in enumerate(self.flow.prods):
-                    base = cost.get(p.lhs)
-                    if base is None:
+            prods = self.flow.prods
+
+            def step(i: int) -> list[str] | None:
+                p = prods[i]
+                base = cost.get(p.lhs)
+                if base is None:
+                    return None
+                changed = []
+                for pos, sym in enumerate(p.rhs):
+                    if not isinstance(sym, str):
                         continue
-                    for pos, sym in enumerate(p.rhs):
-                        if not self.flow.is_nt(sym):
-                            continue
-                        rest = self._seq_cost(p.rhs[:pos] + p.rhs[pos + 1 :])
-                        if rest >= INF:
-                            continue
-                        if base + rest < cost.get(sym, INF):
-                            cost[sym] = base + rest
-                            via[sym] = (i, pos)
-                            changed = True
-                if not changed:
-                    break
+                    rest = self._seq_cost(p.rhs[:pos] + p.rhs[pos + 1 :])
+                    if rest >= INF:
+                        continue
+                    if base + rest < cost.get(sym, INF):
+                        cost[sym] = base + rest
+                        via[sym] = (i, pos)
+                        changed.append(sym)
+                return changed
+
+            sweep(len(prods), self._lhs_readers(), step)
             self._ctx = (cost, via)
         return self._ctx
 
@@ -232,25 +265,28 @@ class Sentences:
             cost: dict[str, int] = {}
             via: dict[str, tuple[int, int]] = {}
             first = self._lexeme_first_cost(d)
-            for _ in range(MAX_ROUNDS):
-                changed = False
-                for i, p in enumerate(self.flow.prods):
-                    for pos, sym in enumerate(p.rhs):
-                        if sym == d:
-                            head = first
-                        elif self.flow.is_nt(sym):
-                            head = cost.get(sym, INF)
-                        else:
-                            head = INF
-                        rest = self._seq_cost(p.rhs[pos + 1 :]) if head < INF else INF
-                        if head + rest < min(cost.get(p.lhs, INF), INF):
-                            cost[p.lhs] = head + rest
-                            via[p.lhs] = (i, pos)
-                            changed = True
-                        if not self._derives_empty(sym):
-                            break
-                if not changed:
-                    break
+            prods = self.flow.prods
+
+            def step(i: int) -> tuple[str] | None:
+                p = prods[i]
+                changed = None
+                for pos, sym in enumerate(p.rhs):
+                    if sym == d:
+                        head = first
+                    elif isinstance(sym, str):
+                        head = cost.get(sym, INF)
+                    else:
+                        head = INF
+                    rest = self._seq_cost(p.rhs[pos + 1 :]) if head < INF else INF
+                    if head + rest < min(cost.get(p.lhs, INF), INF):
+                        cost[p.lhs] = head + rest
+                        via[p.lhs] = (i, pos)
+                        changed = (p.lhs,)
+                    if not self._derives_empty(sym):
+                        break
+                return changed
+
+            sweep(len(prods), self._nt_readers(), step)
             found = self._starting_cache[d] = (cost, via)
         return found
 
@@ -303,30 +339,33 @@ class Sentences:
             ctx_cost, _ = self._contexts()
             cost: dict[str, int] = {}
             via: dict[str, tuple[int, int, str]] = {}
-            for _ in range(MAX_ROUNDS):
-                changed = False
-                for i, p in enumerate(self.flow.prods):
-                    for pos, sym in enumerate(p.rhs):
-                        if not self.flow.is_nt(sym):
-                            continue
-                        alpha = self._seq_cost(p.rhs[:pos])
-                        if alpha >= INF:
-                            continue
-                        beta = p.rhs[pos + 1 :]
-                        options = []
-                        if p.lhs in ctx_cost:
-                            st, _ = self._seq_starting_cost(beta, d)
-                            if st < INF:
-                                options.append((ctx_cost[p.lhs] + alpha + st, "st"))
-                        if p.lhs in cost and all(self._derives_empty(s) for s in beta):
-                            options.append((cost[p.lhs] + alpha, "up"))
-                        for c, mode in options:
-                            if c < cost.get(sym, INF):
-                                cost[sym] = c
-                                via[sym] = (i, pos, mode)
-                                changed = True
-                if not changed:
-                    break
+            prods = self.flow.prods
+
+            def step(i: int) -> list[str]:
+                p = prods[i]
+                changed = []
+                for pos, sym in enumerate(p.rhs):
+                    if not isinstance(sym, str):
+                        continue
+                    alpha = self._seq_cost(p.rhs[:pos])
+                    if alpha >= INF:
+                        continue
+                    beta = p.rhs[pos + 1 :]
+                    options = []
+                    if p.lhs in ctx_cost:
+                        st, _ = self._seq_starting_cost(beta, d)
+                        if st < INF:
+                            options.append((ctx_cost[p.lhs] + alpha + st, "st"))
+                    if p.lhs in cost and all(self._derives_empty(s) for s in beta):
+                        options.append((cost[p.lhs] + alpha, "up"))
+                    for c, mode in options:
+                        if c < cost.get(sym, INF):
+                            cost[sym] = c
+                            via[sym] = (i, pos, mode)
+                            changed.append(sym)
+                return changed
+
+            sweep(len(prods), self._lhs_readers(), step)
             found = self._ctx_d[d] = (cost, via)
         return found
 

@@ -57,10 +57,10 @@ class RegexSite:
     def _parse(self) -> None:
         if self._done:
             return
-        from grammarkit.regex_syntax import RegexSyntaxError, parse
+        from grammarkit.regex_syntax import RegexSyntaxError, parse_remembered
 
         try:
-            self._parsed = parse(self.pattern)
+            self._parsed = parse_remembered(self.pattern)
         except RegexSyntaxError as exc:
             self._error = exc
         self._done = True
@@ -145,10 +145,62 @@ class LintContext:
 
     @cached_property
     def engine(self) -> EngineReport:
-        """llguidance's verdict on the whole grammar."""
+        """llguidance's verdict on the whole grammar. For a Lark grammar that may come
+        near llguidance's size limits it comes from the compile that measures them (see
+        :attr:`limit_usages`): one compile for both."""
+        if self.syntax == "lark":
+            from grammarkit.llg.compile import report_of
+            from grammarkit.llg.limits import LINT_PRECISION, LINT_SHARE, LINT_TIME_BUDGET, verdict_and_limits
 
+            keys = self._suspect_limits
+            together = verdict_and_limits(
+                "lark",
+                self.text,
+                keys=keys,
+                only_above=LINT_SHARE,
+                precision=LINT_PRECISION,
+                time_budget=LINT_TIME_BUDGET,
+            ) if keys else None
+            if together is not None:
+                is_error, messages, usages = together
+                self.__dict__["_limits_measured"] = usages
+                return report_of("lark", self.text, is_error, messages)
         # A regex grammar's pattern is its text minus one trailing newline.
         return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text)
+
+    @cached_property
+    def _suspect_limits(self) -> tuple[str, ...]:
+        from grammarkit.llg.limits import suspect_limits
+
+        return suspect_limits(self.text, self.syntax)
+
+    @cached_property
+    def limit_usages(self) -> list:
+        """How much of llguidance's size limits the grammar uses, for every quantity above
+        :data:`~grammarkit.llg.limits.LINT_SHARE` of its limit
+        (:class:`~grammarkit.llg.limits.LimitUsage`, as
+        :func:`~grammarkit.llg.limits.measure_limits` reports them); only the quantities
+        whose cheap estimate is that high are measured, and nothing when llguidance
+        rejects the grammar."""
+        keys = self._suspect_limits
+        if not keys or not self.engine.ok:
+            return []
+        measured = self.__dict__.get("_limits_measured")
+        if measured is not None:
+            return measured
+        from grammarkit.llg.limits import LINT_PRECISION, LINT_SHARE, LINT_TIME_BUDGET, measure_limits
+
+        _, _, usages = measure_limits(
+            self.syntax,
+            self.text,
+            keys=keys,
+            only_above=LINT_SHARE,
+            check_compiles=False,
+            precision=LINT_PRECISION,
+            time_budget=LINT_TIME_BUDGET,
+            in_process=True,  # llguidance compiled it already (self.engine)
+        )
+        return usages
 
     @cached_property
     def analysis(self) -> Analysis:

@@ -9,7 +9,11 @@ llguidance contradicts, or cannot judge (it rejects the grammar), is not reporte
 
 One llguidance matcher is compiled per grammar (the whole grammar, or a nested
 ``%lark { … }`` grammar compiled on its own) and verdicts are cached per input, on the
-lint context (``ctx.witnesses``).
+lint context (``ctx.witnesses``). The work is bounded: at most :data:`MAX_VERDICTS`
+inputs are judged per lint, and a matcher that llguidance had to rebuild
+:data:`MAX_REBUILDS` times (it hit one of its internal limits on the inputs, such as a
+parser row over ``max_items_in_row``: each time costs a compile) judges nothing more.
+Past either bound a claim is not confirmed, so it is not reported.
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ from grammarkit.llg.search import find_accepted
 if TYPE_CHECKING:
     from grammarkit.analysis import Scope
     from grammarkit.core.source import Syntax
+
+
+MAX_VERDICTS = 2000
+"""Inputs llguidance judges at most per lint (every rule's witnesses together)."""
+MAX_REBUILDS = 2
+"""Rebuilds of a matcher (after llguidance's internal limits) before it is given up."""
 
 
 class Witnesses:
@@ -64,7 +74,9 @@ class Witnesses:
         key = (self.grammar(scope), text)
         if key not in self._verdicts:
             matcher = self.matcher(scope)
-            self._verdicts[key] = None if matcher is None else matcher.check(text)
+            if matcher is None or matcher.rebuilds >= MAX_REBUILDS or len(self._verdicts) >= MAX_VERDICTS:
+                return None  # (not remembered: the bound is reached, nothing is judged)
+            self._verdicts[key] = matcher.check(text)
         return self._verdicts[key]
 
     def confirm(

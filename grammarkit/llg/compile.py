@@ -166,6 +166,12 @@ def compile_report(
     except Exception as exc:
         return _failure(f"llguidance raised {type(exc).__name__}: {exc}")
 
+    return report_of(syntax, text, is_error, messages)
+
+
+def report_of(syntax: Syntax, text: str, is_error: bool, messages: list[str]) -> EngineReport:
+    """The :class:`EngineReport` of llguidance's validation result ``(is_error,
+    messages)`` for ``text``, its messages located in the text."""
     context = MessageContext(syntax, text)
     interpreted = [interpret_message(m, syntax, text, _context=context) for m in messages]
     if is_error:

@@ -54,6 +54,15 @@ from grammarkit.llg.runner import LibraryError, call_with_big_stack, run_in_chil
 HUGE = 1 << 40
 """A limit no grammar reaches, used for the limits not being measured."""
 
+LINT_SHARE = 0.5
+"""Lint (GK240) reports a quantity above this fraction of its limit."""
+LINT_PRECISION = 0.05
+LINT_TIME_BUDGET = 5.0
+"""Seconds of compiling lint allows to pin the numbers down once a limit is crossed."""
+
+DEFAULT_VERDICT_TIMEOUT = 30.0
+"""Seconds :func:`verdict_and_limits` waits (as :func:`grammarkit.llg.compile.compile_report`)."""
+
 DEFAULT_PRECISION = 0.02
 DEFAULT_TIME_BUDGET = 10.0
 SEARCH_CAP_FACTOR = 64
@@ -295,16 +304,43 @@ class _Probe:
         )
         return (not is_error, str(messages[0]) if is_error and messages else "")
 
-    def first_row(self, max_items_in_row: int) -> tuple[bool | None, str]:
+    def verdict(self, lowered: dict[str, int] | None = None) -> tuple[bool, list[str]]:
+        """llguidance's validation with its default limits (some ``lowered``):
+        ``(is_error, messages)``, as :func:`grammarkit.llg.compile.compile_report` asks
+        for it (which gives no limits: the defaults)."""
+        self.compiles += 1
+        if lowered:
+            limits = self.limits(**{**default_limits(), **lowered})
+            is_error, messages = self._llg.LLMatcher.validate_grammar_with_warnings(
+                self._grammar, self._tok, limits=limits
+            )
+        else:
+            is_error, messages = self._llg.LLMatcher.validate_grammar_with_warnings(self._grammar, self._tok)
+        return bool(is_error), [str(m) for m in messages]
+
+    def matcher(self, limits: dict[str, int], defaults: bool = False):
+        """An ``LLMatcher`` compiled with these limits (the other compile-time limits
+        huge, or llguidance's defaults with ``defaults``): ``(matcher, error)``, the
+        matcher None when it does not compile."""
+        self.compiles += 1
+        chosen = {**default_limits(), **limits} if defaults else limits
+        matcher = self._llg.LLMatcher(self._tok, self._grammar, log_level=0, limits=self.limits(**chosen))
+        if matcher.is_error():
+            return None, matcher.get_error()
+        return matcher, ""
+
+    def first_row(self, max_items_in_row: int, matcher=None) -> tuple[bool | None, str]:
         """Consume one allowed token with ``max_items_in_row``: ``(ok, error)``.
 
         ``ok`` is None when no first token exists (the grammar only allows EOS) or the
-        matcher fails for another reason.
+        matcher fails for another reason. ``matcher`` is one compiled with that
+        ``max_items_in_row`` already (and not used yet).
         """
-        self.compiles += 1
-        matcher = self._llg.LLMatcher(
-            self._tok, self._grammar, log_level=0, limits=self.limits(max_items_in_row=max_items_in_row)
-        )
+        if matcher is None:
+            self.compiles += 1
+            matcher = self._llg.LLMatcher(
+                self._tok, self._grammar, log_level=0, limits=self.limits(max_items_in_row=max_items_in_row)
+            )
         if matcher.is_error():
             return None, matcher.get_error()
         bias = matcher.compute_logit_bias()
@@ -376,6 +412,7 @@ def measure_limits(
     keys: tuple[str, ...] = MEASURED,
     only_above: float | None = None,
     check_compiles: bool = True,
+    in_process: bool = False,
 ) -> tuple[bool | None, str | None, list[LimitUsage]]:
     """Measure ``keys`` of :data:`MEASURED`: ``(compiles, error, usages)``.
 
@@ -388,6 +425,9 @@ def measure_limits(
     returned. ``check_compiles=False`` skips the first compile with the default limits
     (when the caller already knows the grammar compiles). ``error`` is llguidance's
     message as one line, prefixed with ``line:column:`` when it gives a location.
+    ``in_process=True`` measures on a big-stack thread of this process whatever the
+    size, for a caller that has seen llguidance compile the grammar already (in a child
+    process: it neither crashed nor ran out of time), saving a process start.
     """
 
     if syntax == "regex":  # the pattern is the text minus one trailing newline
@@ -403,7 +443,7 @@ def measure_limits(
     }
     timeout = time_budget + 30.0
     try:
-        if len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
+        if in_process or len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
             reply = call_with_big_stack(lambda: _measure(**request), timeout)
         else:
             reply = _measure_in_child(request, timeout)
@@ -416,6 +456,57 @@ def measure_limits(
         msg = interpret_message(error, syntax, text)
         error = f"{msg.line}:{msg.column}: {msg.message}" if msg.line is not None else msg.message
     return reply["compiles"], error, [LimitUsage(**u) for u in reply["usages"]]
+
+
+def suspect_limits(text: str, syntax: str = "lark", share: float = LINT_SHARE) -> tuple[str, ...]:
+    """The quantities of :data:`MEASURED` whose estimate (:func:`estimate_usage`) is
+    above ``share`` of their limit: the ones worth measuring."""
+    limits = default_limits()
+    estimates = estimate_usage(text, syntax)
+    return tuple(k for k in MEASURED if estimates[k] > share * limits[k])
+
+
+def verdict_and_limits(
+    syntax: Syntax,
+    text: str,
+    *,
+    keys: tuple[str, ...],
+    only_above: float,
+    precision: float = DEFAULT_PRECISION,
+    time_budget: float = DEFAULT_TIME_BUDGET,
+    timeout: float | None = DEFAULT_VERDICT_TIMEOUT,
+) -> tuple[bool, list[str], list[LimitUsage]] | None:
+    """llguidance's validation of a grammar, ``(is_error, messages)`` as
+    :func:`grammarkit.llg.compile.compile_report` reads them, and the usages of ``keys``
+    above ``only_above`` of their limits (as :func:`measure_limits` reports them; none
+    when the grammar does not compile), in one go: the first compile is a matcher under
+    llguidance's default limits with the compile-time ones of ``keys`` lowered to that
+    fraction (when it compiles, so does the grammar; its warnings are the validation's,
+    and it reads the first row). Only when it does not compile are the verdict and the
+    floors asked for apart. None when llguidance crashed or ran out of time (the caller
+    then asks :func:`grammarkit.llg.compile.compile_report`, which reports that). Runs
+    on a big-stack thread, or in a child process for large texts."""
+    if syntax == "regex":
+        text = strip_final_newline(text)
+    request: dict[str, Any] = {
+        "syntax": syntax,
+        "text": text,
+        "precision": precision,
+        "time_budget": time_budget,
+        "keys": list(keys),
+        "only_above": only_above,
+        "check_compiles": False,
+        "verdict": True,
+    }
+    try:
+        if len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
+            reply = call_with_big_stack(lambda: _measure(**request), timeout)
+        else:
+            reply = _measure_in_child(request, timeout)
+    except Exception:
+        return None
+    is_error, messages = reply["verdict"]
+    return bool(is_error), [str(m) for m in messages], [LimitUsage(**u) for u in reply["usages"]]
 
 
 def _failure_note(exc: Exception) -> str:
@@ -435,10 +526,20 @@ def _measure(
     keys: list[str],
     only_above: float | None,
     check_compiles: bool,
+    verdict: bool = False,
 ) -> dict[str, Any]:
-    """The measurement itself (llguidance calls); returns plain data (JSON-able)."""
+    """The measurement itself (llguidance calls); returns plain data (JSON-able).
+
+    With ``verdict`` (and ``only_above``, without ``check_compiles``), the first compile
+    is a matcher under llguidance's default limits with the suspect compile-time ones
+    lowered to their floors: when it compiles, so does the grammar with the defaults, and
+    ``"verdict"`` holds llguidance's warnings (the verdict of
+    :func:`grammarkit.llg.compile.compile_report`, from the same compile); when it does
+    not, ``"verdict"`` is None and nothing is measured."""
     limits = default_limits()
     probe = _Probe(syntax, text, time.monotonic() + time_budget)
+    if verdict:
+        return _measure_with_verdict(probe, syntax, text, precision, keys, only_above or 0.0)
     compiles, error = True, ""
     if check_compiles:
         compiles, error = probe.validate(
@@ -465,8 +566,62 @@ def _measure(
                 "error": error,
                 "usages": [{"key": k, "limit": limits[k], "note": note} for k in keys],
             }
-    estimates = estimate_usage(text, syntax)
+    below, first_row = _under_floors(probe, keys, only_above) if not limit_error else (set(), None)
+    usages = _measure_keys(probe, syntax, text, keys, precision, only_above, below, first_row)
+    return {"compiles": not limit_error, "error": error or None, "usages": usages}
 
+
+_AT_COMPILE = ("max_grammar_size", "initial_lexer_fuel")
+
+
+def _under_floors(
+    probe: _Probe, keys: list[str], only_above: float | None
+) -> tuple[set[str], tuple[Any, str] | None]:
+    """With ``only_above``, one compile under every floor at once: when the grammar
+    compiles, each compile-time quantity is at most its floor, and the same matcher
+    (compiled with max_items_in_row at 0) reads the first row's size. A matcher that
+    fails for another reason than those floors fails the same way with them lifted, so
+    the first row is not tried again (and the floors are checked by one validation).
+    Returns the compile-time keys below their floors and, for the first row, the matcher
+    (or None and its error)."""
+    below: set[str] = set()
+    first_row: tuple[Any, str] | None = None
+    if only_above is None:
+        return below, first_row
+    limits = default_limits()
+    at_compile = [k for k in keys if k in _AT_COMPILE]
+    floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
+    if "max_items_in_row" in keys:
+        matcher, why = probe.matcher({**floors, "max_items_in_row": 0})
+        if matcher is not None:
+            return set(at_compile), (matcher, "")
+        if _SIZE_ERROR in why or _FUEL_ERROR in why:
+            return below, first_row
+        first_row = (None, why)
+        if not at_compile:
+            return below, first_row
+    elif len(at_compile) < 2:
+        return below, first_row
+    if probe.validate(**floors)[0]:
+        below.update(at_compile)
+    return below, first_row
+
+
+def _measure_keys(
+    probe: _Probe,
+    syntax: Syntax,
+    text: str,
+    keys: list[str],
+    precision: float,
+    only_above: float | None,
+    below: set[str],
+    first_row: tuple[Any, str] | None,
+) -> list[dict[str, Any]]:
+    """The usage of each key (see :func:`_measure`); ``below``: the keys known to be
+    at most ``only_above`` of their limit; ``first_row``: see :func:`_under_floors`."""
+    limits = default_limits()
+    estimates = estimate_usage(text, syntax)
+    usages: list[dict[str, Any]] = []
     end = probe.deadline
     for position, key in enumerate(keys):
         # Share what is left of the budget among the quantities still to measure.
@@ -474,7 +629,7 @@ def _measure(
         probe.deadline = now + max(0.0, end - now) / (len(keys) - position)
         limit = limits[key]
         floor = max(1, int(only_above * limit)) if only_above is not None else None
-        if key in ("max_grammar_size", "initial_lexer_fuel"):
+        if key in _AT_COMPILE:
             marker = _SIZE_ERROR if key == "max_grammar_size" else _FUEL_ERROR
 
             def passes(value: int, key: str = key, marker: str = marker) -> bool:
@@ -484,7 +639,7 @@ def _measure(
                 return ok
 
             try:
-                if floor is not None and passes(floor):
+                if floor is not None and (key in below or passes(floor)):
                     continue  # at most `only_above` of the limit
                 lo, hi = _bisect(
                     passes,
@@ -500,19 +655,58 @@ def _measure(
                 continue
             usages.append({"key": key, "limit": limit, "low": lo + 1, "high": hi})
         elif key == "max_items_in_row":
-            usage = _measure_first_row(probe, limit, precision, floor or 0)
+            usage = _measure_first_row(probe, limit, precision, floor or 0, first_row)
             if floor is None or (usage.get("low") or 0) > floor:
                 usages.append(usage)
-    return {"compiles": not limit_error, "error": error or None, "usages": usages}
+    return usages
+
+
+def _measure_with_verdict(
+    probe: _Probe, syntax: Syntax, text: str, precision: float, keys: list[str], only_above: float
+) -> dict[str, Any]:
+    """See :func:`_measure` (``verdict``): ``"verdict"`` is ``[is_error, messages]`` as
+    llguidance's validation gives them."""
+    limits = default_limits()
+    at_compile = [k for k in keys if k in _AT_COMPILE]
+    floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
+    if "max_items_in_row" in keys:
+        floors["max_items_in_row"] = 0
+    matcher, why = probe.matcher(floors, defaults=True)
+    if matcher is not None:
+        # It compiles under lowered limits, so under the defaults: its warnings are the
+        # verdict, and every compile-time quantity is at most its floor.
+        verdict = [False, [str(w) for w in matcher.get_grammar_warnings()]]
+        below, first_row = set(at_compile), ((matcher, "") if "max_items_in_row" in keys else None)
+    else:
+        # (A matcher failing for another reason than the floors fails so whatever the
+        # limits: the first row cannot be read.)
+        first_row = None if _SIZE_ERROR in why or _FUEL_ERROR in why else (None, why)
+        is_error, messages = probe.verdict({k: floors[k] for k in at_compile})
+        if not is_error:  # under the floors, so under the defaults
+            verdict, below = [False, messages], set(at_compile)
+        else:
+            is_error, messages = probe.verdict()
+            if is_error:
+                return {"verdict": [True, messages], "usages": []}
+            verdict, below = [False, messages], set()
+    usages = _measure_keys(probe, syntax, text, keys, precision, only_above, below, first_row)
+    return {"verdict": verdict, "usages": usages}
 
 
 class _Unmeasurable(Exception):
     """llguidance failed for a reason other than the limit being measured."""
 
 
-def _measure_first_row(probe: _Probe, limit: int, precision: float, start_low: int) -> dict[str, Any]:
+def _measure_first_row(
+    probe: _Probe, limit: int, precision: float, start_low: int, compiled: tuple[Any, str] | None = None
+) -> dict[str, Any]:
+    """``compiled``: a matcher compiled with ``max_items_in_row`` at 0 (not used yet), or
+    None and the error it failed with."""
     key = "max_items_in_row"
-    ok, error = probe.first_row(0)
+    if compiled is not None and compiled[0] is None:
+        ok, error = None, compiled[1]
+    else:
+        ok, error = probe.first_row(0, compiled[0] if compiled is not None else None)
     if ok is None:
         note = "no first token to try" if error == "no first token" else f"llguidance: {error.splitlines()[0]}"
         return {"key": key, "limit": limit, "note": note}
@@ -552,7 +746,7 @@ def child_main() -> None:
     sys.stdout.flush()
 
 
-def _measure_in_child(request: dict[str, Any], timeout: float) -> dict[str, Any]:
+def _measure_in_child(request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
     try:
         return run_in_child(_CHILD_CODE, request, timeout)
     except LibraryError as exc:

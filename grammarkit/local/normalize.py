@@ -39,6 +39,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from grammarkit.core.span import Span
 from grammarkit.reader import model as m
@@ -151,6 +152,7 @@ class _Printer:
     def _name_all(self) -> None:
         aliases = {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
         taken = set(self.defs) | set(self.imports) | aliases
+        places: dict[str, tuple[list, list, list]] | None = None  # name -> spans of it, by kind
         for name in sorted(taken):
             legal = _LARK_TOKEN if m.is_terminal_name(name) else _LARK_RULE
             if legal.fullmatch(name):
@@ -162,19 +164,25 @@ class _Printer:
                 candidate = f"{base}_{n}"
             self.renames[name] = candidate
             self.renames_back[candidate] = name
-            spans: list[Span | None] = [
-                d.name_span for d in self.grammar.nodes() if isinstance(d, m.Definition) and d.name == name
-            ]
-            spans += [
-                a.alias_span
-                for a in self.grammar.nodes()
-                if isinstance(a, m.Alternative) and a.alias == name and a.alias_span is not None
-            ]
-            spans += [
-                n.span for n in self.grammar.nodes() if isinstance(n, m.ImportName) and (n.alias or n.name) == name
-            ]
+            if places is None:
+                places = self._places()
+            found = places.get(name, ([], [], []))
+            spans: list[Span | None] = [*found[0], *found[1], *found[2]]
             for span in spans or [None]:
                 self.record("dash-name" if "-" in name else "rename", f"renamed {name} to {candidate}", span, name)
+
+    def _places(self) -> dict[str, tuple[list, list, list]]:
+        """Name -> the spans of its definitions, of the aliases naming it and of the
+        imports naming it, each in the order of the model."""
+        places: dict[str, tuple[list, list, list]] = {}
+        for node in self.grammar.nodes():
+            if isinstance(node, m.Definition):
+                places.setdefault(node.name, ([], [], []))[0].append(node.name_span)
+            elif isinstance(node, m.Alternative) and node.alias is not None and node.alias_span is not None:
+                places.setdefault(node.alias, ([], [], []))[1].append(node.alias_span)
+            elif isinstance(node, m.ImportName):
+                places.setdefault(node.alias or node.name, ([], [], []))[2].append(node.span)
+        return places
 
     def name(self, name: str) -> str:
         return self.renames.get(name, name)
@@ -532,11 +540,12 @@ def _is_optional(node: m.Node) -> bool:
 # ---------------------------------------------------------------- regexes
 
 
+@lru_cache(maxsize=4096)
 def _regex_nullable(pattern: str) -> bool:
-    from grammarkit.regex_syntax import RegexSyntaxError, min_length, parse
+    from grammarkit.regex_syntax import RegexSyntaxError, min_length, parse_remembered
 
     try:
-        return min_length(parse(pattern)) == 0
+        return min_length(parse_remembered(pattern)) == 0
     except RegexSyntaxError:
         return False
 
@@ -545,10 +554,10 @@ def _python_regex(pattern: str) -> str:
     """Rust spellings that Python's ``regex`` module reads differently, translated."""
     if "\\z" not in pattern:
         return pattern
-    from grammarkit.regex_syntax import Anchor, RegexSyntaxError, iter_nodes, parse
+    from grammarkit.regex_syntax import Anchor, RegexSyntaxError, iter_nodes, parse_remembered
 
     try:
-        ast = parse(pattern)
+        ast = parse_remembered(pattern)
     except RegexSyntaxError:
         return pattern
     out, last = [], 0

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from lark import Token
 
@@ -81,6 +80,7 @@ _REGEXES: list[tuple[str, str]] = [
 ]
 
 _SKIP = re.compile(r"(?:#|//)[^\n]*|[ \t]+")
+_SKIP_FIRST = frozenset("#/ \t")  # the characters a _SKIP match starts with
 _REGEX_LITERAL = re.compile(r"/(?:\\[^\n]|[^/\\])+/[imslux]*")  # `\` escapes anything but a newline
 _WS = re.compile(r"[ \t\r\n]*")
 _REPEAT_AFTER_BRACE = re.compile(r"[ \t]*(?:,|[+-]?[0-9])")
@@ -129,18 +129,6 @@ class LexError(GrammarkitError, ValueError):
         self.hint = hint
 
 
-@dataclass(slots=True)
-class _Pos:
-    line: int = 1
-    line_start: int = 0  # offset of the current line's first character
-
-    def advance(self, text: str, start: int, end: int) -> None:
-        nl = text.count("\n", start, end)
-        if nl:
-            self.line += nl
-            self.line_start = text.rindex("\n", start, end) + 1
-
-
 def _json_prefix(text: str, start: int) -> int:
     """End offset of the JSON value that starts (after blanks) at ``start``."""
     ws = _WS.match(text, start)
@@ -181,19 +169,24 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
     Comments are skipped; with ``comments`` given, ``(offset, text)`` of each is appended."""
     n = len(text)
     pos = 0
-    where = _Pos()
+    line, line_start = 1, 0  # the current line, and the offset of its first character
     pending_nl: Token | None = None
+    skip_match = _SKIP.match
+    dispatch = _DISPATCH
+    count = text.count
     while pos < n:
         ch = text[pos]
-        skip = _SKIP.match(text, pos)
-        if skip:
-            if comments is not None and ch in "#/":
-                comments.append((pos, skip.group()))
-            where.advance(text, pos, skip.end())
-            pos = skip.end()
-            continue
+        if ch in _SKIP_FIRST:
+            skip = skip_match(text, pos)
+            if skip:
+                end = skip.end()
+                if comments is not None and ch in "#/":
+                    comments.append((pos, skip.group()))
+                # (a comment or blanks hold no newline)
+                pos = end
+                continue
         best_name, best_end = None, pos
-        for name, pattern in _DISPATCH.get(ch, ()):
+        for name, pattern in dispatch.get(ch, ()):
             m = pattern.match(text, pos)
             if m and m.end() > best_end:
                 best_name, best_end = name, m.end()
@@ -206,18 +199,12 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
         elif best_name == "TILDE" and _NUMBER_AFTER_TILDE.match(text, best_end):
             best_name = "REPEAT_TILDE"
         value = text[pos:best_end]
-        line, column = where.line, pos - where.line_start + 1
-        where.advance(text, pos, best_end)
-        tok = Token(
-            best_name,
-            value,
-            start_pos=pos,
-            line=line,
-            column=column,
-            end_line=where.line,
-            end_column=best_end - where.line_start + 1,
-            end_pos=best_end,
-        )
+        start_line, column = line, pos - line_start + 1
+        nl = count("\n", pos, best_end)
+        if nl:
+            line += nl
+            line_start = text.rindex("\n", pos, best_end) + 1
+        tok = Token(best_name, value, pos, start_line, column, line, best_end - line_start + 1, best_end)
         pos = best_end
         if best_name == "_NL":
             if pending_nl is None:
@@ -241,24 +228,17 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
                     _json_error_offset(exc, pos),
                     hint=f"{keyword} must be followed by one JSON value, e.g. {keyword} {{ ... }}",
                 ) from None
-            jline, jcol = where.line, pos - where.line_start + 1
-            where.advance(text, pos, end)
-            yield Token(
-                "JSON",
-                text[pos:end],
-                start_pos=pos,
-                line=jline,
-                column=jcol,
-                end_line=where.line,
-                end_column=end - where.line_start + 1,
-                end_pos=end,
-            )
+            jline, jcol = line, pos - line_start + 1
+            nl = count("\n", pos, end)
+            if nl:
+                line += nl
+                line_start = text.rindex("\n", pos, end) + 1
+            yield Token("JSON", text[pos:end], pos, jline, jcol, line, end - line_start + 1, end)
             pos = end
-    line, column = where.line, pos - where.line_start + 1
+    column = pos - line_start + 1
     if pending_nl is not None:
         yield pending_nl
-    yield Token("_NL", "", start_pos=pos, line=line, column=column, end_line=line,
-                end_column=column, end_pos=pos)
+    yield Token("_NL", "", pos, line, column, line, column, pos)
 
 
 def _json_message(exc: ValueError) -> str:

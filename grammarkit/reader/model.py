@@ -24,6 +24,10 @@ from grammarkit.core.span import LineIndex, Span
 # generating methods for every class costs measurable start-up time.
 _NODE = {"slots": True, "repr": False, "eq": False}
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields of these declared types never hold a node: children() does not look at them.
+_SCALAR_FIELDS = frozenset(
+    {"Span", "Span | None", "bool", "int", "int | None", "str", "str | None", "list[str]", "list[str] | None"}
+)
 
 
 @dataclass(**_NODE)
@@ -35,7 +39,9 @@ class Node(ValueRecord):
         cls = type(self)
         names = _CHILD_FIELDS.get(cls)
         if names is None:
-            names = _CHILD_FIELDS[cls] = tuple(f.name for f in fields(self) if f.name != "span")
+            names = _CHILD_FIELDS[cls] = tuple(
+                f.name for f in fields(self) if f.name != "span" and f.type not in _SCALAR_FIELDS
+            )
         out: list[Node] = []
         for name in names:
             value = getattr(self, name)

@@ -168,10 +168,10 @@ def _tilde(ctx, node: m.Repeat) -> str:
 def _nonempty(pattern: str) -> str | None:
     """``pattern`` made to match at least one character, for the simple shapes ``X*``,
     ``X{0,n}`` and ``(X*)`` (None otherwise)."""
-    from grammarkit.regex_syntax import Group, RegexSyntaxError, Repeat, min_length, parse
+    from grammarkit.regex_syntax import Group, RegexSyntaxError, Repeat, min_length, parse_remembered
 
     try:
-        ast = parse(pattern)
+        ast = parse_remembered(pattern)
     except RegexSyntaxError:
         return None
     node = ast

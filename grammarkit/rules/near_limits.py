@@ -34,16 +34,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Finding, Severity
-from grammarkit.llg.limits import MEASURED, default_limits, estimate_usage
+from grammarkit.llg.limits import LINT_SHARE, LINT_TIME_BUDGET
 
 CODE = "GK240"
 NAME = "near-engine-limits"
 SEVERITY = Severity.WARNING
 SYNTAXES = ("lark", "regex")
 
-THRESHOLD = 0.5
+THRESHOLD = LINT_SHARE
 """Fraction of a limit above which the rule fires."""
-TIME_BUDGET = 5.0
+TIME_BUDGET = LINT_TIME_BUDGET
 """Seconds of compiling allowed to pin the numbers down once a limit is crossed."""
 ATTRIBUTION_SHARE = 0.25
 """The largest definition is blamed when it is at least this share of the text."""
@@ -59,24 +59,14 @@ _HINTS = {
 
 
 def check(ctx) -> Iterator[Finding]:
-    limits = default_limits()
-    estimates = estimate_usage(ctx.text, ctx.syntax)
-    suspect = tuple(k for k in MEASURED if estimates[k] > THRESHOLD * limits[k])
-    if not suspect:
-        return  # the usual case: far below every limit, nothing compiled
-    if not ctx.engine.ok:
-        return  # GK109 reports it (including llguidance's own "too big" errors)
-    from grammarkit.llg.limits import format_percent, measure_limits
+    # Measured (with llguidance's own verdict when the estimates are high: one compile
+    # for both) only for the quantities whose estimate is above THRESHOLD; nothing when
+    # llguidance rejects the grammar (GK109 reports it, its own "too big" errors too).
+    usages = ctx.limit_usages
+    if not usages:
+        return
+    from grammarkit.llg.limits import format_percent
 
-    _, _, usages = measure_limits(
-        ctx.syntax,
-        ctx.text,
-        keys=suspect,
-        only_above=THRESHOLD,
-        check_compiles=False,
-        precision=0.05,
-        time_budget=TIME_BUDGET,
-    )
     span, where = _location(ctx)
     for usage in usages:
         if usage.low is None:

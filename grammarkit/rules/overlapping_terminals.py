@@ -12,7 +12,18 @@
 
 Terminals that never meet (a keyword in one rule, an identifier in another) are not
 flagged, and neither is the usual keyword-versus-identifier pair (``"select"`` where
-``IDENT`` is also allowed). Where terminals can meet is computed from the rules with a
+``IDENT`` is also allowed).
+
+**Identical terminals are one finding.** Terminals with exactly the same language (the
+same pattern written several times, ``A: /[a-z]{1,5}/`` and ``B: /[a-z]{1,5}/``) that can
+come next at the same point are reported once per group, not once per pair: a single
+warning at the group's second member (in the order of the text), naming the first one
+(``A and B both match "a" …``), or, for three or more, the first few and how many more
+(``T0, T1, T2 and 9,997 more match exactly the same strings, such as "a", …``). A
+terminal of another language that overlaps the group is compared with the group's first
+member allowed at that point only. At most 100 findings are reported per grammar (and
+per nested grammar), in the order of the text; when grammarkit stops there, the last
+one says so. Where terminals can meet is computed from the rules with a
 canonical LR(1) automaton, which gives exactly the terminals an Earley parser can expect
 after each prefix of the input (lazy terminals, ``[lazy]``/``stop=``/``suffix=``, are left
 out). Whether two terminals share a string, and the shortest one, comes from a product
@@ -57,16 +68,75 @@ parsing, or drop the characters the rules need from ``%ignore``
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import combinations
 
 from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Finding, Severity
+from grammarkit.core.span import Span
 from grammarkit.reader import model as m
 
 CODE = "GK222"
 NAME = "overlapping-terminals"
 SEVERITY = Severity.WARNING
 SYNTAXES = ("lark",)
+
+MAX_FINDINGS = 100
+"""Findings reported at most per grammar (and per nested grammar), in the order of the
+text; the last one says that grammarkit stopped there."""
+MAX_TRIES = 6
+"""Places tried at most to build a witness input for one finding."""
+MAX_JUDGED = MAX_FINDINGS * MAX_TRIES
+"""Witness inputs llguidance judges at most for this rule, per grammar."""
+MAX_NAMES = 3
+"""Names of a group of identical terminals listed in its message at most."""
+
+
+@dataclass
+class _Claim:
+    """A finding to confirm with llguidance before it is reported."""
+
+    span: Span
+    keys: tuple  # the lexemes whose places a witness input may use, preferred first
+    sample: str
+    origin: str | None  # the rule whose places are tried first
+    accepted: bool  # whether llguidance must accept the witness (or reject it)
+    note: str
+    message: str
+    hint: str
+
+
+class _Places:
+    """Where each lexeme of one scope is, computed once."""
+
+    def __init__(self, a, scope: p.Scope) -> None:
+        self.scope = scope
+        self.flow = a.flow(scope)
+        self.lex = a.lexemes(scope)
+        self.first = _first_occurrences(self.flow)
+        self._spans: dict = {}
+        self._uses: dict | None = None
+
+    def span(self, key) -> Span:
+        """Where a lexeme is reported: its definition, or its first use."""
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = _where(self.scope, key, self.first)
+        return found
+
+    def start(self, key) -> int:
+        return self.span(key).start
+
+    def uses(self, key) -> list[tuple[int, int]]:
+        """``(production, position)`` of every use of a lexeme in the BNF."""
+        if self._uses is None:
+            uses: dict = {}
+            for i, prod in enumerate(self.flow.prods):
+                for pos, sym in enumerate(prod.rhs):
+                    if not self.flow.is_nt(sym):
+                        uses.setdefault(sym, []).append((i, pos))
+            self._uses = uses
+        return self._uses.get(key, [])
 
 
 def check(ctx) -> Iterator[Finding]:
@@ -76,8 +146,8 @@ def check(ctx) -> Iterator[Finding]:
         contexts = flow.contexts()
         if not contexts:
             continue
-        lex = a.lexemes(scope)
-        first = _first_occurrences(flow)
+        at = _Places(a, scope)
+        lex = at.lex
         lazy = {
             sym
             for prod in flow.prods
@@ -86,54 +156,153 @@ def check(ctx) -> Iterator[Finding]:
             if not flow.is_nt(sym)
         }
 
+        # Open lexemes of the same language (the same term) that can come next at the same
+        # point form one group; every other pair that can is compared once, through the
+        # first lexeme of each language allowed there.
+        parent: dict = {}
+        met: dict = {}  # group root -> (index of the context, rule) where members first met
         pairs: dict[frozenset, str] = {}
         allowed_anywhere: set = set()
-        for allowed, origin in contexts:
+        for number, (allowed, origin) in enumerate(contexts):
             keys = sorted((k for k in allowed if _usable(k, lazy, lex)), key=repr)
             allowed_anywhere.update(keys)
-            open_keys = [k for k in keys if not lex.is_keyword(k)]
-            for x, y in combinations(open_keys, 2):
+            by_term: dict[int, list] = {}
+            for k in keys:
+                if not lex.is_keyword(k):
+                    by_term.setdefault(lex.term(k), []).append(k)
+            present = []
+            for members in by_term.values():
+                if len(members) > 1:
+                    root = _find(parent, members[0])
+                    for other in members[1:]:
+                        root = _union(parent, met, root, _find(parent, other))
+                    if root not in met or met[root][0] > number:
+                        met[root] = (number, origin)
+                present.append(min(members, key=lambda k: (at.start(k), repr(k))))
+            for x, y in combinations(sorted(present, key=repr), 2):
                 pairs.setdefault(frozenset((x, y)), origin)
-        findings: list[tuple[int, Finding]] = []
-        for pair, origin in pairs.items():
-            x, y = sorted(pair, key=lambda k: _where(scope, k, first).start)
-            tx, ty = lex.term(x), lex.term(y)
-            assert tx is not None and ty is not None  # _usable keys have a language
-            sample = a.lang.common_string(tx, ty)
-            if sample is None:
-                continue
-            span = _where(scope, y, first)
+
+        claims = [
+            *_groups(a, at, parent, met),
+            *_pairs(a, at, pairs),
+            *_ignore_ties(ctx, a, at, allowed_anywhere),
+        ]
+        claims.sort(key=lambda c: c.span.start)
+        findings: list[Finding] = []
+        judged = 0
+        for claim in claims:
+            if len(findings) == MAX_FINDINGS or judged >= MAX_JUDGED:
+                if findings:
+                    findings[-1].message += (
+                        f" (grammarkit stops after {len(findings)} findings of overlapping "
+                        "terminals in a grammar: there may be more)"
+                    )
+                break
+            witness, tried = _witness(ctx, a, at, claim)
+            judged += tried
+            if witness is None:
+                continue  # llguidance does not judge such an input as claimed: not shown
+            findings.append(Finding(claim.span, claim.message, claim.hint, witness=witness))
+        yield from findings
+
+
+def _find(parent: dict, key):
+    root = key
+    while parent.get(root, root) != root:
+        root = parent[root]
+    while parent.get(key, key) != root:  # path compression
+        parent[key], key = root, parent[key]
+    parent.setdefault(root, root)
+    return root
+
+
+def _union(parent: dict, met: dict, x, y):
+    """Join the groups of roots ``x`` and ``y``; the root of the joined group."""
+    if x == y:
+        return x
+    parent[y] = x
+    if y in met and (x not in met or met[y][0] < met[x][0]):
+        met[x] = met[y]
+    met.pop(y, None)
+    return x
+
+
+def _groups(a, at: _Places, parent: dict, met: dict) -> Iterator[_Claim]:
+    """One claim per group of lexemes with the same language that can come next at the
+    same point, located at its second member (in the order of the text)."""
+    lex = at.lex
+    groups: dict = {}
+    for key in parent:
+        groups.setdefault(_find(parent, key), []).append(key)
+    for root, keys in groups.items():
+        if len(keys) < 2:
+            continue
+        members = sorted(keys, key=lambda k: (at.start(k), repr(k)))
+        term = lex.term(members[0])
+        assert term is not None  # _usable keys have a language
+        sample = a.lang.common_string(term, term)
+        if sample is None:
+            continue
+        origin = met[root][1]
+        x, y = members[0], members[1]
+        shown = p.show(_clip(sample))
+        if len(members) == 2:
             dx, dy = lex.describe(x), lex.describe(y)
             note = f"{p.show(sample)} is read as {dx} and as {dy}"
-            witness = _witness(ctx, a, scope, (y, x), sample, origin, accepted=True, note=note)
-            if witness is None:
-                continue  # llguidance does not accept such an input where both meet: not shown
-            findings.append(
-                (
-                    span.start,
-                    Finding(
-                        span,
-                        f"{dx} and {dy} both match {p.show(_clip(sample))} where both can come "
-                        f"next (in rule {origin}): llguidance scans both, so the parse is "
-                        "ambiguous",
-                        f"make {dx} and {dy} disjoint where they meet, so that no string like "
-                        f"{p.show(_clip(sample))} matches both (e.g. a name that must start with "
-                        "a letter cannot be a number), or merge them into one "
-                        "terminal and tell the cases apart after parsing",
-                        witness=witness,
-                    ),
-                )
+            message, hint = _pair_text(dx, dy, shown, origin)
+        else:
+            names = [lex.describe(k) for k in members[:MAX_NAMES]]
+            more = len(members) - len(names)
+            listed = ", ".join(names) + f" and {more:,} more" if more else ", ".join(names[:-1]) + " and " + names[-1]
+            note = f"{p.show(sample)} is read as each of {listed}"
+            message = (
+                f"{listed} match exactly the same strings, such as {shown}, where they can come "
+                f"next (in rule {origin}): llguidance scans all {len(members):,} of them, so the "
+                "parse is ambiguous"
             )
-        findings.extend(_ignore_ties(ctx, a, scope, lex, first, allowed_anywhere))
-        for _, finding in sorted(findings, key=lambda f: f[0]):
-            yield finding
+            hint = (
+                "merge them into one terminal and tell the cases apart after parsing, or make "
+                f"them disjoint where they meet, so that no string like {shown} matches more than one"
+            )
+        yield _Claim(at.span(y), (y, x, *members[2:MAX_TRIES]), sample, origin, True, note, message, hint)
+
+
+def _pairs(a, at: _Places, pairs: dict) -> Iterator[_Claim]:
+    """One claim per pair of lexemes with different languages that share a string and can
+    come next at the same point, located at the later one."""
+    lex = at.lex
+    common: dict[tuple[int, int], str | None] = {}
+    for pair, origin in pairs.items():
+        x, y = sorted(pair, key=at.start)
+        tx, ty = lex.term(x), lex.term(y)
+        assert tx is not None and ty is not None  # _usable keys have a language
+        if (tx, ty) not in common:
+            common[(tx, ty)] = a.lang.common_string(tx, ty)
+        sample = common[(tx, ty)]
+        if sample is None:
+            continue
+        dx, dy = lex.describe(x), lex.describe(y)
+        note = f"{p.show(sample)} is read as {dx} and as {dy}"
+        message, hint = _pair_text(dx, dy, p.show(_clip(sample)), origin)
+        yield _Claim(at.span(y), (y, x), sample, origin, True, note, message, hint)
+
+
+def _pair_text(dx: str, dy: str, shown: str, origin: str) -> tuple[str, str]:
+    return (
+        f"{dx} and {dy} both match {shown} where both can come next (in rule {origin}): "
+        "llguidance scans both, so the parse is ambiguous",
+        f"make {dx} and {dy} disjoint where they meet, so that no string like {shown} matches "
+        "both (e.g. a name that must start with a letter cannot be a number), or merge them "
+        "into one terminal and tell the cases apart after parsing",
+    )
 
 
 def _usable(k, lazy: set, lex) -> bool:
     return k != p.EOS and k[0] != "O" and k not in lazy and lex.term(k) is not None
 
 
-def _ignore_ties(ctx, a, scope, lex, first, allowed) -> Iterator[tuple[int, Finding]]:
+def _ignore_ties(ctx, a, at: _Places, allowed) -> Iterator[_Claim]:
+    scope, lex = at.scope, at.lex
     ignores = scope.ignores
     if not ignores:
         return
@@ -142,59 +311,61 @@ def _ignore_ties(ctx, a, scope, lex, first, allowed) -> Iterator[tuple[int, Find
     except p.Unanalysable:
         return
     shown = " | ".join(p.item_text(ctx, ig.body) for ig in ignores)
-    for key in sorted(allowed, key=lambda k: _where(scope, k, first).start):
+    common: dict[int, str | None] = {}
+    for key in sorted(allowed, key=at.start):
         if lex.is_free_text(key):
             continue
         term = lex.term(key)
-        sample = a.lang.common_string(term, ignored)
+        assert term is not None  # _usable keys have a language
+        if term not in common:
+            common[term] = a.lang.common_string(term, ignored)
+        sample = common[term]
         if sample is None:
             continue
-        span = _where(scope, key, first)
         name = lex.describe(key)
-        witness = _witness(
-            ctx, a, scope, (key,), sample, None, accepted=False, note=f"{p.show(sample)} is ignored, not read as {name}"
-        )
-        if witness is None:
-            continue  # llguidance does not reject an input with it there: not shown
-        yield (
-            span.start,
-            Finding(
-                span,
-                f"{name} and the %ignore pattern {shown} both match {p.show(_clip(sample))}: "
-                f"llguidance treats such text as ignored, so {name} can never match it",
-                f"keep {p.show(_clip(sample))} out of the ignored pattern, or drop %ignore and "
-                f"thread whitespace through the rules explicitly (with terminals like {name})",
-                witness=witness,
-            ),
+        yield _Claim(
+            at.span(key),
+            (key,),
+            sample,
+            None,
+            False,
+            f"{p.show(sample)} is ignored, not read as {name}",
+            f"{name} and the %ignore pattern {shown} both match {p.show(_clip(sample))}: "
+            f"llguidance treats such text as ignored, so {name} can never match it",
+            f"keep {p.show(_clip(sample))} out of the ignored pattern, or drop %ignore and "
+            f"thread whitespace through the rules explicitly (with terminals like {name})",
         )
 
 
-MAX_TRIES = 6
-"""Places tried at most to build a witness input for one finding."""
-
-
-def _witness(ctx, a, scope, keys: tuple, sample: str, origin: str | None, *, accepted: bool, note: str):
-    """An input with ``sample`` where one of ``keys`` is used (in rule ``origin`` first),
-    that llguidance accepts (or rejects) as claimed; None when none is confirmed."""
-    flow = a.flow(scope)
+def _witness(ctx, a, at: _Places, claim: _Claim):
+    """An input with the claim's sample where one of its lexemes is used (in rule
+    ``origin`` first) that llguidance accepts (or rejects) as claimed, or None when none
+    is confirmed; and the number of inputs llguidance was asked about."""
+    scope = at.scope
     sentences = a.sentences(scope)
+    rank: dict = {}
+    for n, key in enumerate(claim.keys):
+        rank.setdefault(key, n)
     places = [
-        (prod.origin != origin, keys.index(sym), i, pos)
-        for i, prod in enumerate(flow.prods)
-        for pos, sym in enumerate(prod.rhs)
-        if sym in keys
+        (at.flow.prods[i].origin != claim.origin, n, i, pos) for key, n in rank.items() for i, pos in at.uses(key)
     ]
+    asked = 0
     for _, _, i, pos in sorted(places)[:MAX_TRIES]:
         sentence = sentences.through(i, pos)
-        rendered = sentences.render(sentence, {sentence.slot: sample}) if sentence is not None else None
+        rendered = sentences.render(sentence, {sentence.slot: claim.sample}) if sentence is not None else None
         if rendered is None:
             continue
+        asked += 1
         witness = ctx.witnesses.confirm(
-            rendered.text, accepted=accepted, scope=scope, prefix=rendered.before(sentence.slot), note=note
+            rendered.text,
+            accepted=claim.accepted,
+            scope=scope,
+            prefix=rendered.before(sentence.slot),
+            note=claim.note,
         )
         if witness is not None:
-            return witness
-    return None
+            return witness, asked
+    return None, asked
 
 
 def _first_occurrences(flow: p.Flow) -> dict:

@@ -79,10 +79,17 @@ def check(ctx) -> Iterator[Finding]:
             term = lex.term(sym)
             if term is None:
                 continue
-            free = lex.free_text_term(term)
-            for follower in sorted(followers, key=lambda k: (k[0] != "L", repr(k))):
+            statuses = {}
+            for follower in followers:
                 status = greedy.follow(sym, follower)
-                if status is None or status == "free" or (status == "at-limit" and not free):
+                if status is not None and status != "free":
+                    statuses[follower] = status
+            if not statuses:
+                continue  # (the usual case: every follower can come after it)
+            free = lex.free_text_term(term)
+            for follower in sorted(statuses, key=lambda k: (k[0] != "L", repr(k))):
+                status = statuses[follower]
+                if status == "at-limit" and not free:
                     continue
                 finding = _witnessed(ctx, a, scope, i, pos, sym, follower, free, status)
                 if finding is not None:

@@ -74,9 +74,9 @@ def _single_regex(definition) -> m.RegexLiteral | None:
 
 
 def _top_level_alternation(pattern: str) -> bool:
-    from grammarkit.regex_syntax import Alternation, RegexSyntaxError, parse
+    from grammarkit.regex_syntax import Alternation, RegexSyntaxError, parse_remembered
 
     try:
-        return isinstance(parse(pattern), Alternation)
+        return isinstance(parse_remembered(pattern), Alternation)
     except RegexSyntaxError:
         return False

@@ -47,7 +47,7 @@ def check(ctx) -> Iterator[Finding]:
         for d in scope.definition_list():
             kind = "terminal" if d.is_terminal else "rule"
             for node in scope.body(d):
-                if not isinstance(node, m.Sequence):
+                if not isinstance(node, m.Sequence) or len(node.items) < MIN_RUN:
                     continue
                 copies = [_copy_of(ctx, i) for i in node.items]
                 i = 0
@@ -78,8 +78,16 @@ def _copy_of(ctx, item: m.Node) -> tuple[tuple[str, ...], bool, m.Node]:
     elif isinstance(item, m.Repeat) and item.form == "op" and item.op == "?":
         inner = item.item
     if inner is not None:
-        return lark_tokens(_source(ctx, inner)), True, inner
-    return lark_tokens(_source(ctx, item)), False, item
+        return _tokens(ctx, inner), True, inner
+    return _tokens(ctx, item), False, item
+
+
+def _tokens(ctx, node: m.Node) -> tuple[str, ...]:
+    """The Lark tokens of a node's source (see :func:`lark_tokens`): a name, string or
+    regex literal is one token, its source."""
+    if isinstance(node, (m.NameRef, m.Literal, m.RegexLiteral)):
+        return (_source(ctx, node),)
+    return lark_tokens(_source(ctx, node))
 
 
 def _source(ctx, node: m.Node) -> str:

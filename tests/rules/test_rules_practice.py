@@ -217,6 +217,40 @@ def test_overlapping_terminals_messages_show_a_string_both_match():
     assert msg.startswith('NL and the %ignore pattern WS both match "\\n"')
 
 
+def test_identical_terminals_are_one_finding_per_group():
+    # Five terminals of one language where they all meet: one warning, not ten pairs, at
+    # the second one, naming the first ones.
+    text = 'start: "a" (A | B | C | D | E)\n' + "".join(f"{n}: /[a-z]{{1,5}}/\n" for n in "ABCDE")
+    (d,) = [d for d in lint_text(text).diagnostics if d.code == "GK222"]
+    assert (d.line, d.column) == (3, 1)
+    assert d.message.startswith('A, B, C and 2 more match exactly the same strings, such as "a", where they')
+    assert "all 5 of them" in d.message
+    assert d.witness is not None and d.witness.accepted and accepts(text, d.witness.input)
+
+
+def test_identical_terminals_many():
+    names = [f"T{i}" for i in range(300)]
+    text = "start: " + " | ".join(names) + "\n" + "".join(f"{n}: /[a-z]{{1,8}}/\n" for n in names)
+    assert found(text, code="GK222") == [("GK222", 3, 1)]
+
+
+def test_a_group_meets_another_terminal_through_its_first_member():
+    text = 'start: "a" (A | B | Z)\nA: /[a-z]{1,5}/\nB: /[a-z]{1,5}/\nZ: /[a-c]{1,3}/\n'
+    assert found(text, code="GK222") == [("GK222", 3, 1), ("GK222", 4, 1)]
+    assert [m.split(" both")[0] for m in messages(text, "GK222")] == ["A and B", "A and Z"]
+
+
+def test_overlapping_terminals_output_is_bounded():
+    from grammarkit.rules.overlapping_terminals import MAX_FINDINGS
+
+    # 150 pairs of different languages that all share "a": at most MAX_FINDINGS, in order
+    names = [f"T{i}" for i in range(18)]
+    text = "start: " + " | ".join(names) + "\n" + "".join(f"{n}: /a[a-z]{{0,{i + 1}}}/\n" for i, n in enumerate(names))
+    msgs = messages(text, "GK222")
+    assert len(msgs) == MAX_FINDINGS
+    assert sum(f"grammarkit stops after {MAX_FINDINGS} findings" in m for m in msgs) == 1
+
+
 def test_overlapping_ignore_is_what_llguidance_does():
     # The ignored pattern wins the tie: the newline terminal can never be produced.
     assert not accepts(WS_NEWLINE, "ab\n")

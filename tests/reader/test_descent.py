@@ -1,0 +1,54 @@
+"""The recursive-descent reading (grammarkit/reader/descent.py) builds exactly the model
+the LALR parser builds, and leaves every text it does not follow to the LALR parser:
+compared on the snapshot texts and on deterministic mutations of them (deleted, moved
+and inserted pieces, which make many of them wrong in every possible way)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from reader_snapshot import dump_result
+
+import grammarkit.reader.parser as reader
+
+MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
+TEXTS = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted(MODELS.glob("*.json"))]
+PIECES = ["(", ")", "[", "]", "|", "~", "{", "}", ",", "->", "..", "::", "_", "%if", "\n", "\n|", "?", "*",
+          "=", "a", "A", '"x"', "/y/", "%lark {", "0x1", "1", "{2}", "~ 3", "%import ", "-> b", ".2", "[lazy]"]
+
+
+def _lalr(text: str):
+    original = reader._read_quickly
+    reader._read_quickly = lambda text, index: None
+    try:
+        return reader.read_grammar(text)
+    finally:
+        reader._read_quickly = original
+
+
+def _mutants(text: str, rng: random.Random, count: int) -> list[str]:
+    out = []
+    for _ in range(count):
+        i = rng.randrange(len(text))
+        j = min(len(text), i + rng.randrange(1, 6))
+        roll = rng.random()
+        if roll < 0.4:
+            out.append(text[:i] + text[j:])
+        elif roll < 0.7:
+            k = rng.randrange(len(text))
+            out.append(text[:k] + text[i:j] + text[k:])
+        else:
+            out.append(text[:i] + rng.choice(PIECES) + text[i:])
+    return out
+
+
+@pytest.mark.parametrize("number", range(len(TEXTS)))
+def test_descent_reads_what_lalr_reads(number: int):
+    text = TEXTS[number]
+    assert reader._read_quickly(text, reader.LineIndex(text)) is not None or not reader.read_grammar(text).ok
+    rng = random.Random(number)
+    for variant in [text, *(_mutants(text, rng, 40) if text else [])]:
+        assert dump_result(reader.read_grammar(variant)) == dump_result(_lalr(variant)), variant
