@@ -37,16 +37,6 @@ def run(capsys, *args, stdin: bytes | None = None, monkeypatch=None):
     return code, out, err
 
 
-@pytest.fixture
-def grammar_file(tmp_path):
-    def make(text: str, name: str = "g.lark") -> str:
-        p = tmp_path / name
-        p.write_text(text, encoding="utf-8")
-        return str(p)
-
-    return make
-
-
 # --------------------------------------------------------------------------- accepted
 
 

@@ -34,16 +34,6 @@ def doc_of(capsys, *args):
     return code, json.loads(out), err
 
 
-@pytest.fixture
-def grammar_file(tmp_path):
-    def make(text: str, name: str = "g.lark") -> str:
-        p = tmp_path / name
-        p.write_text(text, encoding="utf-8")
-        return str(p)
-
-    return make
-
-
 def test_both_is_the_default_and_lists_both_engines(capsys):
     default = run(capsys, ARITH, "1+2")
     assert run(capsys, ARITH, "1+2", "--engine", "both") == default
