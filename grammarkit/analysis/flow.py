@@ -23,6 +23,10 @@ class Production:
     origin: str  # the rule it comes from
 
 
+class _TooLarge(Exception):
+    """The LR(1) automaton takes more work than :attr:`Flow.MAX_LR1_WORK`."""
+
+
 LAZY_ATTRIBUTES = ("lazy", "stop", "suffix")
 """Rule attributes that make llguidance match the rule's terminal lazily (shortest match)."""
 
@@ -189,20 +193,22 @@ class Flow:
 
     @staticmethod
     def _propagate(sets: dict[str, set], edges: dict[str, set[str]]) -> None:
-        """Make ``sets[b] ⊇ sets[a]`` for every edge a → b (to a fixpoint)."""
-        queue = list(sets)
-        queued = set(queue)
-        while queue:
-            a = queue.pop()
-            queued.discard(a)
-            src = sets[a]
-            for b in edges.get(a, ()):
-                dst = sets[b]
-                if not src <= dst:
-                    dst |= src
-                    if b not in queued:
-                        queued.add(b)
-                        queue.append(b)
+        """Make ``sets[b] ⊇ sets[a]`` for every edge a → b (to a fixpoint), in place.
+
+        The nodes of each strongly connected component end with the same set, so the
+        components are joined first and then visited once each, sources first: every
+        edge carries its set once (a worklist that re-sends a set each time it grows
+        is cubic on long chains)."""
+        for component in reversed(_components(list(sets), edges)):  # sources first
+            joined: set = set()
+            for a in component:
+                joined |= sets[a]
+            members = set(component)
+            for a in component:
+                sets[a] |= joined
+                for b in edges.get(a, ()):
+                    if b not in members:
+                        sets[b] |= joined
 
     def nullable_seq(self, seq) -> bool:
         return all(isinstance(s, str) and s in self.nullable_nts for s in seq)
@@ -240,6 +246,10 @@ class Flow:
         return self._contexts
 
     MAX_LR1_STATES = 4000
+    MAX_LR1_WORK = 200_000
+    """Items visited at most while the LR(1) automaton is built (its closures revisit an
+    item each time its lookaheads grow: on long chains of left-recursive rules the work
+    grows with the cube of their number); beyond it, the LR(0) contexts are used."""
 
     def _lr1_contexts(self) -> list[tuple[frozenset, str]] | None:
         """Exact contexts from the canonical LR(1) automaton: for every viable prefix,
@@ -252,20 +262,31 @@ class Flow:
         aug_index = len(self.prods)
         nullable = self.nullable_nts
         first_of = self.first_of
+        # What comes after the symbol after the dot: its FIRST set, and whether it can
+        # be empty (constants of the item, computed once).
+        after: dict[tuple[int, int], tuple[frozenset, bool]] = {}
+        work = 0
 
         def closure(kernel: dict) -> dict:
+            nonlocal work
             items = {core: set(las) for core, las in kernel.items()}
             stack = list(items)
             while stack:
                 core = stack.pop()
+                work += 1
+                if work > self.MAX_LR1_WORK:
+                    raise _TooLarge
                 p, d = core
                 rhs = all_prods[p].rhs
                 if d >= len(rhs) or not isinstance(rhs[d], str):
                     continue
                 las = items[core]
-                rest = rhs[d + 1 :]
-                new = first_of(rest)
-                if self.nullable_seq(rest):
+                found = after.get(core)
+                if found is None:
+                    rest = rhs[d + 1 :]
+                    found = after[core] = (frozenset(first_of(rest)), self.nullable_seq(rest))
+                new = found[0]
+                if found[1]:
                     new = new | las
                 for q in self.by_lhs.get(rhs[d], ()):
                     have = items.get((q, 0))
@@ -296,7 +317,10 @@ class Flow:
         distinct: set[frozenset] = set()
         while queue:
             kernel = queue.popleft()
-            items = closure(kernel)
+            try:
+                items = closure(kernel)
+            except _TooLarge:
+                return None
             allowed: set = set()
             moves: dict[Any, dict] = {}
             origin = None
@@ -434,3 +458,53 @@ class Flow:
             current = back
             d -= 1
         return {x for x in current if (p, 0) in closures[x]}
+
+
+def _components(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of the graph (Tarjan's algorithm, iterative),
+    sinks first (each component after every component it has an edge to)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(edges.get(root, ())))]
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+    return found

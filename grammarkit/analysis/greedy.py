@@ -62,6 +62,8 @@ class Greedy:
         self._blocked: dict[tuple[LexemeKey, LexemeKey], str] | None = None
         self._completable: dict[str, set] | None = None
         self._follows: dict[tuple[LexemeKey, LexemeKey], str | None] = {}
+        self._after: dict[LexemeKey, set] | None = None
+        self._hindered: dict[LexemeKey, dict[LexemeKey, str]] = {}
         self._occurrences: list[tuple[int, int, LexemeKey, frozenset]] | None = None
 
     # -- lexemes --------------------------------------------------------------------
@@ -156,17 +158,52 @@ class Greedy:
         """``(t, d)`` → ``"never"`` for every pair where ``d`` may follow ``t`` but the
         greedy lexer never lets it."""
         if self._blocked is None:
-            found: dict[tuple[LexemeKey, LexemeKey], str] = {}
-            seen: set[tuple[LexemeKey, LexemeKey]] = set()
-            for _i, _pos, sym, followers in self.occurrences():
-                for d in followers:
-                    if d == EOS or d[0] == "O" or (sym, d) in seen:
-                        continue
-                    seen.add((sym, d))
-                    if self.follow(sym, d) == "never":
-                        found[(sym, d)] = "never"
-            self._blocked = found
+            self._blocked = {
+                (sym, d): "never"
+                for sym in self._followers_anywhere()
+                for d, status in self.hindered(sym).items()
+                if status == "never"
+            }
         return self._blocked
+
+    def _followers_anywhere(self) -> dict[LexemeKey, set]:
+        """Lexeme → every lexeme that may follow it somewhere, for the lexemes whose
+        :meth:`follow` can be other than ``"free"`` (a string literal always ends, and
+        nothing is known after a lazy lexeme or with an unknown ``%ignore``)."""
+        if self._after is None:
+            after: dict[LexemeKey, set] = {}
+            if not self.ignore_unknown:
+                lazy = self.lazy
+                for _i, _pos, sym, followers in self.occurrences():
+                    if sym[0] != "L" and sym not in lazy:
+                        after.setdefault(sym, set()).update(followers)
+            self._after = after
+        return self._after
+
+    def hindered(self, sym: LexemeKey) -> dict[LexemeKey, str]:
+        """Every lexeme that may follow ``sym`` somewhere and that the greedy lexer lets
+        come after it only at its maximum length (``"at-limit"``) or never (``"never"``):
+        :meth:`follow`'s other verdicts, computed once per kind of first character."""
+        found = self._hindered.get(sym)
+        if found is None:
+            found = {}
+            followers = self._followers_anywhere().get(sym, ())
+            if followers and self.end_states(sym) is not None:
+                # follow(t, d) depends on d only through the characters d starts with.
+                by_mask: dict[int, list] = {}
+                for d in followers:
+                    if d == EOS or d[0] == "O":
+                        continue
+                    mask = self.first_mask(d)
+                    if mask:
+                        by_mask.setdefault(mask, []).append(d)
+                for group in by_mask.values():
+                    status = self.follow(sym, group[0])
+                    if status == "never" or status == "at-limit":
+                        for d in group:
+                            found[d] = status
+            self._hindered[sym] = found
+        return found
 
     # -- completability -------------------------------------------------------------
 

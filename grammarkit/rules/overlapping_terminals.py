@@ -69,7 +69,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
 from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Finding, Severity
@@ -161,7 +160,7 @@ def check(ctx) -> Iterator[Finding]:
         # first lexeme of each language allowed there.
         parent: dict = {}
         met: dict = {}  # group root -> (index of the context, rule) where members first met
-        pairs: dict[frozenset, str] = {}
+        presents: list[tuple[str, list]] = []  # (rule, the lexemes compared there) per context
         allowed_anywhere: set = set()
         for number, (allowed, origin) in enumerate(contexts):
             keys = sorted((k for k in allowed if _usable(k, lazy, lex)), key=repr)
@@ -179,18 +178,17 @@ def check(ctx) -> Iterator[Finding]:
                     if root not in met or met[root][0] > number:
                         met[root] = (number, origin)
                 present.append(min(members, key=lambda k: (at.start(k), repr(k))))
-            for x, y in combinations(sorted(present, key=repr), 2):
-                pairs.setdefault(frozenset((x, y)), origin)
+            if len(present) > 1:
+                presents.append((origin, present))
 
-        claims = [
-            *_groups(a, at, parent, met),
-            *_pairs(a, at, pairs),
-            *_ignore_ties(ctx, a, at, allowed_anywhere),
-        ]
+        # The claims in the order of the text; the pairs are found, and their shared
+        # strings looked for, only when their turn comes (the findings stop at
+        # MAX_FINDINGS).
+        claims = [*_groups(a, at, parent, met), *_ignore_ties(ctx, a, at, allowed_anywhere)]
         claims.sort(key=lambda c: c.span.start)
         findings: list[Finding] = []
         judged = 0
-        for claim in claims:
+        for claim in _merged(a, at, claims, presents):
             if len(findings) == MAX_FINDINGS or judged >= MAX_JUDGED:
                 if findings:
                     findings[-1].message += (
@@ -267,13 +265,42 @@ def _groups(a, at: _Places, parent: dict, met: dict) -> Iterator[_Claim]:
         yield _Claim(at.span(y), (y, x, *members[2:MAX_TRIES]), sample, origin, True, note, message, hint)
 
 
-def _pairs(a, at: _Places, pairs: dict) -> Iterator[_Claim]:
-    """One claim per pair of lexemes with different languages that share a string and can
-    come next at the same point, located at the later one."""
+def _pairs_in_order(a, at: _Places, presents: list[tuple[str, list]]) -> Iterator[tuple]:
+    """``(where, x, y, rule)`` for every pair of lexemes of different languages that can
+    come next at the same point (first in rule ``rule``) and can start with a common
+    character, ``x`` before ``y`` in the text, in the order of ``y`` then ``x``."""
+    lex = at.lex
+    masks: dict = {}
+    where: dict = {}
+    contexts_of: dict = {}  # lexeme -> the contexts where it is compared, in order
+    for number, (_origin, present) in enumerate(presents):
+        for k in present:
+            if k not in masks:
+                masks[k] = a.lang.first_mask(lex.term(k))
+                where[k] = at.start(k)
+            contexts_of.setdefault(k, []).append(number)
+    for y in sorted(masks, key=where.__getitem__):
+        my, wy = masks[y], where[y]
+        partners: dict = {}
+        for number in contexts_of[y]:
+            origin, present = presents[number]
+            for x in present:
+                if where[x] < wy and masks[x] & my and x not in partners:
+                    partners[x] = origin
+        for x in sorted(partners, key=where.__getitem__):
+            yield wy, x, y, partners[x]
+
+
+def _merged(a, at: _Places, claims: list[_Claim], presents: list[tuple[str, list]]) -> Iterator[_Claim]:
+    """The claims and the pairs' claims, in the order of the text (a pair's claim is
+    made, with its shared string, only when its turn comes)."""
     lex = at.lex
     common: dict[tuple[int, int], str | None] = {}
-    for pair, origin in pairs.items():
-        x, y = sorted(pair, key=at.start)
+    i = 0
+    for where, x, y, origin in _pairs_in_order(a, at, presents):
+        while i < len(claims) and claims[i].span.start <= where:
+            yield claims[i]
+            i += 1
         tx, ty = lex.term(x), lex.term(y)
         assert tx is not None and ty is not None  # _usable keys have a language
         if (tx, ty) not in common:
@@ -285,6 +312,7 @@ def _pairs(a, at: _Places, pairs: dict) -> Iterator[_Claim]:
         note = f"{p.show(sample)} is read as {dx} and as {dy}"
         message, hint = _pair_text(dx, dy, p.show(_clip(sample)), origin)
         yield _Claim(at.span(y), (y, x), sample, origin, True, note, message, hint)
+    yield from claims[i:]
 
 
 def _pair_text(dx: str, dy: str, shown: str, origin: str) -> tuple[str, str]:

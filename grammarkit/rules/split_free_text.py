@@ -79,13 +79,10 @@ def check(ctx) -> Iterator[Finding]:
             term = lex.term(sym)
             if term is None:
                 continue
-            statuses = {}
-            for follower in followers:
-                status = greedy.follow(sym, follower)
-                if status is not None and status != "free":
-                    statuses[follower] = status
+            hindered = greedy.hindered(sym)  # (usually none: every follower can come after it)
+            statuses = {d: status for d, status in hindered.items() if d in followers}
             if not statuses:
-                continue  # (the usual case: every follower can come after it)
+                continue
             free = lex.free_text_term(term)
             for follower in sorted(statuses, key=lambda k: (k[0] != "L", repr(k))):
                 status = statuses[follower]
