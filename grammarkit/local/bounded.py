@@ -18,6 +18,7 @@ a ``budget`` rejection: never minutes, never gigabytes in the caller's process.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -128,6 +129,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.started = False
+        self.memory_bytes = memory_mb * 1024 * 1024
 
     @property
     def alive(self) -> bool:
@@ -150,19 +152,60 @@ class _Worker:
                     self.stop()
                     return ready
                 self.started = True
-            if not self.conn.poll(seconds):
+            waited = self._wait(seconds)
+            if waited != "answered":
                 self.stop()
-                return None
+                return ("memory", None) if waited == "memory" else None
             return self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self.stop()
             return ("memory", None) if self.process.exitcode not in (0, None) else ("error", "the worker stopped")
+
+    def _wait(self, seconds: float) -> str:
+        """Wait up to ``seconds`` for the answer: ``"answered"``, ``"time"`` (none came),
+        or ``"memory"`` (the worker holds nearly all the memory it may have: near its
+        ``RLIMIT_AS`` a process can take long to fail, each allocation failing in turn, so
+        its resident size is watched from here)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "time"
+            if self.conn.poll(min(left, WATCH_INTERVAL)):
+                return "answered"
+            rss = _resident_bytes(self.process.pid)
+            if rss is not None and rss >= MEMORY_WATCH_SHARE * self.memory_bytes:
+                return "memory"
 
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+
+
+WATCH_INTERVAL = 0.05
+"""Seconds between two looks at a busy worker's resident size."""
+
+MEMORY_WATCH_SHARE = 0.9
+"""A worker whose resident size reaches this share of its memory budget is stopped as over it."""
+
+
+def _resident_bytes(pid: int | None) -> int | None:
+    """The resident size of process ``pid`` (Linux's ``/proc``), or None where unknown."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+try:
+    _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+except (AttributeError, ValueError, OSError):  # pragma: no cover - platforms without it
+    _PAGE_SIZE = 4096
 
 
 def worker_main(conn: Any, grammar: str, max_input_chars: int, memory_mb: int) -> None:

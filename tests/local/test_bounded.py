@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from grammarkit import CustomTool, ToolInputError, ToolRouter
@@ -107,3 +109,20 @@ def test_trees_from_the_worker_are_the_in_process_trees(tmp_path):
     from grammarkit.core.trees import pretty_tree
 
     assert pretty_tree(unflatten(flatten(deep))) == pretty_tree(deep)  # no recursion either way
+
+
+def test_a_worker_near_its_memory_budget_is_stopped_from_outside():
+    # Near RLIMIT_AS a process can take long to fail (each allocation failing in turn):
+    # the parent watches the worker's resident size and stops it at 90% of the budget.
+    from grammarkit.local.bounded import _resident_bytes, _Worker
+
+    assert _resident_bytes(os.getpid()) > 1024 * 1024
+    assert _resident_bytes(None) is None
+    worker = _Worker(AMBIGUOUS, 100_000, 1024)
+    try:
+        assert worker.parse("1", 60.0)[0] == "tree"
+        worker.memory_bytes = 1  # any resident size is now over the budget
+        assert worker.parse(_sum(300), 600.0) == ("memory", None)
+        assert not worker.alive
+    finally:
+        worker.stop()
