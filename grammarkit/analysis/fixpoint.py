@@ -22,6 +22,7 @@ def sweep(
     count: int,
     readers: Mapping[K, Sequence[int]],
     step: Callable[[int], Iterable[K] | None],
+    initial: Iterable[int] | None = None,
 ) -> None:
     """Relax items ``0 .. count-1`` to a fixpoint, in rounds in item order.
 
@@ -30,8 +31,10 @@ def sweep(
     evaluated again in the same round when an earlier item of the round changed what it
     reads, and in the next round when a later one (or itself) did: the order of a sweep
     over every item in every round, without the evaluations that could change nothing.
+    ``initial``, when given, holds the items whose first evaluation can change anything
+    (the others are evaluated once something they read changes).
     """
-    current = list(range(count))  # sorted: already a heap
+    current = list(range(count)) if initial is None else sorted(set(initial))  # sorted: a heap
     while current:
         queued = set(current)
         later: set[int] = set()

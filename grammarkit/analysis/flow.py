@@ -50,6 +50,7 @@ class Flow:
                 self._add(d.name, self._alternative(alt, d.name), d.name)
         self.start = "start" if "start" in self.by_lhs else None
         self._contexts: list[tuple[frozenset, str]] | None = None
+        self._origins: dict[int, str] | None = None
         self.lazy_rules = {
             d.name
             for d in scope.definition_list()
@@ -115,6 +116,17 @@ class Flow:
             return prefix + [(plus, None)]
         key = lexeme_key(self.scope, node)
         return [(key, node)]
+
+    def origin_of(self, node) -> str | None:
+        """The rule of the first production that holds model node ``node``."""
+        if self._origins is None:
+            origins: dict[int, str] = {}
+            for prod in self.prods:
+                for n in prod.nodes:
+                    if n is not None:
+                        origins.setdefault(id(n), prod.origin)
+            self._origins = origins
+        return self._origins.get(id(node))
 
     # -- sets ---------------------------------------------------------------------
 

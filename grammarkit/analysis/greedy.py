@@ -63,6 +63,7 @@ class Greedy:
         self._completable: dict[str, set] | None = None
         self._follows: dict[tuple[LexemeKey, LexemeKey], str | None] = {}
         self._after: dict[LexemeKey, set] | None = None
+        self._never_ending: list[str] | None = None  # (see why_incomplete)
         self._hindered: dict[LexemeKey, dict[LexemeKey, str]] = {}
         self._occurrences: list[tuple[int, int, LexemeKey, frozenset]] | None = None
 
@@ -323,8 +324,9 @@ def why_incomplete(greedy: Greedy, sentences, nt: str) -> Blocked | None:
     flow = greedy.flow
     costs = sentences.costs()
     if nt not in costs:
-        loop = [n for n in flow.by_lhs if n not in costs and "#" not in n]
-        return Blocked(loop=loop or [nt])
+        if greedy._never_ending is None:
+            greedy._never_ending = [n for n in flow.by_lhs if n not in costs and "#" not in n]
+        return Blocked(loop=list(greedy._never_ending) or [nt])
     tokens = sentences.expand(nt)
     if tokens is None:
         return None
@@ -338,7 +340,5 @@ def why_incomplete(greedy: Greedy, sentences, nt: str) -> Blocked | None:
 
 
 def _origin(flow: Flow, node) -> str:
-    for prod in flow.prods:
-        if any(n is node for n in prod.nodes):
-            return prod.origin
-    return flow.start or "start"
+    found = flow.origin_of(node)
+    return found if found is not None else flow.start or "start"

@@ -78,6 +78,7 @@ class Sentences:
         self._lexeme_costs: dict[LexemeKey, int] = {}
         self._nullable: dict[LexemeKey, bool] = {}
         self._readers: dict[str, list[int]] | None = None
+        self._users: dict[LexemeKey, list[int]] | None = None
 
     # -- lexemes --------------------------------------------------------------------
 
@@ -122,9 +123,20 @@ class Sentences:
             self._readers = readers
         return self._readers
 
+    def _lexeme_users(self) -> dict[LexemeKey, list[int]]:
+        """Lexeme → the productions that use it."""
+        if self._users is None:
+            users: dict[LexemeKey, list[int]] = {}
+            for i, p in enumerate(self.flow.prods):
+                for sym in dict.fromkeys(p.rhs):
+                    if not isinstance(sym, str):
+                        users.setdefault(sym, []).append(i)
+            self._users = users
+        return self._users
+
     def _lhs_readers(self) -> dict[str, list[int]]:
         """Nonterminal → the productions it is the left side of."""
-        return {lhs: list(found) for lhs, found in self.flow.by_lhs.items()}
+        return self.flow.by_lhs
 
     def _seq_cost(self, syms) -> int:
         total = 0
@@ -286,7 +298,8 @@ class Sentences:
                         break
                 return changed
 
-            sweep(len(prods), self._nt_readers(), step)
+            # (every cost starts unknown: only a production using d can start the search)
+            sweep(len(prods), self._nt_readers(), step, self._lexeme_users().get(d, ()))
             found = self._starting_cache[d] = (cost, via)
         return found
 
@@ -365,7 +378,12 @@ class Sentences:
                             changed.append(sym)
                 return changed
 
-            sweep(len(prods), self._lhs_readers(), step)
+            # (only a production using d, or a rule that can start with d, can start it)
+            readers = self._nt_readers()
+            seeds = set(self._lexeme_users().get(d, ()))
+            for nt in self._starting(d)[0]:
+                seeds.update(readers.get(nt, ()))
+            sweep(len(prods), self._lhs_readers(), step, seeds)
             found = self._ctx_d[d] = (cost, via)
         return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
 from grammarkit.lint.context import LintContext
 from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import Rule, all_rules
-from grammarkit.lint.suppressions import apply
+from grammarkit.lint.suppressions import SuppressionIndex, apply
 from grammarkit.regex_syntax import remembered
 from grammarkit.samples.checker import SampleChecker
 from grammarkit.samples.files import find_sidecars
@@ -211,7 +212,7 @@ def _diagnostics(ctx: LintContext, rules, produced, select, ignore, overrides: d
     """The findings as diagnostics: selected, unsuppressed, with their severities, sorted
     (the grammar's own first)."""
     path = ctx.path
-    suppressions = ctx.suppressions
+    suppressions = SuppressionIndex(ctx.suppressions)
     diagnostics = []
     for rule, finding in produced:
         if not _selected(rule.code, rule.name, select, ignore):
@@ -220,7 +221,7 @@ def _diagnostics(ctx: LintContext, rules, produced, select, ignore, overrides: d
             suppressions
             and finding.path is None
             and rule.suppressible
-            and apply(suppressions, rule.code, rule.name, finding.span.line)
+            and suppressions.apply(rule.code, rule.name, finding.span.line)
         ):
             continue
         level = overrides.get(rule.code, rule.severity)
@@ -260,17 +261,23 @@ accepts the tool (the construct is still wrong, and becomes an error once it is 
 def _unreachable_definition(ctx, offset: int):
     """The definition ``start`` never reaches that holds ``offset``, when llguidance
     compiles the grammar (None otherwise, or when it cannot be told)."""
-    dead = ctx.__dict__.get("_grammarkit_unreachable")
-    if dead is None:
-        dead = []
+    found = ctx.__dict__.get("_grammarkit_unreachable")
+    if found is None:
+        dead: list = []
         if ctx.syntax == "lark" and ctx.read is not None and ctx.read.ok and ctx.engine.ok:
             from grammarkit.analysis.reach import unreachable_definitions
 
-            dead = unreachable_definitions(ctx.grammar)
-        ctx.__dict__["_grammarkit_unreachable"] = dead
-    for d in dead:
-        if d.span.start <= offset < d.span.end:
-            return d
+            # The outermost ones: a nested grammar's definitions are inside the outer
+            # definition that holds it (which comes first: scopes are listed outside in).
+            for d in sorted(unreachable_definitions(ctx.grammar), key=lambda d: (d.span.start, -d.span.end)):
+                if not dead or d.span.start >= dead[-1].span.end:
+                    dead.append(d)
+        found = ctx.__dict__["_grammarkit_unreachable"] = (dead, [d.span.start for d in dead])
+    dead, starts = found
+    # (they do not overlap: the one starting last at or before the offset)
+    at = bisect_right(starts, offset) - 1
+    if at >= 0 and dead[at].span.start <= offset < dead[at].span.end:
+        return dead[at]
     return None
 
 

@@ -62,13 +62,38 @@ def find_suppressions(text: str, index: LineIndex | None = None) -> list[Suppres
 
 
 def apply(suppressions: list[Suppression], code: str, name: str, line: int) -> bool:
-    """Whether a diagnostic is suppressed; marks the suppressions that match as used."""
+    """Whether a diagnostic is suppressed; marks the suppressions that match as used.
+    (For many diagnostics, :class:`SuppressionIndex` looks only at the line's.)"""
     hit = False
     for s in suppressions:
         if s.matches(code, name, line):
             s.used.add(code)
             hit = True
     return hit
+
+
+class SuppressionIndex:
+    """:func:`apply` for many diagnostics: the suppressions of each line, and the
+    file-level ones, looked up instead of tried one by one."""
+
+    def __init__(self, suppressions: list[Suppression]) -> None:
+        self.file_level = [s for s in suppressions if s.file_level]
+        self.by_line: dict[int, list[Suppression]] = {}
+        for s in suppressions:
+            if not s.file_level:
+                self.by_line.setdefault(s.line, []).append(s)
+
+    def __bool__(self) -> bool:
+        return bool(self.file_level or self.by_line)
+
+    def apply(self, code: str, name: str, line: int) -> bool:
+        """Whether a diagnostic on ``line`` is suppressed; marks the suppressions that
+        match as used (as :func:`apply` does)."""
+        hit = apply(self.file_level, code, name, line)
+        on_line = self.by_line.get(line)
+        if on_line and apply(on_line, code, name, line):
+            hit = True
+        return hit
 
 
 def suppression_edit(text: str, line: int, code: str) -> Edit | None:

@@ -153,15 +153,17 @@ class _Printer:
         aliases = {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
         taken = set(self.defs) | set(self.imports) | aliases
         places: dict[str, tuple[list, list, list]] | None = None  # name -> spans of it, by kind
+        chosen: set[str] = set()  # the new names given so far
         for name in sorted(taken):
             legal = _LARK_TOKEN if m.is_terminal_name(name) else _LARK_RULE
             if legal.fullmatch(name):
                 continue
             base = re.sub(r"[^_A-Za-z0-9]", "_", name)
             candidate, n = base, 1
-            while candidate in taken or candidate in self.renames.values():
+            while candidate in taken or candidate in chosen:
                 n += 1
                 candidate = f"{base}_{n}"
+            chosen.add(candidate)
             self.renames[name] = candidate
             self.renames_back[candidate] = name
             if places is None:

@@ -55,7 +55,7 @@ def check(ctx) -> Iterator[Finding]:
     if grammar is None or (ctx.read is not None and not ctx.read.ok):
         return
     seen: set[tuple[str, int]] = set()
-    nodes = list(grammar.nodes())
+    nodes = _Nodes(grammar.nodes())
     for rewrite in lark_rewrites(ctx.text, ctx.read):
         if not rewrite.refused or rewrite.span is None:
             continue
@@ -68,12 +68,47 @@ def check(ctx) -> Iterator[Finding]:
             yield finding
 
 
-def _finding(ctx, nodes, rewrite) -> Finding | None:
+class _Nodes:
+    """The grammar's nodes, with the repetitions and regexes looked up by place (the
+    first in the model's order, as a scan would find)."""
+
+    def __init__(self, nodes: list[m.Node]) -> None:
+        self.all = nodes
+        self._repeats: dict | None = None
+        self._regexes: dict | None = None
+        self._rules: dict | None = None
+
+    def repeat_at(self, op_span) -> m.Repeat | None:
+        if self._repeats is None:
+            self._repeats = {}
+            for n in self.all:
+                if isinstance(n, m.Repeat):
+                    self._repeats.setdefault(n.op_span, n)
+        return self._repeats.get(op_span)
+
+    def rule_named(self, name: str) -> m.Definition | None:
+        if self._rules is None:
+            self._rules = {}
+            for n in self.all:
+                if isinstance(n, m.Definition) and not n.is_terminal:
+                    self._rules.setdefault(n.name, n)
+        return self._rules.get(name)
+
+    def regex_at(self, span) -> m.RegexLiteral | None:
+        if self._regexes is None:
+            self._regexes = {}
+            for n in self.all:
+                if isinstance(n, m.RegexLiteral):
+                    self._regexes.setdefault(n.span, n)
+        return self._regexes.get(span)
+
+
+def _finding(ctx, nodes: _Nodes, rewrite) -> Finding | None:
     span = rewrite.span
     text = ctx.text[span.start : span.end]
     kind = rewrite.kind
     if kind == "braces-repeat":
-        repeat = next((n for n in nodes if isinstance(n, m.Repeat) and n.op_span == span), None)
+        repeat = nodes.repeat_at(span)
         if repeat is None:
             return None
         tilde = _tilde(ctx, repeat)
@@ -96,7 +131,7 @@ def _finding(ctx, nodes, rewrite) -> Finding | None:
             span, 'Python Lark refuses the empty string literal ""', "make the part optional instead: [x] or x?"
         )
     if kind == "zero-width-regex":
-        node = next((n for n in nodes if isinstance(n, m.RegexLiteral) and n.span == span), None)
+        node = nodes.regex_at(span)
         new = _nonempty(node.pattern) if node is not None else None
         fix = None
         hint = "make it match at least one character and its use optional (the same inputs)"
@@ -120,7 +155,7 @@ def _finding(ctx, nodes, rewrite) -> Finding | None:
             f"make {name} match at least one character and write {name}? where it is used",
         )
     if kind == "zero-width-ignore":
-        node = next((n for n in nodes if isinstance(n, m.RegexLiteral) and _inside(n.span, span)), None)
+        node = next((n for n in nodes.all if isinstance(n, m.RegexLiteral) and _inside(n.span, span)), None)
         new = _nonempty(node.pattern) if node is not None and node.span == span else None
         fix = None
         hint = "ignore at least one character (ignoring the empty string changes nothing)"
@@ -188,10 +223,10 @@ def _nonempty(pattern: str) -> str | None:
     return pattern[: node.op_start] + op + pattern[node.op_end :]
 
 
-def _required(ctx, nodes, owner: str, span) -> Fix | None:
+def _required(ctx, nodes: _Nodes, owner: str, span) -> Fix | None:
     """Make the optional part at ``span`` required, when it is its alternative's only
     optional part and the alternative without it is another alternative of the rule."""
-    rule = next((n for n in nodes if isinstance(n, m.Definition) and n.name == owner and not n.is_terminal), None)
+    rule = nodes.rule_named(owner)
     if rule is None:
         return None
     for alt in rule.body.alternatives:

@@ -49,6 +49,7 @@ the regex (its one finding names them all).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
@@ -70,6 +71,7 @@ _CLASSES = {
 def check(ctx) -> Iterator[Finding]:
     from grammarkit.regex_syntax import Class, ClassUnion, PerlClass, iter_with_flags
 
+    index = _Index()
     for site in ctx.regex_sites:
         ast = site.ast
         if ast is None:
@@ -87,7 +89,7 @@ def check(ctx) -> Iterator[Finding]:
             continue
         # The ASCII reading, for the witness: nested classes mean the same in any position.
         ascii_pattern = _apply(site.pattern, [_meaning(n, inside, verbose) for n, inside, _, verbose in flagged])
-        witness = _witness(ctx, site, ascii_pattern)
+        witness = _witness(ctx, site, ascii_pattern, index)
         if witness is None:
             continue  # the same strings either way ([\s\S]), or nothing llguidance confirms
         yield _finding(site, flagged, witness)
@@ -186,7 +188,7 @@ def _ascii_fix(site, node, parent, verbose: bool) -> Fix | None:
 # ------------------------------------------------------------------------ witnesses
 
 
-def _witness(ctx, site, ascii_pattern: str):
+def _witness(ctx, site, ascii_pattern: str, index: _Index):
     """An input showing the difference (accepted: a character the Unicode class allows;
     rejected: one only the ASCII spelling would allow), confirmed by llguidance."""
     if ctx.syntax == "regex":
@@ -199,7 +201,7 @@ def _witness(ctx, site, ascii_pattern: str):
             return None
         text, accepted = found
         return ctx.witnesses.confirm(text, accepted=accepted, note=_note(text, accepted))
-    return _lark_witness(ctx, site, ascii_pattern)
+    return _lark_witness(ctx, site, ascii_pattern, index)
 
 
 def _note(text: str, accepted: bool) -> str:
@@ -208,12 +210,13 @@ def _note(text: str, accepted: bool) -> str:
     return f"{shown} is allowed by the Unicode class" if accepted else f"{shown} is excluded by the Unicode class"
 
 
-def _lark_witness(ctx, site, ascii_pattern: str):
+def _lark_witness(ctx, site, ascii_pattern: str, index: _Index):
     a = ctx.analysis
     literal = site.literal
     for scope in a.scopes:
-        owner = next((d for d in scope.definition_list() if any(n is literal for n in scope.body(d))), None)
-        names = _terminals_using(scope, owner.name) if owner is not None and owner.is_terminal else set()
+        at = index.of(a, scope)
+        owner = at.owner.get(id(literal))
+        names = at.terminals_using(owner.name) if owner is not None and owner.is_terminal else set()
         ignores = [
             ig
             for ig in scope.ignores
@@ -229,17 +232,9 @@ def _lark_witness(ctx, site, ascii_pattern: str):
         flow = a.flow(scope)
         sentences = a.sentences(scope)
         if owner is not None and not owner.is_terminal:
-            places = [
-                (i, pos)
-                for i, prod in enumerate(flow.prods)
-                for pos, node in enumerate(prod.nodes)
-                if node is literal
-            ]
+            places = at.node_places.get(id(literal), [])
         else:
-            keys: set[tuple] = {("T", n) for n in names}
-            places = [
-                (i, pos) for i, prod in enumerate(flow.prods) for pos, sym in enumerate(prod.rhs) if sym in keys
-            ]
+            places = sorted(place for n in names for place in at.sym_places.get(("T", n), ()))
         for i, pos in places[:4]:
             sym = flow.prods[i].rhs[pos]
             try:
@@ -290,12 +285,10 @@ def _ignore_witness(ctx, a, scope, ig, literal, ascii_term):
         return None
     sentences = a.sentences(scope)
     flow = a.flow(scope)
-    candidates = [sentences.shortest()] + [
-        sentences.through(i, pos)
-        for i, prod in enumerate(flow.prods)
-        for pos, sym in enumerate(prod.rhs)
-        if not flow.is_nt(sym)
-    ][:8]
+    first_places = islice(
+        ((i, pos) for i, prod in enumerate(flow.prods) for pos, sym in enumerate(prod.rhs) if not flow.is_nt(sym)), 8
+    )
+    candidates = [sentences.shortest()] + [sentences.through(i, pos) for i, pos in first_places]
     rendered, cut = None, None
     for sentence in candidates:
         rendered = sentences.render(sentence) if sentence is not None else None
@@ -310,18 +303,48 @@ def _ignore_witness(ctx, a, scope, ig, literal, ascii_term):
     return ctx.witnesses.confirm(witness_text, accepted=accepted, scope=scope, note=_note(text, accepted))
 
 
-def _terminals_using(scope, target: str) -> set[str]:
-    """Terminal names whose definition is ``target`` or uses it (through names)."""
-    out = {target}
-    changed = True
-    while changed:
-        changed = False
+class _Index:
+    """What the witnesses look up, per scope (computed once, on first use)."""
+
+    def __init__(self) -> None:
+        self._scopes: dict[int, _ScopeIndex] = {}
+
+    def of(self, a, scope) -> _ScopeIndex:
+        found = self._scopes.get(id(scope))
+        if found is None:
+            found = self._scopes[id(scope)] = _ScopeIndex(a, scope)
+        return found
+
+
+class _ScopeIndex:
+    """The definition that holds each node (the first, in the order of the text), the
+    terminals that use each name, and the places of each node and lexeme in the BNF."""
+
+    def __init__(self, a, scope) -> None:
+        self.owner: dict[int, m.Definition] = {}
+        self._users: dict[str, list[str]] = {}
         for d in scope.definition_list():
-            if (
-                d.is_terminal
-                and d.name not in out
-                and any(isinstance(n, m.NameRef) and n.name in out for n in scope.body(d))
-            ):
-                out.add(d.name)
-                changed = True
-    return out
+            for n in scope.body(d):
+                self.owner.setdefault(id(n), d)
+                if d.is_terminal and isinstance(n, m.NameRef):
+                    self._users.setdefault(n.name, []).append(d.name)
+        flow = a.flow(scope)
+        self.node_places: dict[int, list[tuple[int, int]]] = {}
+        self.sym_places: dict[tuple, list[tuple[int, int]]] = {}
+        for i, prod in enumerate(flow.prods):
+            for pos, (sym, node) in enumerate(zip(prod.rhs, prod.nodes, strict=False)):
+                if node is not None:
+                    self.node_places.setdefault(id(node), []).append((i, pos))
+                if not flow.is_nt(sym):
+                    self.sym_places.setdefault(sym, []).append((i, pos))
+
+    def terminals_using(self, target: str) -> set[str]:
+        """Terminal names whose definition is ``target`` or uses it (through names)."""
+        out = {target}
+        stack = [target]
+        while stack:
+            for user in self._users.get(stack.pop(), ()):
+                if user not in out:
+                    out.add(user)
+                    stack.append(user)
+        return out

@@ -28,7 +28,7 @@ from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
 from grammarkit.lint.config import is_known_code
 from grammarkit.lint.patterns import matches
 from grammarkit.lint.registry import get_rule
-from grammarkit.lint.suppressions import apply
+from grammarkit.lint.suppressions import SuppressionIndex
 
 CODE = "GK290"
 NAME = "unused-suppression"
@@ -44,11 +44,15 @@ def check(ctx) -> Iterator[Finding]:
         return
     # Work on copies: the lint runner applies the real ones to the final diagnostics.
     probes = copy.deepcopy(suppressions)
+    index = SuppressionIndex(probes)
+    names: dict[str, str] = {}
     for code, finding in ctx.found:
         if finding.path is not None or code == CODE:
             continue
-        rule = get_rule(code)
-        apply(probes, code, rule.name if rule else "", finding.span.line)
+        if code not in names:
+            rule = get_rule(code)
+            names[code] = rule.name if rule else ""
+        index.apply(code, names[code], finding.span.line)
     for s in probes:
         unknown = [c for c in (s.codes or []) if not is_known_code(c)]
         if unknown:
