@@ -10,6 +10,7 @@ from typing import Any
 
 from grammarkit.analysis.lexemes import EOS, lexeme_key
 from grammarkit.analysis.scoping import Scope
+from grammarkit.core.graphs import strongly_connected
 from grammarkit.reader import model as m
 
 # ---------------------------------------------------------------------------- flow
@@ -211,7 +212,7 @@ class Flow:
         components are joined first and then visited once each, sources first: every
         edge carries its set once (a worklist that re-sends a set each time it grows
         is cubic on long chains)."""
-        for component in reversed(_components(list(sets), edges)):  # sources first
+        for component in reversed(strongly_connected(list(sets), edges)):  # sources first
             joined: set = set()
             for a in component:
                 joined |= sets[a]
@@ -470,53 +471,3 @@ class Flow:
             current = back
             d -= 1
         return {x for x in current if (p, 0) in closures[x]}
-
-
-def _components(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components of the graph (Tarjan's algorithm, iterative),
-    sinks first (each component after every component it has an edge to)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    found: list[list[str]] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(edges.get(root, ())))]
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(edges.get(child, ()))))
-                    advanced = True
-                    break
-                if child in on_stack and index[child] < low[node]:
-                    low[node] = index[child]
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                if low[node] < low[parent]:
-                    low[parent] = low[node]
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                found.append(component)
-    return found
