@@ -246,6 +246,33 @@ class Greedy:
             for sym in dict.fromkeys(s for s in prod.rhs if flow.is_nt(s) and s in sets):
                 readers.setdefault(sym, []).append(i)
 
+        star = ("*", "*")
+
+        def step_unblocked(i: int) -> tuple[str, ...] | None:
+            # With no blocked pair every join succeeds, and every summary is ("*", "*")
+            # or EPS: a production gives ("*", "*") when each symbol has a summary and
+            # one has that one, and EPS when each symbol has EPS (the same as step).
+            prod = flow.prods[i]
+            some, empty = False, True
+            for sym in prod.rhs:
+                options = summaries[sym] if not isinstance(sym, str) else sets.get(sym, assumed)
+                if not options:
+                    return None
+                if star in options:
+                    some = True
+                if EPS not in options:
+                    empty = False
+            current: set[tuple] = set()
+            if some:
+                current.add(star)
+            if empty:
+                current.add(EPS)
+            target = sets[prod.lhs]
+            if current <= target:
+                return None
+            target |= current
+            return (prod.lhs,)
+
         def step(i: int) -> tuple[str, ...] | None:
             prod = flow.prods[i]
             current = {EPS}
@@ -272,7 +299,7 @@ class Greedy:
             return (prod.lhs,)
 
         try:
-            sweep(len(flow.prods), readers, step)
+            sweep(len(flow.prods), readers, step if blocked else step_unblocked)
         except _GiveUp:
             return None
         self._completable = sets
