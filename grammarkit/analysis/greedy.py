@@ -54,6 +54,7 @@ class Greedy:
         self.lex = lex
         self.lang = lex.lang
         self._ends: dict[LexemeKey, EndStates | None] = {}
+        self._term_ends: dict[int, EndStates | None] = {}
         self._ignore: int | None = None
         self._ignore_done = False
         self._ignore_first: int | None = None
@@ -105,7 +106,12 @@ class Greedy:
     def end_states(self, key: LexemeKey) -> EndStates | None:
         if key not in self._ends:
             term = self.lex.term(key) if key[0] != "O" else None
-            self._ends[key] = None if term is None else self.lang.end_states(term)
+            if term is None:
+                self._ends[key] = None
+            else:  # (lexemes of one language share it)
+                if term not in self._term_ends:
+                    self._term_ends[term] = self.lang.end_states(term)
+                self._ends[key] = self._term_ends[term]
         return self._ends[key]
 
     def first_mask(self, key: LexemeKey) -> int | None:
@@ -188,16 +194,15 @@ class Greedy:
         found = self._hindered.get(sym)
         if found is None:
             found = {}
-            followers = self._followers_anywhere().get(sym, ())
-            if followers and self.end_states(sym) is not None:
-                # follow(t, d) depends on d only through the characters d starts with.
-                by_mask: dict[int, list] = {}
-                for d in followers:
-                    if d == EOS or d[0] == "O":
-                        continue
-                    mask = self.first_mask(d)
-                    if mask:
-                        by_mask.setdefault(mask, []).append(d)
+            # follow(t, d) depends on d only through the characters d starts with.
+            by_mask: dict[int, list] = {}
+            for d in self._followers_anywhere().get(sym, ()):
+                if d == EOS or d[0] == "O":
+                    continue
+                mask = self.first_mask(d)
+                if mask:
+                    by_mask.setdefault(mask, []).append(d)
+            if by_mask and self.end_states(sym) is not None:
                 for group in by_mask.values():
                     status = self.follow(sym, group[0])
                     if status == "never" or status == "at-limit":
@@ -241,6 +246,33 @@ class Greedy:
             for sym in dict.fromkeys(s for s in prod.rhs if flow.is_nt(s) and s in sets):
                 readers.setdefault(sym, []).append(i)
 
+        star = ("*", "*")
+
+        def step_unblocked(i: int) -> tuple[str, ...] | None:
+            # With no blocked pair every join succeeds, and every summary is ("*", "*")
+            # or EPS: a production gives ("*", "*") when each symbol has a summary and
+            # one has that one, and EPS when each symbol has EPS (the same as step).
+            prod = flow.prods[i]
+            some, empty = False, True
+            for sym in prod.rhs:
+                options = summaries[sym] if not isinstance(sym, str) else sets.get(sym, assumed)
+                if not options:
+                    return None
+                if star in options:
+                    some = True
+                if EPS not in options:
+                    empty = False
+            current: set[tuple] = set()
+            if some:
+                current.add(star)
+            if empty:
+                current.add(EPS)
+            target = sets[prod.lhs]
+            if current <= target:
+                return None
+            target |= current
+            return (prod.lhs,)
+
         def step(i: int) -> tuple[str, ...] | None:
             prod = flow.prods[i]
             current = {EPS}
@@ -267,7 +299,7 @@ class Greedy:
             return (prod.lhs,)
 
         try:
-            sweep(len(flow.prods), readers, step)
+            sweep(len(flow.prods), readers, step if blocked else step_unblocked)
         except _GiveUp:
             return None
         self._completable = sets

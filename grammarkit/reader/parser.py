@@ -356,13 +356,13 @@ class _Builder(Transformer):
 
     def _piece_span(self, c) -> Span | None:
         """The place of one piece of a node (None: it has none of its own)."""
+        if isinstance(c, m.Node):
+            span = c.span
+            return None if span.start == span.end else span  # an empty alternative has no place
         if isinstance(c, Token):
             if c.type == "_NL" or c.start_pos is None or c.end_pos is None:
                 return None
             return self._tok_span(c)
-        if isinstance(c, m.Node):
-            span = c.span
-            return None if span.start == span.end else span  # an empty alternative has no place
         if isinstance(c, Span):
             return c
         return None
@@ -490,6 +490,9 @@ class _Builder(Transformer):
         return m.Expansions(span=self._span(children), alternatives=alts)
 
     def alias(self, children):
+        if len(children) == 1 and type(children[0]) is m.Sequence:  # the usual case, in short
+            span = self._span(children)
+            return m.Alternative(span=span, conjuncts=[children[0]])
         conjuncts = [c for c in children if isinstance(c, m.Sequence)]
         alt = m.Alternative(span=self._span(children), conjuncts=conjuncts)
         for i, c in enumerate(children):
