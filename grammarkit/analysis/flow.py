@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from grammarkit.analysis.lexemes import EOS, lexeme_key
 from grammarkit.analysis.scoping import Scope
@@ -52,6 +52,7 @@ class Flow:
         self.start = "start" if "start" in self.by_lhs else None
         self._contexts: list[tuple[frozenset, str]] | None = None
         self._origins: dict[int, str] | None = None
+        self._lr0: tuple[list[frozenset], list[frozenset], list[dict]] | Literal[False] | None = None
         self.lazy_rules = {
             d.name
             for d in scope.definition_list()
@@ -254,8 +255,13 @@ class Flow:
         what can follow it where it started (LALR(1)-style lookaheads, found by walking
         the rule's symbols back to the states that predicted it)."""
         if self._contexts is None:
-            found = self._lr1_contexts()
-            self._contexts = found if found is not None else self._compute_contexts()
+            # The LR(1) automaton has at least the LR(0) automaton's states (their
+            # cores): when that one is over both limits, neither is built.
+            if self.start and self._lr0_automaton() is None:
+                self._contexts = []
+            else:
+                found = self._lr1_contexts()
+                self._contexts = found if found is not None else self._compute_contexts()
         return self._contexts
 
     MAX_LR1_STATES = 4000
@@ -361,9 +367,15 @@ class Flow:
                     queue.append(nxt)
         return result
 
-    def _compute_contexts(self) -> list[tuple[frozenset, str]]:
-        if not self.start:
-            return []
+    def _lr0_automaton(self) -> tuple[list[frozenset], list[frozenset], list[dict]] | None:
+        """The LR(0) automaton from ``start`` (kernels, closures and moves of its
+        states), or None when it has more states than both limits (computed once)."""
+        if self._lr0 is None:
+            self._lr0 = self._build_lr0(max(self.MAX_LR_STATES, self.MAX_LR1_STATES)) or False
+        return self._lr0 if self._lr0 is not False else None
+
+    def _build_lr0(self, max_states: int) -> tuple[list[frozenset], list[frozenset], list[dict]] | None:
+        assert self.start is not None
         aug = Production("<start>", (self.start,), (None,), self.start)
         all_prods = self.prods + [aug]
         aug_index = len(self.prods)
@@ -387,12 +399,10 @@ class Flow:
                         stack.append((p, d + 1))
             return frozenset(items)
 
-        # The LR(0) automaton.
         kernels: list[frozenset] = [frozenset({(aug_index, 0)})]
         index = {kernels[0]: 0}
         closures: list[frozenset] = []
         goto: list[dict] = []
-        pred: list[dict] = []
         i = 0
         while i < len(kernels):
             items = closure(kernels[i])
@@ -407,14 +417,27 @@ class Flow:
                 k = frozenset(nxt)
                 j = index.get(k)
                 if j is None:
-                    if len(kernels) >= self.MAX_LR_STATES:
-                        return []  # too big to analyse: no contexts, no findings
+                    if len(kernels) >= max_states:
+                        return None
                     j = index[k] = len(kernels)
                     kernels.append(k)
                 out[sym] = j
             goto.append(out)
             i += 1
-        pred = [dict() for _ in kernels]
+        return kernels, closures, goto
+
+    def _compute_contexts(self) -> list[tuple[frozenset, str]]:
+        if not self.start:
+            return []
+        aug = Production("<start>", (self.start,), (None,), self.start)
+        all_prods = self.prods + [aug]
+        aug_index = len(self.prods)
+
+        automaton = self._lr0_automaton()
+        if automaton is None or len(automaton[0]) > self.MAX_LR_STATES:
+            return []  # too big to analyse: no contexts, no findings
+        kernels, closures, goto = automaton
+        pred: list[dict] = [dict() for _ in kernels]
         for i, out in enumerate(goto):
             for sym, j in out.items():
                 pred[j].setdefault(sym, set()).add(i)

@@ -104,14 +104,10 @@ def _hint(cost) -> str:
 def _calls_itself(d: m.Definition) -> bool:
     """Whether the rule's first and last items can be the rule itself (a cheap filter
     before the local parser is built: the exact test runs on Lark's rules)."""
-    first = last = False
-    for alt in d.body.alternatives:
-        for conj in alt.conjuncts:
-            items = conj.items
-            if len(items) >= 2:
-                first = first or _mentions(items[0], d.name)
-                last = last or _mentions(items[-1], d.name)
-    return first and last
+    long = [conj.items for alt in d.body.alternatives for conj in alt.conjuncts if len(conj.items) >= 2]
+    return any(_mentions(items[0], d.name) for items in long) and any(
+        _mentions(items[-1], d.name) for items in long
+    )
 
 
 def _mentions(node: m.Node, name: str) -> bool:
