@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +142,32 @@ class LintContext:
             if site.ast is not None:
                 for node in iter_nodes(site.ast):
                     yield site, node
+
+    def each_regex(self, check_site: Callable[[RegexSite], Iterable[Finding]]) -> Iterator[Finding]:
+        """``check_site``'s findings for every regex site, in site order, for a rule whose
+        findings depend only on the literal as written (pattern and flags) and the
+        grammar's syntax. A literal written like an earlier one (large grammars repeat
+        ``/[a-z]{1,8}/`` many times) is not checked again: the earlier one's findings are
+        moved to it, spans and edits shifted by the distance between the two. A finding
+        with anything else (a witness, another file) is never moved: such a site is
+        checked on its own."""
+        done: dict[tuple[str, str], tuple[RegexSite, list[Finding]] | None] = {}
+        for site in self.regex_sites:
+            key = (site.pattern, site.flags)
+            if key not in done:
+                found = list(check_site(site))
+                movable = all(f.witness is None and f.path is None and not f.snippet for f in found)
+                done[key] = (site, [replace(f) for f in found]) if movable else None
+                yield from found
+                continue
+            seen = done[key]
+            if seen is None:
+                yield from check_site(site)
+            else:
+                first, found = seen
+                shift = site.offset - first.offset
+                for finding in found:
+                    yield _moved(finding, shift, self.index)
 
     @cached_property
     def engine(self) -> EngineReport:
@@ -326,3 +352,14 @@ def _regex_compiles(pattern: str, flags: str, syntax: str) -> bool:
     if syntax == "regex":
         return compile_report("regex", pattern).ok
     return compile_report("lark", f"start: /{pattern}/{flags}\n").ok
+
+
+def _moved(finding: Finding, shift: int, index: LineIndex) -> Finding:
+    """``finding`` of one regex literal, moved ``shift`` characters on to a literal
+    written the same way."""
+    span = finding.span
+    fix = finding.fix
+    if fix is not None:
+        edits = tuple(replace(e, start=e.start + shift, end=e.end + shift) for e in fix.edits)
+        fix = replace(fix, edits=edits)
+    return replace(finding, span=index.span(span.start + shift, span.end + shift), fix=fix)

@@ -32,34 +32,37 @@ SYNTAXES = ("lark",)
 
 
 def check(ctx) -> Iterator[Finding]:
+    return ctx.each_regex(_site)
+
+
+def _site(site) -> Iterator[Finding]:
     from grammarkit.regex_syntax import Alternation, iter_nodes
 
-    for site in ctx.regex_sites:
-        ast = site.ast
-        if ast is None or "i" in site.flags:
+    ast = site.ast
+    if ast is None or "i" in site.flags:
+        return
+    for node in iter_nodes(ast):
+        if not isinstance(node, Alternation):
             continue
-        for node in iter_nodes(ast):
-            if not isinstance(node, Alternation):
+        texts = [_plain_text(b) for b in node.branches]
+        reported = False
+        for i, early in enumerate(texts):
+            if early is None or reported:
                 continue
-            texts = [_plain_text(b) for b in node.branches]
-            reported = False
-            for i, early in enumerate(texts):
-                if early is None or reported:
-                    continue
-                for j in range(i + 1, len(texts)):
-                    late = texts[j]
-                    if late is not None and len(late) > len(early) and late.startswith(early):
-                        branch = node.branches[i]
-                        yield Finding(
-                            site.span(branch.start, branch.end),
-                            f"branch `{site.pattern[branch.start:branch.end]}` comes before the longer "
-                            f"`{site.pattern[node.branches[j].start:node.branches[j].end]}`: Lark's regex "
-                            "takes the first match, llguidance the longest",
-                            "put the longer branch first, or use string literals (\"a\" | \"ab\"), which Lark "
-                            "sorts longest first",
-                        )
-                        reported = True
-                        break
+            for j in range(i + 1, len(texts)):
+                late = texts[j]
+                if late is not None and len(late) > len(early) and late.startswith(early):
+                    branch = node.branches[i]
+                    yield Finding(
+                        site.span(branch.start, branch.end),
+                        f"branch `{site.pattern[branch.start:branch.end]}` comes before the longer "
+                        f"`{site.pattern[node.branches[j].start:node.branches[j].end]}`: Lark's regex "
+                        "takes the first match, llguidance the longest",
+                        "put the longer branch first, or use string literals (\"a\" | \"ab\"), which Lark "
+                        "sorts longest first",
+                    )
+                    reported = True
+                    break
 
 
 def _plain_text(node) -> str | None:

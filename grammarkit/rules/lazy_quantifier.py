@@ -39,9 +39,15 @@ ENGINE_CATEGORIES = ("lazy",)  # the llguidance errors this rule's findings expl
 
 
 def check(ctx) -> Iterator[Finding]:
-    from grammarkit.regex_syntax import Group, Repeat, SetFlags
+    return ctx.each_regex(_site)
 
-    for site, node in ctx.regex_nodes():
+
+def _site(site) -> Iterator[Finding]:
+    from grammarkit.regex_syntax import Group, Repeat, SetFlags, iter_nodes
+
+    if site.ast is None:
+        return
+    for node in iter_nodes(site.ast):
         if isinstance(node, Repeat) and node.lazy_suffix:
             quant = site.pattern[node.op_start : node.op_end]
             yield Finding(

@@ -61,10 +61,16 @@ _BOUNDARIES = {
 
 
 def check(ctx) -> Iterator[Finding]:
-    from grammarkit.regex_syntax import Anchor, Group
-
     regex_grammar = ctx.syntax == "regex"
-    for site, node in ctx.regex_nodes():
+    return ctx.each_regex(lambda site: _site(site, regex_grammar))
+
+
+def _site(site, regex_grammar: bool) -> Iterator[Finding]:
+    from grammarkit.regex_syntax import Anchor, Group, iter_nodes
+
+    if site.ast is None:
+        return
+    for node in iter_nodes(site.ast):
         if isinstance(node, Group) and node.kind in _KINDS:
             opener, label = _KINDS[node.kind]
             fix = _exclusion_fix(site, node) if node.kind == "neg_lookahead" else None

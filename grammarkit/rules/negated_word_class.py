@@ -46,9 +46,15 @@ _VOWELS = frozenset("aeiou")
 
 
 def check(ctx) -> Iterator[Finding]:
-    from grammarkit.regex_syntax import Class
+    return ctx.each_regex(_site)
 
-    for site, node in ctx.regex_nodes():
+
+def _site(site) -> Iterator[Finding]:
+    from grammarkit.regex_syntax import Class, iter_nodes
+
+    if site.ast is None:
+        return
+    for node in iter_nodes(site.ast):
         if isinstance(node, Class) and node.negated:
             word = spelled_word(node)
             if word is not None:

@@ -54,8 +54,15 @@ SYNTAXES = ("lark", "regex")
 
 
 def check(ctx) -> Iterator[Finding]:
+    return ctx.each_regex(_site)
 
-    for site, node in ctx.regex_nodes():
+
+def _site(site) -> Iterator[Finding]:
+    from grammarkit.regex_syntax import iter_nodes
+
+    if site.ast is None:
+        return
+    for node in iter_nodes(site.ast):
         if not node.unsupported:
             continue
         found = _describe(site.pattern, node)

@@ -65,22 +65,25 @@ _WHITESPACE = frozenset(
 
 
 def check(ctx) -> Iterator[Finding]:
+    return ctx.each_regex(_site)
+
+
+def _site(site) -> Iterator[Finding]:
     from grammarkit.regex_syntax import Class, ClassSetOp, Repeat, iter_with_flags
 
-    for site in ctx.regex_sites:
-        ast = site.ast
-        if ast is None:
-            continue
-        pattern = site.pattern
-        for node, flags in iter_with_flags(ast, site.flags):
-            if isinstance(node, Repeat) and node.possessive:
-                yield _possessive(site, node)
-            elif isinstance(node, Class) and flags.get("x"):
-                found = _verbose_space(site, node)
-                if found is not None:
-                    yield found
-            elif isinstance(node, ClassSetOp) and _empty_side(node):
-                yield _empty_set_op(site, node, _outer_class(ast, node), pattern)
+    ast = site.ast
+    if ast is None:
+        return
+    pattern = site.pattern
+    for node, flags in iter_with_flags(ast, site.flags):
+        if isinstance(node, Repeat) and node.possessive:
+            yield _possessive(site, node)
+        elif isinstance(node, Class) and flags.get("x"):
+            found = _verbose_space(site, node)
+            if found is not None:
+                yield found
+        elif isinstance(node, ClassSetOp) and _empty_side(node):
+            yield _empty_set_op(site, node, _outer_class(ast, node), pattern)
 
 
 # ------------------------------------------------------------------ possessive

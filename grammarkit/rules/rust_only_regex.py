@@ -90,6 +90,10 @@ def _turns_unicode_off(node) -> bool:
 
 
 def check(ctx) -> Iterator[Finding]:
+    return ctx.each_regex(_site)
+
+
+def _site(site) -> Iterator[Finding]:
     from grammarkit.regex_syntax import (
         Class,
         Group,
@@ -101,48 +105,47 @@ def check(ctx) -> Iterator[Finding]:
         iter_with_flags,
     )
 
-    for site in ctx.regex_sites:
-        ast = site.ast
-        if ast is None:
-            continue
-        inside_class_until = -1
-        ascii_flags: dict[int, SetFlags | Group] = {}  # id -> flags node turning Unicode off
-        ascii_used: set[int] = set()  # ... whose scope has a Perl class
-        findings: list[tuple[object, Finding]] = []
-        for node, flags in iter_with_flags(ast, site.flags):
-            if isinstance(node, (SetFlags, Group)) and _turns_unicode_off(node):
-                cast("dict[str, object]", flags)[_U_OFF_BY] = node  # scoped like the flags themselves
-                ascii_flags[id(node)] = node
-            elif isinstance(node, PerlClass) and not flags.get("u", True):
-                setter = flags.get(_U_OFF_BY)
-                if setter is not None:
-                    ascii_used.add(id(setter))
-            if isinstance(node, Class):
-                if node.start < inside_class_until:
-                    continue  # reported with its outermost class
-                inside_class_until = node.end
-                found = _class(site, node, flags)
-            elif isinstance(node, Repeat):
-                found = _repeat(site, node, flags)
-            elif isinstance(node, Literal) and node.form == "hex":
-                found = _braced_hex(site, node)
-            elif isinstance(node, (SetFlags, Group)) and id(node) in ascii_flags:
-                found = None  # decided at the end, once its scope has been seen
-            elif isinstance(node, (SetFlags, Group)):
-                found = _flags(site, node, False) or _group_name(site, node)
-            elif isinstance(node, UnicodeClass):
-                found = _property(site, node)
-            else:
-                found = None
-            if found is not None:
-                findings.append((node, found))
-        for node in ascii_flags.values():
-            found = _flags(site, node, id(node) in ascii_used)
-            if found is not None:
-                findings.append((node, found))
-        findings.sort(key=lambda pair: pair[1].span.start)
-        for _node, found in findings:
-            yield found
+    ast = site.ast
+    if ast is None:
+        return
+    inside_class_until = -1
+    ascii_flags: dict[int, SetFlags | Group] = {}  # id -> flags node turning Unicode off
+    ascii_used: set[int] = set()  # ... whose scope has a Perl class
+    findings: list[tuple[object, Finding]] = []
+    for node, flags in iter_with_flags(ast, site.flags):
+        if isinstance(node, (SetFlags, Group)) and _turns_unicode_off(node):
+            cast("dict[str, object]", flags)[_U_OFF_BY] = node  # scoped like the flags themselves
+            ascii_flags[id(node)] = node
+        elif isinstance(node, PerlClass) and not flags.get("u", True):
+            setter = flags.get(_U_OFF_BY)
+            if setter is not None:
+                ascii_used.add(id(setter))
+        if isinstance(node, Class):
+            if node.start < inside_class_until:
+                continue  # reported with its outermost class
+            inside_class_until = node.end
+            found = _class(site, node, flags)
+        elif isinstance(node, Repeat):
+            found = _repeat(site, node, flags)
+        elif isinstance(node, Literal) and node.form == "hex":
+            found = _braced_hex(site, node)
+        elif isinstance(node, (SetFlags, Group)) and id(node) in ascii_flags:
+            found = None  # decided at the end, once its scope has been seen
+        elif isinstance(node, (SetFlags, Group)):
+            found = _flags(site, node, False) or _group_name(site, node)
+        elif isinstance(node, UnicodeClass):
+            found = _property(site, node)
+        else:
+            found = None
+        if found is not None:
+            findings.append((node, found))
+    for node in ascii_flags.values():
+        found = _flags(site, node, id(node) in ascii_used)
+        if found is not None:
+            findings.append((node, found))
+    findings.sort(key=lambda pair: pair[1].span.start)
+    for _node, found in findings:
+        yield found
 
 
 # ------------------------------------------------------------------ classes
