@@ -343,16 +343,18 @@ class _Probe:
             )
         if matcher.is_error():
             return None, matcher.get_error()
-        bias = matcher.compute_logit_bias()
-        if matcher.is_error():
-            return None, matcher.get_error()
+        # The first allowed token is found by trying each in turn, lowest first (the
+        # one the mask would name first): llguidance may never finish a mask on some
+        # grammars (grammarkit.llg.forcing), while consuming always ends.
         eos = set(self._tok.eos_tokens)
-        token = next((t for t, b in enumerate(bias) if b and t not in eos), None)
-        if token is None:
-            return None, "no first token"
-        if matcher.consume_token(token):
-            return True, ""
-        return False, matcher.get_error()
+        for token in range(self._tok.vocab_size):
+            if token in eos:
+                continue
+            if matcher.try_consume_tokens([token]) == 1:
+                return True, ""
+            if matcher.is_error():
+                return False, matcher.get_error()
+        return None, "no first token"
 
     def out_of_time(self) -> bool:
         return time.monotonic() >= self.deadline

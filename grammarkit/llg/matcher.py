@@ -92,6 +92,7 @@ class EngineMatcher:
         self.max_input_bytes = max_input_bytes
         self.rebuilds = 0  # times llguidance's shared state was spent and rebuilt
         self.last_engine_error: str | None = None
+        self._may_force_forever: bool | None = None
         self._matcher = _make_matcher(syntax, grammar)
 
     @property
@@ -103,6 +104,27 @@ class EngineMatcher:
     def fresh(self):
         """A copy of the pristine matcher, in its initial state."""
         return self._matcher.deep_copy()
+
+    @property
+    def may_force_forever(self) -> bool:
+        """Whether llguidance may loop forever computing a mask in some state of this
+        grammar (:mod:`grammarkit.llg.forcing`); then :meth:`bitmask` probes tokens."""
+        found = self._may_force_forever
+        if found is None:
+            from grammarkit.llg.forcing import may_force_forever
+
+            found = self._may_force_forever = may_force_forever(self.grammar, self.syntax)
+        return found
+
+    def bitmask(self, matcher) -> bytes:
+        """``matcher.compute_bitmask()`` (``matcher`` is a copy of this grammar's), or the
+        same mask found by probing each token when llguidance might loop forever on it."""
+        if not self.may_force_forever:
+            return matcher.compute_bitmask()
+        from grammarkit.llg.forcing import probed_bitmask
+
+        tok = byte_tokenizer()
+        return probed_bitmask(matcher, tok.vocab_size, tok.eos_token)
 
     def rebuild(self, reason: str = "") -> None:
         """Replace the matcher by a newly compiled one (after llguidance's error state)."""
@@ -153,7 +175,7 @@ class EngineMatcher:
         if prefix and probe.try_consume_tokens(list(prefix)) < len(prefix):
             return [], False
         can_end = probe.is_accepting()
-        mask = probe.compute_bitmask()
+        mask = self.bitmask(probe)
         if probe.is_error():
             return [], can_end
         # Tokens 0..254 are the bytes themselves (255 and up: special tokens and EOS).
@@ -224,7 +246,7 @@ class EngineMatcher:
             probe = base.deep_copy()  # a mask where nothing follows puts a matcher in error
             if probe.try_consume_tokens(list(seq)) < len(seq):
                 return True
-            mask = probe.compute_bitmask()
+            mask = self.bitmask(probe)
             if probe.is_error():
                 return True
             return all(extend(seq + bytes([b])) for b in range(0x80, 0xC0) if mask[b >> 3] >> (b & 7) & 1)

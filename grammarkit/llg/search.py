@@ -72,7 +72,7 @@ def find_accepted(
             probe = walk.deep_copy()
             if probe.is_accepting():
                 return prefix.decode("utf-8", "replace")
-            mask = probe.compute_bitmask()
+            mask = matcher.bitmask(probe)
             spent += 1
             if probe.is_error():
                 break

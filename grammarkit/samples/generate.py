@@ -391,6 +391,8 @@ class _Walker:
             pristine = em.fresh()
         self.pristine = pristine
         self.m = pristine.deep_copy()
+        # A grammar on which llguidance may force bytes forever has its masks probed.
+        self.bitmask = em.bitmask if em.may_force_forever else None
         self.rng = rng
         self.max_bytes = max_bytes
         self.stop_probability = stop_probability
@@ -421,7 +423,8 @@ class _Walker:
     # -- the mask
     def allowed(self) -> list[int]:
         """Byte tokens the mask allows now (bit ``t`` of the little-endian mask is token ``t``)."""
-        mask = int.from_bytes(self.m.compute_bitmask(), "little")
+        bitmask = self.bitmask
+        mask = int.from_bytes(self.m.compute_bitmask() if bitmask is None else bitmask(self.m), "little")
         allowed = [b for b in range(_BYTE_TOKENS) if mask >> b & 1]
         if not allowed and mask >> _BYTE_TOKENS & ~(1 << (self.eos - _BYTE_TOKENS)):
             self.special_only = True
