@@ -174,6 +174,42 @@ class LintContext:
         """llguidance's verdict on the whole grammar. For a Lark grammar that may come
         near llguidance's size limits it comes from the compile that measures them (see
         :attr:`limit_usages`): one compile for both."""
+        pending = self.__dict__.pop("_engine_pending", None)
+        if pending is not None:
+            thread, box = pending
+            thread.join()
+            if "error" in box:
+                raise box["error"]
+            report, measured = box["result"]
+        else:
+            report, measured = self._compile()
+        if measured is not None:
+            self.__dict__["_limits_measured"] = measured
+        return report
+
+    def start_engine(self) -> None:
+        """Start llguidance's compile (:attr:`engine`) on another thread, to run while
+        the grammar is read and analysed here: llguidance releases the GIL while it
+        compiles. :attr:`engine` waits for it."""
+        if "engine" in self.__dict__ or "_engine_pending" in self.__dict__:
+            return
+        import threading
+
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["result"] = self._compile()
+            except BaseException as exc:  # handed to the thread that asks for the verdict
+                box["error"] = exc
+
+        thread = threading.Thread(target=run, name="grammarkit-engine", daemon=True)
+        self.__dict__["_engine_pending"] = (thread, box)
+        thread.start()
+
+    def _compile(self) -> tuple[EngineReport, list | None]:
+        """llguidance's verdict, and GK240's measures when they came from the same
+        compile (else None)."""
         if self.syntax == "lark":
             from grammarkit.llg.compile import report_of
             from grammarkit.llg.limits import LINT_PRECISION, LINT_SHARE, LINT_TIME_BUDGET, verdict_and_limits
@@ -189,10 +225,9 @@ class LintContext:
             ) if keys else None
             if together is not None:
                 is_error, messages, usages = together
-                self.__dict__["_limits_measured"] = usages
-                return report_of("lark", self.text, is_error, messages)
+                return report_of("lark", self.text, is_error, messages), usages
         # A regex grammar's pattern is its text minus one trailing newline.
-        return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text)
+        return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text), None
 
     @cached_property
     def _suspect_limits(self) -> tuple[str, ...]:

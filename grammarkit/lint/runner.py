@@ -170,6 +170,7 @@ def _lint(
         keep_samples=keep_samples,
         jobs=jobs,
     )
+    ctx.start_engine()  # llguidance compiles on another thread while the rules read and analyse
     rules = [rule for rule in all_rules() if syntax in rule.syntaxes]
     own = [rule for rule in rules if not rule.uses_samples and not rule.after_others]
     of_samples = [rule for rule in rules if rule.uses_samples and not rule.after_others]
