@@ -13,6 +13,9 @@ target: a ratio of at most 10).
     python bench/lint_scale.py [--max N] [--shape chain|wide|mixed] [--repeat N] [--profile] [--top N]
 
 ``--profile`` prints, for each size, the time of each rule's ``check`` and the reader.
+``--cli`` measures whole processes instead, as a user runs them: ``grammarkit check
+--no-cache FILE`` against a bare script that starts Python, imports llguidance and
+validates the same file (both include the interpreter's start-up).
 """
 
 from __future__ import annotations
@@ -86,10 +89,13 @@ def main() -> None:
     ap.add_argument("--shape", choices=sorted(SHAPES), action="append")
     ap.add_argument("--profile", action="store_true", help="also time the reader and each rule")
     ap.add_argument("--top", type=int, default=8)
+    ap.add_argument("--cli", action="store_true", help="time whole processes (grammarkit check vs a bare script)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="measure each size this many times, alternating, and keep each side's best time "
                     "(on a shared machine the other work only ever adds time)")
     args = ap.parse_args()
+    if args.cli:
+        return processes(args)
 
     from grammarkit.lint.runner import lint_text
     from grammarkit.llg.compile import compile_report
@@ -113,6 +119,43 @@ def main() -> None:
                   flush=True)
             if args.profile:
                 profile_rules(text, args.top)
+
+
+BARE = """
+import sys, llguidance
+tok = llguidance.LLTokenizer("byte")
+grammar = llguidance.LLMatcher.grammar_from_lark(open(sys.argv[1], encoding="utf-8").read())
+is_error, messages = llguidance.LLMatcher.validate_grammar_with_warnings(grammar, tok)
+sys.exit(1 if is_error else 0)
+"""
+
+
+def processes(args) -> None:
+    """Whole processes: ``grammarkit check --no-cache FILE`` against the bare script."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    exe = shutil.which("grammarkit") or sys.exit("grammarkit is not on PATH")
+    print(f"{'shape':6} {'defs':>6} {'bare script':>12} {'grammarkit check':>17} {'ratio':>6}  exit")
+    with tempfile.TemporaryDirectory() as tmp:
+        for shape in args.shape or list(SHAPES):
+            for n in [s for s in SIZES if s <= args.max]:
+                path = os.path.join(tmp, f"{shape}{n}.lark")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(SHAPES[shape](n))
+                bare = gk = float("inf")
+                for _ in range(max(1, args.repeat)):
+                    t0 = time.perf_counter()
+                    subprocess.run([sys.executable, "-c", BARE, path], check=True)
+                    t1 = time.perf_counter()
+                    done = subprocess.run([exe, "check", "--no-cache", "--format", "concise", path],
+                                          capture_output=True, text=True)
+                    t2 = time.perf_counter()
+                    bare, gk = min(bare, t1 - t0), min(gk, t2 - t1)
+                print(f"{shape:6} {n:6} {bare:11.2f}s {gk:16.2f}s {gk / bare:6.1f}  {done.returncode}", flush=True)
 
 
 if __name__ == "__main__":
