@@ -180,12 +180,20 @@ class LintContext:
             thread.join()
             if "error" in box:
                 raise box["error"]
-            report, measured = box["result"]
+            report, measured, matcher_error = box["result"]
         else:
-            report, measured = self._compile()
+            report, measured, matcher_error = self._compile()
         if measured is not None:
             self.__dict__["_limits_measured"] = measured
+        self.__dict__["_matcher_error"] = matcher_error
         return report
+
+    @property
+    def matcher_error(self) -> str | None:
+        """llguidance's message when it validates the grammar but cannot build a matcher
+        for it (known from the compile that measures its limits, for grammars big enough
+        to be measured; else None)."""
+        return self.engine.ok and self.__dict__.get("_matcher_error") or None
 
     def start_engine(self) -> None:
         """Start llguidance's compile (:attr:`engine`) on another thread, to run while
@@ -207,9 +215,10 @@ class LintContext:
         self.__dict__["_engine_pending"] = (thread, box)
         thread.start()
 
-    def _compile(self) -> tuple[EngineReport, list | None]:
-        """llguidance's verdict, and GK240's measures when they came from the same
-        compile (else None)."""
+    def _compile(self) -> tuple[EngineReport, list | None, str | None]:
+        """llguidance's verdict; GK240's measures when they came from the same compile
+        (else None); and, from that compile, why llguidance could not build a matcher
+        for a grammar it validates (else None)."""
         if self.syntax == "lark":
             from grammarkit.llg.compile import report_of
             from grammarkit.llg.limits import LINT_PRECISION, LINT_SHARE, LINT_TIME_BUDGET, verdict_and_limits
@@ -224,10 +233,10 @@ class LintContext:
                 time_budget=LINT_TIME_BUDGET,
             ) if keys else None
             if together is not None:
-                is_error, messages, usages = together
-                return report_of("lark", self.text, is_error, messages), usages
+                report = report_of("lark", self.text, together.is_error, together.messages)
+                return report, together.usages, together.matcher_error
         # A regex grammar's pattern is its text minus one trailing newline.
-        return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text), None
+        return compile_report(self.syntax, self.regex_pattern if self.syntax == "regex" else self.text), None, None
 
     @cached_property
     def _suspect_limits(self) -> tuple[str, ...]:

@@ -44,7 +44,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from grammarkit.core.source import Syntax, strip_final_newline
 from grammarkit.llg.compile import IN_PROCESS_MAX_BYTES, byte_tokenizer, grammar_for
@@ -434,21 +434,9 @@ def measure_limits(
 
     if syntax == "regex":  # the pattern is the text minus one trailing newline
         text = strip_final_newline(text)
-    request: dict[str, Any] = {  # _measure's arguments, also sent to a child as JSON
-        "syntax": syntax,
-        "text": text,
-        "precision": precision,
-        "time_budget": time_budget,
-        "keys": list(keys),
-        "only_above": only_above,
-        "check_compiles": check_compiles,
-    }
-    timeout = time_budget + 30.0
+    request = _request(syntax, text, precision, time_budget, keys, only_above, check_compiles=check_compiles)
     try:
-        if in_process or len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
-            reply = call_with_big_stack(lambda: _measure(**request), timeout)
-        else:
-            reply = _measure_in_child(request, timeout)
+        reply = _run_measure(request, time_budget + 30.0, in_process=in_process)
     except Exception as exc:
         note = _failure_note(exc)
         limits = default_limits()
@@ -468,6 +456,15 @@ def suspect_limits(text: str, syntax: str = "lark", share: float = LINT_SHARE) -
     return tuple(k for k in MEASURED if estimates[k] > share * limits[k])
 
 
+class VerdictAndLimits(NamedTuple):
+    """What :func:`verdict_and_limits` found."""
+
+    is_error: bool
+    messages: list[str]  # llguidance's validation messages (its warnings when it compiles)
+    usages: list[LimitUsage]
+    matcher_error: str | None  # the grammar validates, but llguidance cannot build a matcher for it
+
+
 def verdict_and_limits(
     syntax: Syntax,
     text: str,
@@ -477,7 +474,7 @@ def verdict_and_limits(
     precision: float = DEFAULT_PRECISION,
     time_budget: float = DEFAULT_TIME_BUDGET,
     timeout: float | None = DEFAULT_VERDICT_TIMEOUT,
-) -> tuple[bool, list[str], list[LimitUsage]] | None:
+) -> VerdictAndLimits | None:
     """llguidance's validation of a grammar, ``(is_error, messages)`` as
     :func:`grammarkit.llg.compile.compile_report` reads them, and the usages of ``keys``
     above ``only_above`` of their limits (as :func:`measure_limits` reports them; none
@@ -485,11 +482,39 @@ def verdict_and_limits(
     llguidance's default limits with the compile-time ones of ``keys`` lowered to that
     fraction (when it compiles, so does the grammar; its warnings are the validation's,
     and it reads the first row). Only when it does not compile are the verdict and the
-    floors asked for apart. None when llguidance crashed or ran out of time (the caller
-    then asks :func:`grammarkit.llg.compile.compile_report`, which reports that). Runs
-    on a big-stack thread, or in a child process for large texts."""
+    floors asked for apart; when the grammar validates while the matcher failed for
+    another reason than a limit, ``matcher_error`` is llguidance's message (its first
+    line). None when llguidance crashed or ran out of time (the caller then asks
+    :func:`grammarkit.llg.compile.compile_report`, which reports that). Runs on a
+    big-stack thread, or in a child process for large texts."""
     if syntax == "regex":
         text = strip_final_newline(text)
+    request = _request(syntax, text, precision, time_budget, keys, only_above, check_compiles=False, verdict=True)
+    try:
+        reply = _run_measure(request, timeout)
+    except Exception:
+        return None
+    is_error, messages = reply["verdict"]
+    return VerdictAndLimits(
+        bool(is_error),
+        [str(m) for m in messages],
+        [LimitUsage(**u) for u in reply["usages"]],
+        reply.get("matcher_error"),
+    )
+
+
+def _request(
+    syntax: Syntax,
+    text: str,
+    precision: float,
+    time_budget: float,
+    keys: tuple[str, ...],
+    only_above: float | None,
+    *,
+    check_compiles: bool,
+    verdict: bool = False,
+) -> dict[str, Any]:
+    """:func:`_measure`'s arguments (also sent to a child process as JSON)."""
     request: dict[str, Any] = {
         "syntax": syntax,
         "text": text,
@@ -497,18 +522,18 @@ def verdict_and_limits(
         "time_budget": time_budget,
         "keys": list(keys),
         "only_above": only_above,
-        "check_compiles": False,
-        "verdict": True,
+        "check_compiles": check_compiles,
     }
-    try:
-        if len(text.encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
-            reply = call_with_big_stack(lambda: _measure(**request), timeout)
-        else:
-            reply = _measure_in_child(request, timeout)
-    except Exception:
-        return None
-    is_error, messages = reply["verdict"]
-    return bool(is_error), [str(m) for m in messages], [LimitUsage(**u) for u in reply["usages"]]
+    if verdict:
+        request["verdict"] = True
+    return request
+
+
+def _run_measure(request: dict[str, Any], timeout: float | None, *, in_process: bool = False) -> dict[str, Any]:
+    """:func:`_measure` on a big-stack thread, or in a child process for a large text."""
+    if in_process or len(request["text"].encode("utf-8", "surrogatepass")) <= IN_PROCESS_MAX_BYTES:
+        return call_with_big_stack(lambda: _measure(**request), timeout)
+    return _measure_in_child(request, timeout)
 
 
 def _failure_note(exc: Exception) -> str:
@@ -673,6 +698,7 @@ def _measure_with_verdict(
     floors = {k: max(1, int(only_above * limits[k])) for k in at_compile}
     if "max_items_in_row" in keys:
         floors["max_items_in_row"] = 0
+    matcher_error: str | None = None
     matcher, why = probe.matcher(floors, defaults=True)
     if matcher is not None:
         # It compiles under lowered limits, so under the defaults: its warnings are the
@@ -681,8 +707,9 @@ def _measure_with_verdict(
         below, first_row = set(at_compile), ((matcher, "") if "max_items_in_row" in keys else None)
     else:
         # (A matcher failing for another reason than the floors fails so whatever the
-        # limits: the first row cannot be read.)
-        first_row = None if _SIZE_ERROR in why or _FUEL_ERROR in why else (None, why)
+        # limits: the first row cannot be read, and no request can use the grammar.)
+        over_floor = _SIZE_ERROR in why or _FUEL_ERROR in why
+        first_row = None if over_floor else (None, why)
         is_error, messages = probe.verdict({k: floors[k] for k in at_compile})
         if not is_error:  # under the floors, so under the defaults
             verdict, below = [False, messages], set(at_compile)
@@ -691,8 +718,10 @@ def _measure_with_verdict(
             if is_error:
                 return {"verdict": [True, messages], "usages": []}
             verdict, below = [False, messages], set()
+        if not over_floor:
+            matcher_error = why.strip().splitlines()[0] if why.strip() else "llguidance could not build a matcher"
     usages = _measure_keys(probe, syntax, text, keys, precision, only_above, below, first_row)
-    return {"verdict": verdict, "usages": usages}
+    return {"verdict": verdict, "usages": usages, "matcher_error": matcher_error}
 
 
 class _Unmeasurable(Exception):

@@ -67,7 +67,7 @@ def check(ctx) -> Iterator[Finding]:
         return
     from grammarkit.llg.limits import format_percent
 
-    span, where = _location(ctx)
+    span, where = report_location(ctx)
     for usage in usages:
         if usage.low is None:
             continue
@@ -90,7 +90,7 @@ def check(ctx) -> Iterator[Finding]:
         yield Finding(span, message + where, _HINTS.get(usage.key, ""))
 
 
-def _location(ctx):
+def report_location(ctx):
     """The largest definition's name (when it dominates), else the start of the grammar."""
     grammar = ctx.grammar
     if grammar is not None and ctx.text:
