@@ -317,6 +317,28 @@ def _decode_string(raw: str) -> tuple[str, str]:
     return json.loads(body), flags
 
 
+# ``Span(...)`` of a frozen dataclass sets each field through ``object.__setattr__``; the
+# builder makes a span per token and per node, so it sets the slots directly (the same
+# object: tests/reader/test_builder_spans.py checks it against the constructor).
+_SPAN_FIELDS = ("line", "column", "end_line", "end_column", "start", "end")
+_new_object = object.__new__
+_set_line, _set_column, _set_end_line, _set_end_column, _set_start, _set_end = (
+    getattr(Span, name).__set__ for name in _SPAN_FIELDS
+)
+
+
+def _new_span(line: int, column: int, end_line: int, end_column: int, start: int, end: int) -> Span:
+    """``Span(line, column, end_line, end_column, start, end)``, made faster."""
+    span = _new_object(Span)
+    _set_line(span, line)
+    _set_column(span, column)
+    _set_end_line(span, end_line)
+    _set_end_column(span, end_column)
+    _set_start(span, start)
+    _set_end(span, end)
+    return span
+
+
 class _Builder(Transformer):
     """Builds model nodes while Lark's LALR parser reduces (no parse tree). Tokens keep
     their positions; every model node gets the span from its first to its last piece."""
@@ -335,23 +357,25 @@ class _Builder(Transformer):
         without looking the offsets up again. The pieces are in the order of the text,
         so only the first and the last piece with a place are looked at."""
         piece = self._piece_span
-        first: Span | None = None
+        count = len(children)
         at = 0
-        for at, c in enumerate(children):  # noqa: B007  (``at`` is used after the loop)
-            first = piece(c)
+        while at < count:
+            first = piece(children[at])
             if first is not None:
                 break
-        if first is None:
+            at += 1
+        else:
             return self.index.span(0, 0)
-        last: Span | None = None
-        for back in range(len(children) - 1, at, -1):
+        back = count - 1
+        while back > at:
             last = piece(children[back])
             if last is not None:
                 break
-        if last is None:
+            back -= 1
+        else:
             return first
         if last.start < last.end:  # the same end coordinates as index.span(first.start, last.end)
-            return Span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+            return _new_span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
         return self.index.span(first.start, last.end)
 
     def _piece_span(self, c) -> Span | None:
@@ -373,7 +397,7 @@ class _Builder(Transformer):
         value = tok.value
         if start < end and value[-1:] != "\n" and len(value) == end - start:
             # the lexer's own line and column: what index.span(start, end) computes
-            return Span(tok.line, tok.column, tok.end_line, tok.end_column, start, end)  # type: ignore[arg-type]
+            return _new_span(tok.line, tok.column, tok.end_line, tok.end_column, start, end)  # type: ignore[arg-type]
         return self.index.span(start, end)
 
     # -- top level
@@ -447,8 +471,7 @@ class _Builder(Transformer):
         return [c for c in children if isinstance(c, m.NameRef)]
 
     def name(self, children):
-        tok = children[0]
-        return m.NameRef(span=self._tok_span(tok), name=str(tok))
+        return self.name_ref(children[0])
 
     def import_(self, children):  # pragma: no cover - renamed below
         raise NotImplementedError
@@ -507,6 +530,37 @@ class _Builder(Transformer):
 
     def expansion(self, children):
         return m.Sequence(span=self._span(children), items=list(children))
+
+    # What the recursive descent calls for the usual cases, instead of the rule methods
+    # above (the same nodes: it hands them exactly what it would hand those methods).
+    def sequence(self, items: list) -> m.Sequence:
+        """``expansion(items)``, keeping ``items`` (a list of nodes nobody else holds)."""
+        if not items:
+            return m.Sequence(span=self.index.span(0, 0), items=items)
+        return m.Sequence(span=self._nodes_span(items), items=items)
+
+    def _nodes_span(self, nodes: list) -> Span:
+        """``_span(nodes)`` for a non-empty list of nodes."""
+        first = nodes[0].span
+        if first.start == first.end:
+            return self._span(nodes)
+        if len(nodes) == 1:
+            return first
+        last = nodes[-1].span
+        if last.start < last.end:
+            return _new_span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+        return self._span(nodes)
+
+    def alternative(self, seq: m.Sequence) -> m.Alternative:
+        """``alias([seq])``: an alternative of one sequence, without alias or condition."""
+        span = seq.span
+        if span.start == span.end:
+            span = self.index.span(0, 0)
+        return m.Alternative(span=span, conjuncts=[seq])
+
+    def name_ref(self, tok: Token) -> m.NameRef:
+        """``name([tok])``."""
+        return m.NameRef(span=self._tok_span(tok), name=tok.value)
 
     def expr(self, children):
         return children[0]
@@ -575,11 +629,12 @@ class _Builder(Transformer):
         return m.LiteralRange(span=self._span(children), low=lo, high=hi)
 
     def _literal(self, tok: Token) -> m.Literal:
+        raw = tok.value
         try:
-            value, flags = _decode_string(str(tok))
+            value, flags = _decode_string(raw)
         except (ValueError, json.JSONDecodeError) as exc:
             raise _BuildError(f"error parsing string literal: {exc}", self._tok_span(tok)) from None
-        return m.Literal(span=self._tok_span(tok), value=value, raw=str(tok), flags=flags)
+        return m.Literal(span=self._tok_span(tok), value=value, raw=raw, flags=flags)
 
     def string(self, children):
         return self._literal(children[0])

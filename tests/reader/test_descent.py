@@ -16,6 +16,16 @@ import grammarkit.reader.parser as reader
 
 MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
 TEXTS = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted(MODELS.glob("*.json"))]
+# Names and strings in every position the descent reads them itself or hands to expr():
+# alone, before a suffix, a template's braces, `::`, `..`; empty alternatives and
+# sequences; several conjuncts, aliases and conditions.
+TEXTS += [
+    'start: a b* C+ "s"? "t"~2 "u"~1..3 "v"{2} D{,3} e{1,} "w".."z" "a".."b"* (a | ) [B] ~"c" ~C\n'
+    "a: | b | \nb: c{d, \"e\"}* c{F} g::0x1 g::_ \"x\"i \"y\"i+ | -> h\nc{p}: p p\nC: \"c\" | \nD: /d/ E\n"
+    'E: "e"\nF: "f"..\"g\" | ~"h"\n_G: F & E -> k\ng::_: "g" %if is_ones(_) | "G" & D\ne: "e" -> al | f\n'
+    'f: e e e | "x" "y" "z" /w/ | "q"\n',
+    'start: x\nx: (("a" | "b") ["c" "d"]) | ("e")* ((f)) | [[g]] "h"\nf: "f"\ng: "g" | \n',
+]
 PIECES = ["(", ")", "[", "]", "|", "~", "{", "}", ",", "->", "..", "::", "_", "%if", "\n", "\n|", "?", "*",
           "=", "a", "A", '"x"', "/y/", "%lark {", "0x1", "1", "{2}", "~ 3", "%import ", "-> b", ".2", "[lazy]"]
 
