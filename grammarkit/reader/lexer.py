@@ -81,6 +81,8 @@ _REGEXES: list[tuple[str, str]] = [
 
 _SKIP = re.compile(r"(?:#|//)[^\n]*|[ \t]+")
 _SKIP_FIRST = frozenset("#/ \t")  # the characters a _SKIP match starts with
+_BLANK_AFTER = frozenset((" ", "\t"))  # after a space, what makes _SKIP match more than it
+_LOOK_AROUND = frozenset(("NUMBER", "LBRACE", "TILDE"))  # tokens whose text after them counts
 _REGEX_LITERAL = re.compile(r"/(?:\\[^\n]|[^/\\])+/[imslux]*")  # `\` escapes anything but a newline
 _WS = re.compile(r"[ \t\r\n]*")
 _REPEAT_AFTER_BRACE = re.compile(r"[ \t]*(?:,|[+-]?[0-9])")
@@ -205,6 +207,9 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
     new_str = _new_str
     while pos < n:
         ch = text[pos]
+        if ch == " " and text[pos + 1 : pos + 2] not in _BLANK_AFTER:
+            pos += 1  # one space (what _SKIP matches there)
+            continue
         if ch in _SKIP_FIRST:
             skip = skip_match(text, pos)
             if skip:
@@ -233,12 +238,13 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
                     best_name, best_end = name, m.end()
             if best_name is None:
                 raise _lex_error(text, pos)
-        if best_name == "NUMBER" and text.startswith("..", best_end - 1):
-            best_end -= 1  # llguidance reads `1..2` as 1, .., 2
-        if best_name == "LBRACE" and _REPEAT_AFTER_BRACE.match(text, best_end):
-            best_name = "REPEAT_LBRACE"
-        elif best_name == "TILDE" and _NUMBER_AFTER_TILDE.match(text, best_end):
-            best_name = "REPEAT_TILDE"
+        if best_name in _LOOK_AROUND:
+            if best_name == "NUMBER" and text.startswith("..", best_end - 1):
+                best_end -= 1  # llguidance reads `1..2` as 1, .., 2
+            if best_name == "LBRACE" and _REPEAT_AFTER_BRACE.match(text, best_end):
+                best_name = "REPEAT_LBRACE"
+            elif best_name == "TILDE" and _NUMBER_AFTER_TILDE.match(text, best_end):
+                best_name = "REPEAT_TILDE"
         value = text[pos:best_end]
         start_line, column = line, pos - line_start + 1
         nl = count("\n", pos, best_end)
