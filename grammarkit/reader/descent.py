@@ -36,18 +36,22 @@ _AFTER_NAME = _SUFFIX_FIRST | {"LBRACE", "DOUBLE_COLON"}  # a name followed by t
 _AFTER_STRING = _SUFFIX_FIRST | {"DOTDOT"}
 
 
-def read_items(tokens: list[Token], builder: Any) -> list:
+def read_items(tokens: list[Token], builder: Any, kinds: list[str] | None = None) -> list:
     """The items of the grammar, built by ``builder`` (see :class:`_Descent`); raises
-    :class:`Unread` where the tokens do not follow the dialect."""
-    return _Descent(tokens, builder).start()
+    :class:`Unread` where the tokens do not follow the dialect. ``kinds``, when given,
+    is the list of the tokens' types (the reading takes it over)."""
+    return _Descent(tokens, builder, kinds).start()
 
 
 class _Descent:
     __slots__ = ("b", "i", "kinds", "toks")
 
-    def __init__(self, tokens: list[Token], builder: Any) -> None:
+    def __init__(self, tokens: list[Token], builder: Any, kinds: list[str] | None = None) -> None:
         self.toks = tokens
-        self.kinds = [t.type for t in tokens] + [_END]
+        if kinds is None:
+            kinds = [t.type for t in tokens]
+        kinds.append(_END)
+        self.kinds = kinds
         self.i = 0
         self.b = builder
 
@@ -196,7 +200,7 @@ class _Descent:
     def expansions(self):
         first = self.alias()
         if self.kinds[self.i] != "VBAR":
-            return self.b.expansions([first])
+            return self.b.expansions_of(first)  # what expansions([first]) builds
         children = [first]
         while self.kinds[self.i] == "VBAR":
             children.append(self.take("VBAR"))

@@ -192,11 +192,31 @@ def _read_quickly(text: str, index: LineIndex) -> list[m.Item] | None:
     reports every problem)."""
     _LOCAL.index = index
     try:
-        return read_items(list(_DialectLexer(None).lex(text)), _builder())
-    except (Unread, LexError, _BuildError, _TooDeep, RecursionError):
+        tokens = list(tokenize(text))
+        kinds = [t.type for t in tokens]
+        if _too_deep(kinds):
+            return None
+        return read_items(tokens, _builder(), kinds)
+    except (Unread, LexError, _BuildError, RecursionError):
         return None
     finally:
         _LOCAL.index = None
+
+
+def _too_deep(kinds: list[str]) -> bool:
+    """Whether the brackets of these token types nest deeper than :data:`MAX_NESTING`
+    (where :class:`_DialectLexer` stops with :class:`_TooDeep`)."""
+    if kinds.count("LPAR") + kinds.count("LSQB") <= MAX_NESTING:
+        return False  # not enough brackets to nest that deep
+    depth = 0
+    for kind in kinds:
+        if kind == "LPAR" or kind == "LSQB":
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif kind == "RPAR" or kind == "RSQB":
+            depth -= 1
+    return False
 
 
 # ---------------------------------------------------------------- errors
@@ -572,8 +592,8 @@ class _Builder(Transformer):
     def sequence(self, items: list) -> m.Sequence:
         """``expansion(items)``, keeping ``items`` (a list of nodes nobody else holds)."""
         if not items:
-            return m.Sequence(span=self.index.span(0, 0), items=items)
-        return m.Sequence(span=self._nodes_span(items), items=items)
+            return m.Sequence(self.index.span(0, 0), items)
+        return m.Sequence(self._nodes_span(items), items)  # (positional: faster than by keyword)
 
     def _nodes_span(self, nodes: list) -> Span:
         """``_span(nodes)`` for a non-empty list of nodes."""
@@ -592,11 +612,18 @@ class _Builder(Transformer):
         span = seq.span
         if span.start == span.end:
             span = self.index.span(0, 0)
-        return m.Alternative(span=span, conjuncts=[seq])
+        return m.Alternative(span, [seq])
+
+    def expansions_of(self, alt: m.Alternative) -> m.Expansions:
+        """``expansions([alt])``: one alternative."""
+        span = alt.span
+        if span.start == span.end:
+            span = self.index.span(0, 0)
+        return m.Expansions(span, [alt])
 
     def name_ref(self, tok: Token) -> m.NameRef:
         """``name([tok])``."""
-        return m.NameRef(span=self._tok_span(tok), name=tok.value)
+        return m.NameRef(self._tok_span(tok), tok.value)
 
     def expr(self, children):
         return children[0]
@@ -670,7 +697,7 @@ class _Builder(Transformer):
             value, flags = _decode_string(raw)
         except (ValueError, json.JSONDecodeError) as exc:
             raise _BuildError(f"error parsing string literal: {exc}", self._tok_span(tok)) from None
-        return m.Literal(span=self._tok_span(tok), value=value, raw=raw, flags=flags)
+        return m.Literal(self._tok_span(tok), value, raw, flags)
 
     def string(self, children):
         return self._literal(children[0])

@@ -62,3 +62,31 @@ def test_descent_reads_what_lalr_reads(number: int):
     rng = random.Random(number)
     for variant in [text, *(_mutants(text, rng, 40) if text else [])]:
         assert dump_result(reader.read_grammar(variant)) == dump_result(_lalr(variant)), variant
+
+
+
+@pytest.mark.parametrize(
+    ("text", "quick"),
+    [
+        ("start: " + "([" * 20 + '"a"' + "])" * 20 + "\n" + 'b: ["b"] ("c")\n' * 40, True),  # many brackets
+        ("start: " + "(" * 98 + '"a"' + ")" * 98 + "\n", False),  # deeper than the reader goes
+        ("start: " + "[" * 49 + "(" * 49 + '"a"' + ")" * 49 + "]" * 49 + "\n", False),
+    ],
+)
+def test_nesting_limit_is_the_lalr_readers(text: str, quick: bool):
+    assert (reader._read_quickly(text, reader.LineIndex(text)) is not None) == quick
+    assert dump_result(reader.read_grammar(text)) == dump_result(_lalr(text))
+
+
+def test_too_deep_is_where_the_lalr_lexer_stops():
+    limit = reader.MAX_NESTING
+    for depth in (limit - 1, limit, limit + 1):
+        for opener, closer in (("LPAR", "RPAR"), ("LSQB", "RSQB")):
+            kinds = ["RULE", "COLON"] + [opener] * depth + ["STRING"] + [closer] * depth + ["_NL"]
+            assert reader._too_deep(kinds) == (depth > limit)
+            shallow = ["RULE", "COLON"] + [opener, "STRING", closer] * (depth + 5) + ["_NL"]
+            assert not reader._too_deep(shallow)
+    text = "start: " + "(" * (limit + 1) + '"a"' + ")" * (limit + 1) + "\n"
+    with pytest.raises(reader._TooDeep):
+        list(reader._DialectLexer(None).lex(text))
+    assert reader._too_deep([t.type for t in reader.tokenize(text)])
