@@ -358,6 +358,13 @@ class _BuildError(Exception):
 # ---------------------------------------------------------------- tree → model
 
 
+_OP_BOUNDS = {"*": (0, None), "+": (1, None), "?": (0, 1)}
+
+
+def _plain_char(tok: Token) -> bool:
+    """A one-character token other than a newline, placed by the lexer."""
+    value = tok.value
+    return len(value) == 1 and value != "\n" and tok.end_pos - tok.start_pos == 1  # type: ignore[operator]
 _HEX_ESCAPE = re.compile(r"(\\\\)|\\x([0-9a-fA-F]{2})")
 
 
@@ -468,20 +475,16 @@ class _Builder(Transformer):
 
     def _definition(self, kind: str, children) -> m.Definition:
         name_tok: Token = children[0]
-        raw = str(name_tok)
+        raw = name_tok.value
         modifiers = ""
         name = raw
         while name and name[0] in "!?":
             modifiers += name[0]
             name = name[1:]
-        definition = m.Definition(
-            span=self._span(children),
-            kind=kind,
-            name=name,
-            name_span=self._tok_span(name_tok),
-            modifiers=modifiers,
-            body=children[-1],
-        )
+        name_span = self._tok_span(name_tok)
+        # (the name's span stands in for the name token: the same piece, made once)
+        definition = m.Definition(self._span([name_span, *children[1:]]), kind, name, name_span, modifiers,
+                                  children[-1])
         for c in children[1:-1]:
             if isinstance(c, Tree):
                 if c.data == "parametric":
@@ -630,9 +633,11 @@ class _Builder(Transformer):
 
     def op_repeat(self, children):
         item, op = children
-        lo, hi = {"*": (0, None), "+": (1, None), "?": (0, 1)}[str(op)]
-        return m.Repeat(span=self._span(children), item=item, form="op", op=str(op), min=lo, max=hi,
-                        op_span=self._tok_span(op))
+        op_text = op.value
+        lo, hi = _OP_BOUNDS[op_text]
+        op_span = self._tok_span(op)
+        # (the op's span stands in for the op token: the same piece, made once)
+        return m.Repeat(self._span([item, op_span]), item, "op", op_text, lo, hi, op_span)
 
     def tilde_repeat(self, children):
         item = children[0]
@@ -674,10 +679,19 @@ class _Builder(Transformer):
             ) from None
 
     def group(self, children):
-        return m.Group(span=self._span(children), body=children[1])
+        return m.Group(self._bracket_span(children), children[1])
 
     def maybe(self, children):
-        return m.Maybe(span=self._span(children), body=children[1])
+        return m.Maybe(self._bracket_span(children), children[1])
+
+    def _bracket_span(self, children) -> Span:
+        """``_span(children)`` of ``[opening, body, closing]`` (one-character bracket
+        tokens), read off the two tokens."""
+        opening, closing = children[0], children[-1]
+        if _plain_char(opening) and _plain_char(closing):  # where _tok_span reads the tokens' own places
+            return _new_span(opening.line, opening.column, closing.end_line, closing.end_column, opening.start_pos,
+                             closing.end_pos)
+        return self._span(children)
 
     def negation(self, children):
         return m.Not(span=self._span(children), operand=children[1])
