@@ -145,6 +145,9 @@ _SINGLE = {
     ch: (name, None if dict(LITERALS).get(name, "") == ch else pattern.match)
     for ch, ((name, pattern),) in ((ch, cands) for ch, cands in _DISPATCH.items() if len(cands) == 1)
 }
+# First characters whose only candidates are a one- and a two-character literal:
+# (longer name, longer literal, shorter name).
+_PAIRS = {":": ("DOUBLE_COLON", "::", "COLON"), ".": ("DOTDOT", "..", "DOT")}
 
 
 class LexError(GrammarkitError, ValueError):
@@ -203,6 +206,7 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
     skip_match = _SKIP.match
     dispatch = _DISPATCH
     single = _SINGLE
+    pairs = _PAIRS
     count = text.count
     new_str = _new_str
     while pos < n:
@@ -230,6 +234,11 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
                 best_end = m.end() if m else pos
                 if best_end == pos:
                     raise _lex_error(text, pos)
+        elif ch in pairs:  # `:` or `::`, `.` or `..`: the longer literal when it is there
+            long_name, long_text, best_name = pairs[ch]
+            best_end = pos + 2 if text.startswith(long_text, pos) else pos + 1
+            if best_end == pos + 2:
+                best_name = long_name
         else:
             best_name, best_end = None, pos
             for name, pattern in dispatch.get(ch, ()):

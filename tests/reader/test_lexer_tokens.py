@@ -164,3 +164,10 @@ def test_tokens_equal_the_reference_and_lark_made_tokens(number: int):
             assert str(tok) == tok.value and type(tok.value) is str
             made = Token(*_slots(tok))
             assert tok == made and _slots(tok) == _slots(made)
+
+
+def test_literal_pairs_are_the_dispatch_candidates():
+    for ch, (long_name, long_text, short_name) in lexer._PAIRS.items():
+        assert {name for name, _ in _DISPATCH[ch]} == {long_name, short_name}
+        assert (short_name, ch) in lexer.LITERALS and (long_name, long_text) in lexer.LITERALS
+        assert len(long_text) == 2 and long_text[0] == ch
