@@ -5,6 +5,10 @@ tokens can be read by one function per rule, without Lark's LALR machinery (whic
 most of the reading time of a large grammar). Each function hands the builder's method
 the same children Lark's parser would (tokens in order, ``_NL`` left out, ``?`` rules
 inlined, rules without a method as ``Tree``), so the model is the same by construction.
+The most frequent shapes (a plain name or string, an alternative of one sequence, a
+single alternative, a sequence) go to the builder's direct methods for them
+(``name_ref``, ``_literal``, ``alternative``, ``expansions_of``, ``sequence``), which
+build what the rule methods would from those children.
 
 Anything unexpected (a token no rule allows there) raises :class:`Unread`, and the LALR
 parser reads the text instead: it reports syntax errors with what it expected, and is

@@ -568,8 +568,8 @@ class _Builder(Transformer):
 
     # -- expressions
     def expansions(self, children):
-        alts = [c for c in children if isinstance(c, m.Alternative)]
-        return m.Expansions(span=self._span(children), alternatives=alts)
+        alts = [c for c in children if type(c) is m.Alternative]  # (the other children are tokens)
+        return m.Expansions(self._span(children), alts)
 
     def alias(self, children):
         if len(children) == 1 and type(children[0]) is m.Sequence:  # the usual case, in short
@@ -718,10 +718,9 @@ class _Builder(Transformer):
 
     def regexp(self, children):
         tok = children[0]
-        raw = str(tok)
+        raw = tok.value
         last = raw.rindex("/")
-        return m.RegexLiteral(span=self._tok_span(tok), pattern=raw[1:last], flags=raw[last + 1 :],
-                              pattern_offset=tok.start_pos + 1)
+        return m.RegexLiteral(self._tok_span(tok), raw[1:last], raw[last + 1 :], tok.start_pos + 1)
 
     def template_usage(self, children):
         name_tok = children[0]
