@@ -7,6 +7,7 @@ reading."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,20 @@ def test_every_model_class_has_its_own_children_and_is_covered():
     for path in SOURCES.values():
         seen.update(type(node) for node in read_grammar(_text(path)).grammar.nodes())
     assert seen == classes
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_children_equal_on_partly_read_texts(name: str):
+    """The same on texts with syntax errors (what the reader keeps of them)."""
+    text = _text(SOURCES[name])
+    if not text:
+        return
+    rng = random.Random(name)
+    for _ in range(10):
+        i = rng.randrange(len(text))
+        variant = text[:i] + rng.choice(["(", "]", "|", "{", '"', "\n", "%lark {", "->", "~"]) + text[i:]
+        grammar = read_grammar(variant).grammar
+        expected = [node for item in grammar.items for node in _generic_walk(item)]
+        assert _same_nodes(grammar.nodes(), expected), variant
+        for node in expected:
+            assert _same_nodes(node.children(), m.field_children(node)), node
