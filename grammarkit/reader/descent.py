@@ -5,6 +5,10 @@ tokens can be read by one function per rule, without Lark's LALR machinery (whic
 most of the reading time of a large grammar). Each function hands the builder's method
 the same children Lark's parser would (tokens in order, ``_NL`` left out, ``?`` rules
 inlined, rules without a method as ``Tree``), so the model is the same by construction.
+The most frequent shapes (a plain name or string, an alternative of one sequence, a
+single alternative, a sequence) go to the builder's direct methods for them
+(``name_ref``, ``_literal``, ``alternative``, ``expansions_of``, ``sequence``), which
+build what the rule methods would from those children.
 
 Anything unexpected (a token no rule allows there) raises :class:`Unread`, and the LALR
 parser reads the text instead: it reports syntax errors with what it expected, and is
@@ -29,20 +33,29 @@ _ATOM_FIRST = frozenset(
     }
 )  # fmt: skip
 _END = "$END"
+# What may follow a sequence inside an alternative, and an atom inside an expression.
+_AFTER_SEQUENCE = frozenset({"AMPERSAND", "ARROW", "KW_IF"})
+_SUFFIX_FIRST = frozenset({"OP", "REPEAT_TILDE", "REPEAT_LBRACE"})
+_AFTER_NAME = _SUFFIX_FIRST | {"LBRACE", "DOUBLE_COLON"}  # a name followed by these is more than a name
+_AFTER_STRING = _SUFFIX_FIRST | {"DOTDOT"}
 
 
-def read_items(tokens: list[Token], builder: Any) -> list:
+def read_items(tokens: list[Token], builder: Any, kinds: list[str] | None = None) -> list:
     """The items of the grammar, built by ``builder`` (see :class:`_Descent`); raises
-    :class:`Unread` where the tokens do not follow the dialect."""
-    return _Descent(tokens, builder).start()
+    :class:`Unread` where the tokens do not follow the dialect. ``kinds``, when given,
+    is the list of the tokens' types (the reading takes it over)."""
+    return _Descent(tokens, builder, kinds).start()
 
 
 class _Descent:
     __slots__ = ("b", "i", "kinds", "toks")
 
-    def __init__(self, tokens: list[Token], builder: Any) -> None:
+    def __init__(self, tokens: list[Token], builder: Any, kinds: list[str] | None = None) -> None:
         self.toks = tokens
-        self.kinds = [t.type for t in tokens] + [_END]
+        if kinds is None:
+            kinds = [t.type for t in tokens]
+        kinds.append(_END)
+        self.kinds = kinds
         self.i = 0
         self.b = builder
 
@@ -189,34 +202,66 @@ class _Descent:
 
     # -- expressions
     def expansions(self):
-        children = [self.alias()]
-        while self.peek() == "VBAR":
+        first = self.alias()
+        if self.kinds[self.i] != "VBAR":
+            return self.b.expansions_of(first)  # what expansions([first]) builds
+        children = [first]
+        while self.kinds[self.i] == "VBAR":
             children.append(self.take("VBAR"))
             children.append(self.alias())
         return self.b.expansions(children)
 
     def alias(self):
-        children = [self.expansion()]
-        while self.peek() == "AMPERSAND":
+        seq = self.expansion()
+        kinds = self.kinds
+        if kinds[self.i] not in _AFTER_SEQUENCE:
+            return self.b.alternative(seq)  # what alias([seq]) builds
+        children = [seq]
+        while kinds[self.i] == "AMPERSAND":
             children.append(self.take("AMPERSAND"))
             children.append(self.expansion())
-        if self.peek() == "ARROW":
+        if kinds[self.i] == "ARROW":
             children.append(self.take("ARROW"))
             children.append(self.take("RULE"))
-        if self.peek() == "KW_IF":
+        if kinds[self.i] == "KW_IF":
             children.append(self.take("KW_IF"))
             children.append(self.cond())
         return self.b.alias(children)
 
     def expansion(self):
         items = []
-        while self.kinds[self.i] in _ATOM_FIRST:
+        kinds = self.kinds
+        toks = self.toks
+        b = self.b
+        atom_first = _ATOM_FIRST
+        i = self.i
+        while True:
+            kind = kinds[i]
+            # A name or a string with nothing after it that makes it more is read here
+            # (what expr() would return), everything else by expr().
+            if kind == "RULE" or kind == "TOKEN":
+                if kinds[i + 1] not in _AFTER_NAME:
+                    items.append(b.name_ref(toks[i]))
+                    i += 1
+                    continue
+            elif kind == "STRING":
+                if kinds[i + 1] not in _AFTER_STRING:
+                    items.append(b._literal(toks[i]))
+                    i += 1
+                    continue
+            elif kind not in atom_first:
+                break
+            self.i = i
             items.append(self.expr())
-        return self.b.expansion(items)
+            i = self.i
+        self.i = i
+        return b.sequence(items)  # what expansion(items) builds
 
     def expr(self):
         atom = self.atom()
-        kind = self.peek()
+        kind = self.kinds[self.i]
+        if kind not in _SUFFIX_FIRST:
+            return atom  # what expr([atom]) returns
         b = self.b
         if kind == "OP":
             return b.op_repeat([atom, self.take("OP")])
@@ -226,9 +271,7 @@ class _Descent:
                 children.append(self.take("DOTDOT"))
                 children.append(self.take("NUMBER"))
             return b.tilde_repeat(children)
-        if kind == "REPEAT_LBRACE":
-            return b.brace_repeat([atom, self.take(kind), self.brace_range(), self.take("RBRACE")])
-        return b.expr([atom])
+        return b.brace_repeat([atom, self.take(kind), self.brace_range(), self.take("RBRACE")])
 
     def brace_range(self):
         children = []
@@ -243,7 +286,9 @@ class _Descent:
         return self.b.brace_range(children)
 
     def atom(self):
-        kind = self.peek()
+        kind = self.kinds[self.i]
+        if kind == "RULE" or kind == "TOKEN" or kind == "STRING":
+            return self.value()
         b = self.b
         if kind == "LPAR":
             return b.group([self.take(kind), self.expansions(), self.take("RPAR")])
@@ -254,18 +299,13 @@ class _Descent:
         return self.value()
 
     def value(self):
-        kind = self.peek()
+        i = self.i
+        kind = self.kinds[i]
         b = self.b
-        if kind == "STRING":
-            tok = self.take(kind)
-            if self.peek() == "DOTDOT":
-                return b.literal_range([tok, self.take("DOTDOT"), self.take("STRING")])
-            return b.string([tok])
-        if kind == "REGEXP":
-            return b.regexp([self.take(kind)])
         if kind == "RULE" or kind == "TOKEN":
-            name = self.name()
-            after = self.peek()
+            self.i = i + 1
+            name = b.name_ref(self.toks[i])  # what name([tok]) builds
+            after = self.kinds[i + 1]
             if after == "LBRACE":
                 children = [name, self.take("LBRACE"), self.value()]
                 while self.peek() == "COMMA":
@@ -276,6 +316,14 @@ class _Descent:
             if after == "DOUBLE_COLON":
                 return b.param_name([name, self.take(after), self.param_expr()])
             return name
+        if kind == "STRING":
+            tok = self.toks[i]
+            self.i = i + 1
+            if self.kinds[i + 1] == "DOTDOT":
+                return b.literal_range([tok, self.take("DOTDOT"), self.take("STRING")])
+            return b._literal(tok)  # what string([tok]) builds
+        if kind == "REGEXP":
+            return b.regexp([self.take(kind)])
         if kind == "SPECIAL_TOKEN":
             return b.special_token([self.take(kind)])
         if kind == "GRAMMAR_REF":

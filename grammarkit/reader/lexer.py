@@ -81,12 +81,34 @@ _REGEXES: list[tuple[str, str]] = [
 
 _SKIP = re.compile(r"(?:#|//)[^\n]*|[ \t]+")
 _SKIP_FIRST = frozenset("#/ \t")  # the characters a _SKIP match starts with
+_BLANK_AFTER = frozenset((" ", "\t"))  # after a space, what makes _SKIP match more than it
+_LOOK_AROUND = frozenset(("NUMBER", "LBRACE", "TILDE"))  # tokens whose text after them counts
 _REGEX_LITERAL = re.compile(r"/(?:\\[^\n]|[^/\\])+/[imslux]*")  # `\` escapes anything but a newline
 _WS = re.compile(r"[ \t\r\n]*")
 _REPEAT_AFTER_BRACE = re.compile(r"[ \t]*(?:,|[+-]?[0-9])")
 _NUMBER_AFTER_TILDE = re.compile(r"[ \t]*[+-]?[0-9]")
 
 KEYWORDS_WITH_JSON = {"KW_JSON", "KW_REGEX", "KW_LLGUIDANCE"}
+
+# ``Token(type, value, start_pos, line, column, end_line, end_column, end_pos)`` goes
+# through Lark's keyword-deprecation shim (``__new__`` → ``_future_new``); the tokenizer
+# makes its tokens the way ``_future_new`` does (the str, then each slot), at a fraction
+# of the cost. tests/reader/test_lexer_tokens.py checks they equal Lark-made tokens.
+_new_str = str.__new__
+
+
+def _token(kind: str, value: str, start: int, line: int, column: int, end_line: int, end_column: int,
+           end: int) -> Token:
+    tok = _new_str(Token, value)
+    tok.type = kind
+    tok.start_pos = start
+    tok.value = value
+    tok.line = line
+    tok.column = column
+    tok.end_line = end_line
+    tok.end_column = end_column
+    tok.end_pos = end
+    return tok
 
 
 _STARTS = {
@@ -116,6 +138,16 @@ def _build_dispatch() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 
 
 _DISPATCH = _build_dispatch()
+# First characters with one candidate token: its name and its pattern's match (None for a
+# one-character literal, which matches that character alone). The longest match among
+# one candidate is its own match, so tokenize() takes it directly.
+_SINGLE = {
+    ch: (name, None if dict(LITERALS).get(name, "") == ch else pattern.match)
+    for ch, ((name, pattern),) in ((ch, cands) for ch, cands in _DISPATCH.items() if len(cands) == 1)
+}
+# First characters whose only candidates are a one- and a two-character literal:
+# (longer name, longer literal, shorter name).
+_PAIRS = {":": ("DOUBLE_COLON", "::", "COLON"), ".": ("DOTDOT", "..", "DOT")}
 
 
 class LexError(GrammarkitError, ValueError):
@@ -173,9 +205,15 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
     pending_nl: Token | None = None
     skip_match = _SKIP.match
     dispatch = _DISPATCH
+    single = _SINGLE
+    pairs = _PAIRS
     count = text.count
+    new_str = _new_str
     while pos < n:
         ch = text[pos]
+        if ch == " " and text[pos + 1 : pos + 2] not in _BLANK_AFTER:
+            pos += 1  # one space (what _SKIP matches there)
+            continue
         if ch in _SKIP_FIRST:
             skip = skip_match(text, pos)
             if skip:
@@ -185,26 +223,52 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
                 # (a comment or blanks hold no newline)
                 pos = end
                 continue
-        best_name, best_end = None, pos
-        for name, pattern in dispatch.get(ch, ()):
-            m = pattern.match(text, pos)
-            if m and m.end() > best_end:
-                best_name, best_end = name, m.end()
-        if best_name is None:
-            raise _lex_error(text, pos)
-        if best_name == "NUMBER" and text.startswith("..", best_end - 1):
-            best_end -= 1  # llguidance reads `1..2` as 1, .., 2
-        if best_name == "LBRACE" and _REPEAT_AFTER_BRACE.match(text, best_end):
-            best_name = "REPEAT_LBRACE"
-        elif best_name == "TILDE" and _NUMBER_AFTER_TILDE.match(text, best_end):
-            best_name = "REPEAT_TILDE"
+        best_name: str | None
+        one = single.get(ch)
+        if one is not None:
+            best_name, match = one
+            if match is None:
+                best_end = pos + 1
+            else:
+                m = match(text, pos)
+                best_end = m.end() if m else pos
+                if best_end == pos:
+                    raise _lex_error(text, pos)
+        elif ch in pairs:  # `:` or `::`, `.` or `..`: the longer literal when it is there
+            long_name, long_text, best_name = pairs[ch]
+            best_end = pos + 2 if text.startswith(long_text, pos) else pos + 1
+            if best_end == pos + 2:
+                best_name = long_name
+        else:
+            best_name, best_end = None, pos
+            for name, pattern in dispatch.get(ch, ()):
+                m = pattern.match(text, pos)
+                if m and m.end() > best_end:
+                    best_name, best_end = name, m.end()
+            if best_name is None:
+                raise _lex_error(text, pos)
+        if best_name in _LOOK_AROUND:
+            if best_name == "NUMBER" and text.startswith("..", best_end - 1):
+                best_end -= 1  # llguidance reads `1..2` as 1, .., 2
+            if best_name == "LBRACE" and _REPEAT_AFTER_BRACE.match(text, best_end):
+                best_name = "REPEAT_LBRACE"
+            elif best_name == "TILDE" and _NUMBER_AFTER_TILDE.match(text, best_end):
+                best_name = "REPEAT_TILDE"
         value = text[pos:best_end]
         start_line, column = line, pos - line_start + 1
         nl = count("\n", pos, best_end)
         if nl:
             line += nl
             line_start = text.rindex("\n", pos, best_end) + 1
-        tok = Token(best_name, value, pos, start_line, column, line, best_end - line_start + 1, best_end)
+        tok = new_str(Token, value)  # what _token() makes, written out: this runs for every token
+        tok.type = best_name
+        tok.start_pos = pos
+        tok.value = value
+        tok.line = start_line
+        tok.column = column
+        tok.end_line = line
+        tok.end_column = best_end - line_start + 1
+        tok.end_pos = best_end
         pos = best_end
         if best_name == "_NL":
             if pending_nl is None:
@@ -233,12 +297,12 @@ def tokenize(text: str, comments: list[tuple[int, str]] | None = None) -> Iterat
             if nl:
                 line += nl
                 line_start = text.rindex("\n", pos, end) + 1
-            yield Token("JSON", text[pos:end], pos, jline, jcol, line, end - line_start + 1, end)
+            yield _token("JSON", text[pos:end], pos, jline, jcol, line, end - line_start + 1, end)
             pos = end
     column = pos - line_start + 1
     if pending_nl is not None:
         yield pending_nl
-    yield Token("_NL", "", pos, line, column, line, column, pos)
+    yield _token("_NL", "", pos, line, column, line, column, pos)
 
 
 def _json_message(exc: ValueError) -> str:

@@ -35,35 +35,72 @@ class Node(ValueRecord):
     span: Span
 
     def children(self) -> list[Node]:
-        """The nodes directly below this one, in field order."""
-        cls = type(self)
-        names = _CHILD_FIELDS.get(cls)
-        if names is None:
-            names = _CHILD_FIELDS[cls] = tuple(
-                f.name for f in fields(self) if f.name != "span" and f.type not in _SCALAR_FIELDS
-            )
-        out: list[Node] = []
-        for name in names:
-            value = getattr(self, name)
-            if type(value) is list:
-                out.extend(v for v in value if isinstance(v, Node))
-            elif isinstance(value, Node):
-                out.append(value)
-        return out
+        """The nodes directly below this one, in field order (a new list each time).
+
+        Every model class below has its own direct version of this, which returns what
+        :func:`field_children` (the generic reading of the fields) returns: tests/reader
+        compares the two on every node of the snapshot texts."""
+        return field_children(self)
 
     __hash__ = None  # type: ignore[assignment]  # model nodes hold lists: not hashable
+
+
+def field_children(node: Node) -> list[Node]:
+    """The nodes directly below ``node``, in field order, found from its declared fields
+    (what each class's own ``children()`` returns, more slowly)."""
+    cls = type(node)
+    names = _CHILD_FIELDS.get(cls)
+    if names is None:
+        names = _CHILD_FIELDS[cls] = tuple(
+            f.name for f in fields(node) if f.name != "span" and f.type not in _SCALAR_FIELDS
+        )
+    out: list[Node] = []
+    for name in names:
+        value = getattr(node, name)
+        if type(value) is list:
+            out.extend(v for v in value if isinstance(v, Node))
+        elif isinstance(value, Node):
+            out.append(value)
+    return out
 
 
 def walk(node: Node) -> Iterator[Node]:
     """Pre-order walk of ``node`` and everything below it (iterative)."""
     stack = [node]
+    pop = stack.pop
+    extend = stack.extend
     while stack:
-        current = stack.pop()
+        current = pop()
         yield current
         children = current.children()
         if children:
             children.reverse()
-            stack.extend(children)
+            extend(children)
+
+
+def _preorder(items: list) -> list[Node]:
+    """Every node of ``items`` and below, in pre-order: ``walk`` of each item, as one list."""
+    out: list[Node] = []
+    append = out.append
+    leaves = _LEAVES
+    stack = items[::-1]
+    pop = stack.pop
+    extend = stack.extend
+    while stack:
+        current = pop()
+        append(current)
+        if type(current) in leaves:
+            continue
+        children = current.children()
+        if children:
+            children.reverse()
+            extend(children)
+    return out
+
+
+def _no_children(self: Node) -> list[Node]:
+    """``children()`` of the classes that hold no node."""
+    return []
 
 
 # ---------------------------------------------------------------- leaves
@@ -77,6 +114,8 @@ class Literal(Node):
     raw: str
     flags: str = ""  # "i" for case-insensitive
 
+    children = _no_children
+
 
 @dataclass(**_NODE)
 class RegexLiteral(Node):
@@ -88,6 +127,8 @@ class RegexLiteral(Node):
     flags: str
     pattern_offset: int
 
+    children = _no_children
+
 
 @dataclass(**_NODE)
 class LiteralRange(Node):
@@ -95,6 +136,9 @@ class LiteralRange(Node):
 
     low: Literal
     high: Literal
+
+    def children(self) -> list[Node]:
+        return [self.low, self.high]
 
 
 @dataclass(**_NODE)
@@ -105,6 +149,8 @@ class NameRef(Node):
     def is_terminal(self) -> bool:
         return is_terminal_name(self.name)
 
+    children = _no_children
+
 
 @dataclass(**_NODE)
 class TemplateUsage(Node):
@@ -114,6 +160,9 @@ class TemplateUsage(Node):
     name_span: Span
     args: list[Node]
 
+    def children(self) -> list[Node]:
+        return list(self.args)
+
 
 @dataclass(**_NODE)
 class ParamName(Node):
@@ -122,6 +171,8 @@ class ParamName(Node):
     name: str
     expr: str
 
+    children = _no_children
+
 
 @dataclass(**_NODE)
 class SpecialToken(Node):
@@ -129,12 +180,16 @@ class SpecialToken(Node):
 
     text: str
 
+    children = _no_children
+
 
 @dataclass(**_NODE)
 class GrammarRef(Node):
     """``@name``: a reference to another grammar (llguidance)."""
 
     name: str
+
+    children = _no_children
 
 
 @dataclass(**_NODE)
@@ -144,6 +199,8 @@ class JsonValue(Node):
     value: Any
     raw: str
 
+    children = _no_children
+
 
 @dataclass(**_NODE)
 class RegexExt(Node):
@@ -152,12 +209,17 @@ class RegexExt(Node):
     value: Any
     raw: str
 
+    children = _no_children
+
 
 @dataclass(**_NODE)
 class NestedLark(Node):
     """``%lark { … }``: a nested grammar (llguidance)."""
 
     items: list[Item]
+
+    def children(self) -> list[Node]:
+        return list(self.items)
 
 
 # ---------------------------------------------------------------- structure
@@ -167,10 +229,16 @@ class NestedLark(Node):
 class Group(Node):
     body: Expansions
 
+    def children(self) -> list[Node]:
+        return [self.body]
+
 
 @dataclass(**_NODE)
 class Maybe(Node):
     body: Expansions
+
+    def children(self) -> list[Node]:
+        return [self.body]
 
 
 @dataclass(**_NODE)
@@ -178,6 +246,9 @@ class Not(Node):
     """llguidance's negation ``~x`` (terminals only)."""
 
     operand: Node
+
+    def children(self) -> list[Node]:
+        return [self.operand]
 
 
 @dataclass(**_NODE)
@@ -192,10 +263,16 @@ class Repeat(Node):
     max: int | None
     op_span: Span
 
+    def children(self) -> list[Node]:
+        return [self.item]
+
 
 @dataclass(**_NODE)
 class Sequence(Node):
     items: list[Node]
+
+    def children(self) -> list[Node]:
+        return list(self.items)
 
 
 @dataclass(**_NODE)
@@ -208,10 +285,16 @@ class Alternative(Node):
     alias_span: Span | None = None
     condition: str | None = None
 
+    def children(self) -> list[Node]:
+        return list(self.conjuncts)
+
 
 @dataclass(**_NODE)
 class Expansions(Node):
     alternatives: list[Alternative]
+
+    def children(self) -> list[Node]:
+        return list(self.alternatives)
 
 
 # ---------------------------------------------------------------- items
@@ -224,6 +307,8 @@ class Attribute(Node):
     key: str
     value: str | None
     value_span: Span | None = None
+
+    children = _no_children
 
 
 @dataclass(**_NODE)
@@ -246,11 +331,16 @@ class Definition(Node):
     def is_terminal(self) -> bool:
         return self.kind == "terminal"
 
+    def children(self) -> list[Node]:
+        return [self.body, *self.attributes]
+
 
 @dataclass(**_NODE)
 class ImportName(Node):
     name: str
     alias: str | None = None
+
+    children = _no_children
 
 
 @dataclass(**_NODE)
@@ -266,15 +356,23 @@ class Import(Node):
     def module_name(self) -> str:
         return ("." if self.relative else "") + ".".join(self.module)
 
+    def children(self) -> list[Node]:
+        return list(self.names)
+
 
 @dataclass(**_NODE)
 class Ignore(Node):
     body: Expansions
 
+    def children(self) -> list[Node]:
+        return [self.body]
+
 
 @dataclass(**_NODE)
 class Declare(Node):
     names: list[str]
+
+    children = _no_children
 
 
 @dataclass(**_NODE)
@@ -284,11 +382,16 @@ class Override(Node):
     directive: str
     definition: Definition
 
+    def children(self) -> list[Node]:
+        return [self.definition]
+
 
 @dataclass(**_NODE)
 class LLGuidanceOptions(Node):
     value: Any
     raw: str
+
+    children = _no_children
 
 
 Item = Definition | Import | Ignore | Declare | Override | LLGuidanceOptions
@@ -328,8 +431,12 @@ class Grammar:
         (computed once: the model is not changed after reading)."""
         found = self._nodes
         if found is None:
-            found = self._nodes = [node for item in self.items for node in walk(item)]
+            found = self._nodes = _preorder(self.items)
         return found
+
+
+# The classes whose children() is always empty: _preorder does not call it for them.
+_LEAVES = frozenset(cls for cls in Node.__subclasses__() if cls.children is _no_children)
 
 
 def is_terminal_name(name: str) -> bool:

@@ -12,10 +12,13 @@ syntax error of a file and the model still holds every item that reads.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -120,6 +123,39 @@ def read_grammar(text: str) -> ReadResult:
 
     A problem (a parse error, or a value found invalid while building the model, such as
     ``x{0}``) blanks the item that holds it, and the text is read again."""
+    with _collector_paused():
+        return _read(text)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector is paused while a text is read (if it is
+    enabled; lint pauses it already): reading allocates tokens, spans and nodes by the
+    tens of thousands, all alive until it ends and holding no reference cycles, and the
+    collector's passes over them cost as much as the reading itself on large grammars.
+    Readings in several threads share one pause: the collector is enabled again when the
+    last one ends (and only if it was enabled when the first one began)."""
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _read(text: str) -> ReadResult:
     index = LineIndex(text)
     quick = _read_quickly(text, index)
     if quick is not None:
@@ -156,11 +192,31 @@ def _read_quickly(text: str, index: LineIndex) -> list[m.Item] | None:
     reports every problem)."""
     _LOCAL.index = index
     try:
-        return read_items(list(_DialectLexer(None).lex(text)), _builder())
-    except (Unread, LexError, _BuildError, _TooDeep, RecursionError):
+        tokens = list(tokenize(text))
+        kinds = [t.type for t in tokens]
+        if _too_deep(kinds):
+            return None
+        return read_items(tokens, _builder(), kinds)
+    except (Unread, LexError, _BuildError, RecursionError):
         return None
     finally:
         _LOCAL.index = None
+
+
+def _too_deep(kinds: list[str]) -> bool:
+    """Whether the brackets of these token types nest deeper than :data:`MAX_NESTING`
+    (where :class:`_DialectLexer` stops with :class:`_TooDeep`)."""
+    if kinds.count("LPAR") + kinds.count("LSQB") <= MAX_NESTING:
+        return False  # not enough brackets to nest that deep
+    depth = 0
+    for kind in kinds:
+        if kind == "LPAR" or kind == "LSQB":
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif kind == "RPAR" or kind == "RSQB":
+            depth -= 1
+    return False
 
 
 # ---------------------------------------------------------------- errors
@@ -302,6 +358,13 @@ class _BuildError(Exception):
 # ---------------------------------------------------------------- tree → model
 
 
+_OP_BOUNDS = {"*": (0, None), "+": (1, None), "?": (0, 1)}
+
+
+def _plain_char(tok: Token) -> bool:
+    """A one-character token other than a newline, placed by the lexer."""
+    value = tok.value
+    return len(value) == 1 and value != "\n" and tok.end_pos - tok.start_pos == 1  # type: ignore[operator]
 _HEX_ESCAPE = re.compile(r"(\\\\)|\\x([0-9a-fA-F]{2})")
 
 
@@ -315,6 +378,28 @@ def _decode_string(raw: str) -> tuple[str, str]:
     # JSON has no \xHH: rewrite it as \u00HH, but not the "x41" after an escaped backslash.
     body = _HEX_ESCAPE.sub(lambda m: m.group(1) or "\\u00" + m.group(2), body)
     return json.loads(body), flags
+
+
+# ``Span(...)`` of a frozen dataclass sets each field through ``object.__setattr__``; the
+# builder makes a span per token and per node, so it sets the slots directly (the same
+# object: tests/reader/test_builder_spans.py checks it against the constructor).
+_SPAN_FIELDS = ("line", "column", "end_line", "end_column", "start", "end")
+_new_object = object.__new__
+_set_line, _set_column, _set_end_line, _set_end_column, _set_start, _set_end = (
+    getattr(Span, name).__set__ for name in _SPAN_FIELDS
+)
+
+
+def _new_span(line: int, column: int, end_line: int, end_column: int, start: int, end: int) -> Span:
+    """``Span(line, column, end_line, end_column, start, end)``, made faster."""
+    span = _new_object(Span)
+    _set_line(span, line)
+    _set_column(span, column)
+    _set_end_line(span, end_line)
+    _set_end_column(span, end_column)
+    _set_start(span, start)
+    _set_end(span, end)
+    return span
 
 
 class _Builder(Transformer):
@@ -335,23 +420,25 @@ class _Builder(Transformer):
         without looking the offsets up again. The pieces are in the order of the text,
         so only the first and the last piece with a place are looked at."""
         piece = self._piece_span
-        first: Span | None = None
+        count = len(children)
         at = 0
-        for at, c in enumerate(children):  # noqa: B007  (``at`` is used after the loop)
-            first = piece(c)
+        while at < count:
+            first = piece(children[at])
             if first is not None:
                 break
-        if first is None:
+            at += 1
+        else:
             return self.index.span(0, 0)
-        last: Span | None = None
-        for back in range(len(children) - 1, at, -1):
+        back = count - 1
+        while back > at:
             last = piece(children[back])
             if last is not None:
                 break
-        if last is None:
+            back -= 1
+        else:
             return first
         if last.start < last.end:  # the same end coordinates as index.span(first.start, last.end)
-            return Span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+            return _new_span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
         return self.index.span(first.start, last.end)
 
     def _piece_span(self, c) -> Span | None:
@@ -373,7 +460,7 @@ class _Builder(Transformer):
         value = tok.value
         if start < end and value[-1:] != "\n" and len(value) == end - start:
             # the lexer's own line and column: what index.span(start, end) computes
-            return Span(tok.line, tok.column, tok.end_line, tok.end_column, start, end)  # type: ignore[arg-type]
+            return _new_span(tok.line, tok.column, tok.end_line, tok.end_column, start, end)  # type: ignore[arg-type]
         return self.index.span(start, end)
 
     # -- top level
@@ -388,20 +475,16 @@ class _Builder(Transformer):
 
     def _definition(self, kind: str, children) -> m.Definition:
         name_tok: Token = children[0]
-        raw = str(name_tok)
+        raw = name_tok.value
         modifiers = ""
         name = raw
         while name and name[0] in "!?":
             modifiers += name[0]
             name = name[1:]
-        definition = m.Definition(
-            span=self._span(children),
-            kind=kind,
-            name=name,
-            name_span=self._tok_span(name_tok),
-            modifiers=modifiers,
-            body=children[-1],
-        )
+        name_span = self._tok_span(name_tok)
+        # (the name's span stands in for the name token: the same piece, made once)
+        definition = m.Definition(self._span([name_span, *children[1:]]), kind, name, name_span, modifiers,
+                                  children[-1])
         for c in children[1:-1]:
             if isinstance(c, Tree):
                 if c.data == "parametric":
@@ -447,8 +530,7 @@ class _Builder(Transformer):
         return [c for c in children if isinstance(c, m.NameRef)]
 
     def name(self, children):
-        tok = children[0]
-        return m.NameRef(span=self._tok_span(tok), name=str(tok))
+        return self.name_ref(children[0])
 
     def import_(self, children):  # pragma: no cover - renamed below
         raise NotImplementedError
@@ -486,8 +568,8 @@ class _Builder(Transformer):
 
     # -- expressions
     def expansions(self, children):
-        alts = [c for c in children if isinstance(c, m.Alternative)]
-        return m.Expansions(span=self._span(children), alternatives=alts)
+        alts = [c for c in children if type(c) is m.Alternative]  # (the other children are tokens)
+        return m.Expansions(self._span(children), alts)
 
     def alias(self, children):
         if len(children) == 1 and type(children[0]) is m.Sequence:  # the usual case, in short
@@ -508,14 +590,54 @@ class _Builder(Transformer):
     def expansion(self, children):
         return m.Sequence(span=self._span(children), items=list(children))
 
+    # What the recursive descent calls for the usual cases, instead of the rule methods
+    # above (the same nodes: it hands them exactly what it would hand those methods).
+    def sequence(self, items: list) -> m.Sequence:
+        """``expansion(items)``, keeping ``items`` (a list of nodes nobody else holds)."""
+        if not items:
+            return m.Sequence(self.index.span(0, 0), items)
+        return m.Sequence(self._nodes_span(items), items)  # (positional: faster than by keyword)
+
+    def _nodes_span(self, nodes: list) -> Span:
+        """``_span(nodes)`` for a non-empty list of nodes."""
+        first = nodes[0].span
+        if first.start == first.end:
+            return self._span(nodes)
+        if len(nodes) == 1:
+            return first
+        last = nodes[-1].span
+        if last.start < last.end:
+            return _new_span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+        return self._span(nodes)
+
+    def alternative(self, seq: m.Sequence) -> m.Alternative:
+        """``alias([seq])``: an alternative of one sequence, without alias or condition."""
+        span = seq.span
+        if span.start == span.end:
+            span = self.index.span(0, 0)
+        return m.Alternative(span, [seq])
+
+    def expansions_of(self, alt: m.Alternative) -> m.Expansions:
+        """``expansions([alt])``: one alternative."""
+        span = alt.span
+        if span.start == span.end:
+            span = self.index.span(0, 0)
+        return m.Expansions(span, [alt])
+
+    def name_ref(self, tok: Token) -> m.NameRef:
+        """``name([tok])``."""
+        return m.NameRef(self._tok_span(tok), tok.value)
+
     def expr(self, children):
         return children[0]
 
     def op_repeat(self, children):
         item, op = children
-        lo, hi = {"*": (0, None), "+": (1, None), "?": (0, 1)}[str(op)]
-        return m.Repeat(span=self._span(children), item=item, form="op", op=str(op), min=lo, max=hi,
-                        op_span=self._tok_span(op))
+        op_text = op.value
+        lo, hi = _OP_BOUNDS[op_text]
+        op_span = self._tok_span(op)
+        # (the op's span stands in for the op token: the same piece, made once)
+        return m.Repeat(self._span([item, op_span]), item, "op", op_text, lo, hi, op_span)
 
     def tilde_repeat(self, children):
         item = children[0]
@@ -557,10 +679,19 @@ class _Builder(Transformer):
             ) from None
 
     def group(self, children):
-        return m.Group(span=self._span(children), body=children[1])
+        return m.Group(self._bracket_span(children), children[1])
 
     def maybe(self, children):
-        return m.Maybe(span=self._span(children), body=children[1])
+        return m.Maybe(self._bracket_span(children), children[1])
+
+    def _bracket_span(self, children) -> Span:
+        """``_span(children)`` of ``[opening, body, closing]`` (one-character bracket
+        tokens), read off the two tokens."""
+        opening, closing = children[0], children[-1]
+        if _plain_char(opening) and _plain_char(closing):  # where _tok_span reads the tokens' own places
+            return _new_span(opening.line, opening.column, closing.end_line, closing.end_column, opening.start_pos,
+                             closing.end_pos)
+        return self._span(children)
 
     def negation(self, children):
         return m.Not(span=self._span(children), operand=children[1])
@@ -575,21 +706,21 @@ class _Builder(Transformer):
         return m.LiteralRange(span=self._span(children), low=lo, high=hi)
 
     def _literal(self, tok: Token) -> m.Literal:
+        raw = tok.value
         try:
-            value, flags = _decode_string(str(tok))
+            value, flags = _decode_string(raw)
         except (ValueError, json.JSONDecodeError) as exc:
             raise _BuildError(f"error parsing string literal: {exc}", self._tok_span(tok)) from None
-        return m.Literal(span=self._tok_span(tok), value=value, raw=str(tok), flags=flags)
+        return m.Literal(self._tok_span(tok), value, raw, flags)
 
     def string(self, children):
         return self._literal(children[0])
 
     def regexp(self, children):
         tok = children[0]
-        raw = str(tok)
+        raw = tok.value
         last = raw.rindex("/")
-        return m.RegexLiteral(span=self._tok_span(tok), pattern=raw[1:last], flags=raw[last + 1 :],
-                              pattern_offset=tok.start_pos + 1)
+        return m.RegexLiteral(self._tok_span(tok), raw[1:last], raw[last + 1 :], tok.start_pos + 1)
 
     def template_usage(self, children):
         name_tok = children[0]

@@ -213,3 +213,39 @@ def test_nesting_limit(open_, close):
     result = read_grammar(nested(98))
     assert [p.message for p in result.errors] == ["grammar is nested too deeply to read"]
     assert result.grammar.items == []
+
+
+def test_reading_pauses_the_collector_and_restores_it():
+    import gc
+    import threading
+
+    import grammarkit.reader.parser as reader
+
+    seen = []
+    original = reader._read
+
+    def spy(text):
+        seen.append(gc.isenabled())
+        return original(text)
+
+    reader._read = spy
+    try:
+        assert gc.isenabled()
+        read_grammar('start: "a"\n')
+        assert seen == [False] and gc.isenabled()
+        read_grammar("start: (\n")  # syntax errors: the LALR reading, the same pause
+        assert seen == [False, False] and gc.isenabled()
+        gc.disable()
+        try:
+            read_grammar('start: "a"\n')
+            assert not gc.isenabled()  # a collector paused by the caller stays paused
+        finally:
+            gc.enable()
+        threads = [threading.Thread(target=read_grammar, args=('start: "a" | "b"\n' * 200,)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert gc.isenabled()
+    finally:
+        reader._read = original
