@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from grammarkit.core import collector
 from grammarkit.core.diagnostics import Diagnostic, Finding, Severity
 from grammarkit.core.source import Syntax, detect_syntax, read_grammar_file
 from grammarkit.lint.context import LintContext
@@ -126,20 +125,6 @@ def lint_text(
         )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector is paused while the grammar's own rules run:
-    they build many objects (the model, its analyses) that all live until the lint ends,
-    which the collector would scan again and again (a quarter of the time on large
-    grammars). The few cycles left behind are collected once it runs again. (A collector
-    paused by the caller stays paused.)"""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _lint(
@@ -176,7 +161,7 @@ def _lint(
     of_samples = [rule for rule in rules if rule.uses_samples and not rule.after_others]
     last = [rule for rule in rules if rule.after_others]  # they read every other rule's findings
 
-    with _collector_paused():  # (not while samples are checked: a stream may be long)
+    with collector.paused():  # while the grammar's own rules run (not while samples are checked: a stream may be long)
         produced = _run(ctx, own)
     if on_grammar is not None and samples and of_samples:
         mark = len(ctx.found)

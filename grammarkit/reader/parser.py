@@ -12,13 +12,10 @@ syntax error of a file and the model still holds every item that reads.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -27,6 +24,7 @@ from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
+from grammarkit.core import collector
 from grammarkit.core.span import LineIndex, Span
 from grammarkit.core.version import __version__
 from grammarkit.reader import model as m
@@ -123,36 +121,8 @@ def read_grammar(text: str) -> ReadResult:
 
     A problem (a parse error, or a value found invalid while building the model, such as
     ``x{0}``) blanks the item that holds it, and the text is read again."""
-    with _collector_paused():
+    with collector.paused():
         return _read(text)
-
-
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector is paused while a text is read (if it is
-    enabled; lint pauses it already): reading allocates tokens, spans and nodes by the
-    tens of thousands, all alive until it ends and holding no reference cycles, and the
-    collector's passes over them cost as much as the reading itself on large grammars.
-    Readings in several threads share one pause: the collector is enabled again when the
-    last one ends (and only if it was enabled when the first one began)."""
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 def _read(text: str) -> ReadResult:
