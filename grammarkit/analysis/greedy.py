@@ -181,11 +181,30 @@ class Greedy:
             after: dict[LexemeKey, set] = {}
             if not self.ignore_unknown:
                 lazy = self.lazy
-                for _i, _pos, sym, followers in self.occurrences():
-                    if sym[0] != "L" and sym not in lazy:
-                        after.setdefault(sym, set()).update(followers)
+                followers = self.flow.followers
+                # (the lexemes of occurrences(), without their followers where they
+                # are not needed: most lexemes are string literals)
+                for prod in self.flow.prods:
+                    for pos, sym in enumerate(prod.rhs):
+                        if type(sym) is str or sym[0] == "O" or sym[0] == "L" or sym in lazy:
+                            continue
+                        found = after.get(sym)
+                        if found is None:
+                            after[sym] = followers(prod, pos)
+                        else:
+                            found |= followers(prod, pos)
             self._after = after
         return self._after
+
+    def sites(self) -> list[tuple[int, int, LexemeKey]]:
+        """``(production index, position, lexeme)`` for every lexeme of the BNF, in
+        production order: :meth:`occurrences` without the followers."""
+        return [
+            (i, pos, sym)
+            for i, prod in enumerate(self.flow.prods)
+            for pos, sym in enumerate(prod.rhs)
+            if type(sym) is not str and sym[0] != "O"
+        ]
 
     def hindered(self, sym: LexemeKey) -> dict[LexemeKey, str]:
         """Every lexeme that may follow ``sym`` somewhere and that the greedy lexer lets

@@ -1,0 +1,74 @@
+"""The faster computations behind the analyses give what the direct ones give: a
+definition's body cut from the grammar's node list is its own walk, the followers
+gathered per lexeme are those of every occurrence, and so on, on the bundled grammars
+and on generated ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grammarkit.analysis import Analysis
+from grammarkit.analysis.scoping import body_nodes, scopes
+from grammarkit.reader import model as m
+from grammarkit.reader import read_grammar
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _chain(n: int) -> str:
+    return "start: r0\n" + "".join(f'r{i}: "a" r{i + 1}\n' for i in range(n - 1)) + f'r{n - 1}: "a"\n'
+
+
+def _wide(n: int) -> str:
+    return "start: " + " | ".join(f"T{i}" for i in range(n)) + "\n" + "".join(f"T{i}: /[a-z]{{1,8}}/\n" for i in range(n))
+
+
+def _mixed(groups: int) -> str:
+    lines = ['start: command (";" SP? command)~0..50', "command: " + " | ".join(f"cmd{i}" for i in range(groups))]
+    for i in range(groups):
+        lines.append(f'cmd{i}: "verb{i}" (SP arg{i})*')
+        lines.append(f'arg{i}: NAME | NUMBER | STRING | "opt{i}=" value{i}')
+        lines.append(f'value{i}: "true" | "false" | NUMBER | "[" [NUMBER ("," NUMBER)*] "]"')
+    lines += ['SP: " "', "NAME: /[a-z_][a-z0-9_]{0,31}/", "NUMBER: /[0-9]{1,10}/", 'STRING: /"[^"\\n]{0,64}"/']
+    return "\n".join(lines) + "\n"
+
+
+HANDWRITTEN = [
+    'start: a b\na: "x" [b] -> one\n  | "y"\nb[lazy]: /[a-z]+/ ";"\nID: /[a-z]{1,8}/ WS\nWS: /[ \\n]*/\n%ignore WS\n',
+    'start: ID "\\n"\nID: /[a-z]{1,8}/ WS\nWS: /[ \\n]*/\n',
+    'start: x\nx: "a" %lark {\n start: y\n y: "b" Y\n Y: /[0-9]+/\n}\n',
+    'start: item+\nitem: NAME | NAME "=" NAME\nNAME: /[a-z]+/\n%import common.WS\n%ignore WS\n',
+    "start: list{NAME}\nlist{x}: x (\",\" x)*\nNAME: /[a-z]+/\n",
+    'start: A B | C\nA: "a"+\nB: /b*/\nC: A B "c"\n',
+]
+
+
+def _corpus() -> list[str]:
+    texts = [p.read_text() for p in sorted((ROOT / "grammars").glob("*.lark"))]
+    return texts + HANDWRITTEN + [_chain(40), _wide(30), _mixed(12)]
+
+
+@pytest.mark.parametrize("text", _corpus())
+def test_body_slices_are_the_walks(text: str) -> None:
+    grammar = read_grammar(text).grammar
+    for scope in scopes(grammar):
+        for d in scope.definition_list():
+            cut, walked = scope.body(d), list(body_nodes(d.body))
+            assert len(cut) == len(walked) and all(a is b for a, b in zip(cut, walked, strict=True)), d.name
+            assert scope.refs(d) == [n.name for n in walked if isinstance(n, m.NameRef)]
+
+
+@pytest.mark.parametrize("text", _corpus())
+def test_followers_anywhere_are_those_of_the_occurrences(text: str) -> None:
+    analysis = Analysis(read_grammar(text).grammar)
+    for scope in analysis.scopes:
+        greedy = analysis.greedy(scope)
+        expected: dict = {}
+        if not greedy.ignore_unknown:
+            for _i, _pos, sym, followers in greedy.occurrences():
+                if sym[0] != "L" and sym not in greedy.lazy:
+                    expected.setdefault(sym, set()).update(followers)
+        assert greedy._followers_anywhere() == expected
+        assert greedy.sites() == [(i, pos, sym) for i, pos, sym, _ in greedy.occurrences()]
