@@ -43,6 +43,7 @@ class Flow:
         self.prods: list[Production] = []
         self.by_lhs: dict[str, list[int]] = {}
         self._counter = 0
+        self._terminal_names: dict[str, bool] = {}
         for d in scope.definition_list():
             if d.is_terminal or d.params is not None or d.name in self.by_lhs:
                 continue
@@ -63,9 +64,11 @@ class Flow:
     # -- building -----------------------------------------------------------------
 
     def _add(self, lhs: str, rhs_nodes: list, origin: str) -> None:
-        rhs = tuple(s for s, _ in rhs_nodes)
-        nodes = tuple(n for _, n in rhs_nodes)
-        self.by_lhs.setdefault(lhs, []).append(len(self.prods))
+        if rhs_nodes:
+            rhs, nodes = zip(*rhs_nodes, strict=True)
+        else:
+            rhs = nodes = ()
+        self.by_lhs[lhs].append(len(self.prods))
         self.prods.append(Production(lhs, rhs, nodes, origin))
 
     def _helper(self, origin: str, alternatives: list[list]) -> str:
@@ -77,10 +80,24 @@ class Flow:
         return name
 
     def _alternative(self, alt: m.Alternative, origin: str) -> list:
-        seq = alt.conjuncts[0] if alt.conjuncts else m.Sequence(alt.span, [])
+        if not alt.conjuncts:
+            return []
         out: list = []
-        for item in seq.items:
-            out.extend(self._item(item, origin))
+        terminal = self._terminal_names
+        for item in alt.conjuncts[0].items:
+            # (the leaves, most items, without the calls of _item)
+            if type(item) is m.NameRef:
+                name = item.name
+                is_terminal = terminal.get(name)
+                if is_terminal is None:
+                    is_terminal = terminal[name] = m.is_terminal_name(name)
+                out.append((("T", name), item) if is_terminal else (name, item))
+            elif type(item) is m.Literal:
+                out.append((("L", item.value, item.flags), item))
+            elif type(item) is m.RegexLiteral:
+                out.append((("R", item.pattern, item.flags), item))
+            else:
+                out.extend(self._item(item, origin))
         return out
 
     def _expansions(self, exp: m.Expansions, origin: str) -> list[list]:
@@ -138,19 +155,30 @@ class Flow:
 
     def _compute_sets(self) -> None:
         """nullable, FIRST and FOLLOW by propagation over constraint edges."""
+        prods = self.prods
         # nullable: a worklist over the productions that mention each nonterminal
         nullable: set[str] = set()
         waiting: dict[str, list[int]] = {}
         missing = []
-        for i, p in enumerate(self.prods):
-            nts = [s for s in p.rhs if isinstance(s, str)]
-            if len(nts) != len(p.rhs):
-                missing.append(-1)  # has a lexeme: never nullable
-                continue
-            missing.append(len(nts))
-            for s in nts:
-                waiting.setdefault(s, []).append(i)
-        queue = [p.lhs for i, p in enumerate(self.prods) if missing[i] == 0]
+        queue = []
+        for i, p in enumerate(prods):
+            rhs = p.rhs
+            count = 0
+            for s in rhs:
+                if type(s) is not str:
+                    count = -1  # has a lexeme: never nullable
+                    break
+                count += 1
+            missing.append(count)
+            if count == 0:
+                queue.append(p.lhs)
+            elif count > 0:
+                for s in rhs:
+                    found = waiting.get(s)
+                    if found is None:
+                        waiting[s] = [i]
+                    else:
+                        found.append(i)
         while queue:
             nt = queue.pop()
             if nt in nullable:
@@ -159,21 +187,26 @@ class Flow:
             for i in waiting.get(nt, ()):
                 missing[i] -= 1
                 if missing[i] == 0:
-                    queue.append(self.prods[i].lhs)
+                    queue.append(prods[i].lhs)
         self.nullable_nts = nullable
 
         # FIRST: constants, plus FIRST(lhs) ⊇ FIRST(s) for each s of the nullable prefix
         first: dict[str, set] = {nt: set() for nt in self.by_lhs}
         feeds: dict[str, set[str]] = {}
-        for p in self.prods:
+        for p in prods:
+            lhs = p.lhs
             for s in p.rhs:
-                if isinstance(s, str):
-                    if s in first and s != p.lhs:
-                        feeds.setdefault(s, set()).add(p.lhs)
+                if type(s) is str:
+                    if s != lhs and s in first:
+                        fed = feeds.get(s)
+                        if fed is None:
+                            feeds[s] = {lhs}
+                        else:
+                            fed.add(lhs)
                     if s not in nullable:
                         break
                 else:
-                    first[p.lhs].add(s)
+                    first[lhs].add(s)
                     break
         self.first_sets = first
         self._propagate(first, feeds)
@@ -183,21 +216,32 @@ class Flow:
         if self.start:
             follow[self.start].add(EOS)
         fedges: dict[str, set[str]] = {}
-        for p in self.prods:
+        empty: frozenset = frozenset()
+        for p in prods:
             rhs = p.rhs
-            acc: set = set()
+            lhs = p.lhs
+            # acc: FIRST of what follows position i (read only: it may be a FIRST set)
+            acc: set | frozenset = empty
             rest_nullable = True
             for i in range(len(rhs) - 1, -1, -1):
                 s = rhs[i]
-                if isinstance(s, str) and s in follow:
-                    follow[s] |= acc
-                    if rest_nullable and s != p.lhs:
-                        fedges.setdefault(p.lhs, set()).add(s)
-                if isinstance(s, str):
+                if type(s) is str:
+                    target = follow.get(s)
+                    if target is not None:
+                        if acc:
+                            target |= acc
+                        if rest_nullable and s != lhs:
+                            out = fedges.get(lhs)
+                            if out is None:
+                                fedges[lhs] = {s}
+                            else:
+                                out.add(s)
                     if s in nullable:
-                        acc = acc | first.get(s, set())
+                        more = first.get(s)
+                        if more:
+                            acc = acc | more
                     else:
-                        acc = set(first.get(s, set()))
+                        acc = first.get(s) or empty
                         rest_nullable = False
                 else:
                     acc = {s}
@@ -212,8 +256,17 @@ class Flow:
         The nodes of each strongly connected component end with the same set, so the
         components are joined first and then visited once each, sources first: every
         edge carries its set once (a worklist that re-sends a set each time it grows
-        is cubic on long chains)."""
-        for component in reversed(strongly_connected(list(sets), edges)):  # sources first
+        is cubic on long chains). Only nodes with edges are ordered: the others give
+        nothing (the result is the same in any order that puts sources first)."""
+        for component in reversed(strongly_connected(list(edges), edges)):  # sources first
+            if len(component) == 1:
+                a = component[0]
+                here = sets[a]
+                if here:
+                    for b in edges.get(a, ()):
+                        if b != a:
+                            sets[b] |= here
+                continue
             joined: set = set()
             for a in component:
                 joined |= sets[a]

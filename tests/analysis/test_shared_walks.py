@@ -72,3 +72,67 @@ def test_followers_anywhere_are_those_of_the_occurrences(text: str) -> None:
                     expected.setdefault(sym, set()).update(followers)
         assert greedy._followers_anywhere() == expected
         assert greedy.sites() == [(i, pos, sym) for i, pos, sym, _ in greedy.occurrences()]
+
+
+def _reference_sets(flow) -> tuple[set, dict, dict]:
+    """nullable, FIRST and FOLLOW by plain rounds over every production until nothing
+    changes (slow and obviously right)."""
+    nullable: set[str] = set()
+    first: dict[str, set] = {nt: set() for nt in flow.by_lhs}
+    follow: dict[str, set] = {nt: set() for nt in flow.by_lhs}
+    if flow.start:
+        follow[flow.start].add(("$",))
+
+    def first_of(seq) -> tuple[set, bool]:
+        out: set = set()
+        for s in seq:
+            if isinstance(s, str):
+                out |= first.get(s, set())
+                if s not in nullable:
+                    return out, False
+            else:
+                out.add(s)
+                return out, False
+        return out, True
+
+    changed = True
+    while changed:
+        changed = False
+        for p in flow.prods:
+            f, empty = first_of(p.rhs)
+            if empty and p.lhs not in nullable:
+                nullable.add(p.lhs)
+                changed = True
+            if not f <= first[p.lhs]:
+                first[p.lhs] |= f
+                changed = True
+            for i, s in enumerate(p.rhs):
+                if not isinstance(s, str) or s not in follow:
+                    continue
+                f, empty = first_of(p.rhs[i + 1 :])
+                if empty:
+                    f = f | follow[p.lhs]
+                if not f <= follow[s]:
+                    follow[s] |= f
+                    changed = True
+    return nullable, first, follow
+
+
+@pytest.mark.parametrize("text", _corpus())
+def test_flow_sets_are_the_plain_fixpoint(text: str) -> None:
+    from grammarkit.analysis.lexemes import lexeme_key
+
+    analysis = Analysis(read_grammar(text).grammar)
+    for scope in analysis.scopes:
+        flow = analysis.flow(scope)
+        nullable, first, follow = _reference_sets(flow)
+        assert flow.nullable_nts == nullable
+        assert flow.first_sets == first
+        assert flow.follow_sets == follow
+        for i, prod in enumerate(flow.prods):
+            assert i in flow.by_lhs[prod.lhs]
+            for sym, node in zip(prod.rhs, prod.nodes, strict=True):
+                if isinstance(sym, str):
+                    assert node is None or sym == node.name
+                else:
+                    assert sym == lexeme_key(scope, node)
