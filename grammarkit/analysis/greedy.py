@@ -246,8 +246,11 @@ class Greedy:
 
         def lexeme_summaries(key: LexemeKey) -> set:
             if key not in nullable_lexemes:
-                term = self.lex.term(key) if key[0] != "O" else None
-                nullable_lexemes[key] = term is not None and self.lang.nullable(term)
+                if key[0] == "L":  # (a string literal matches "" only when it is "")
+                    nullable_lexemes[key] = key[1] == ""
+                else:
+                    term = self.lex.term(key) if key[0] != "O" else None
+                    nullable_lexemes[key] = term is not None and self.lang.nullable(term)
             f = key if key in rights else "*"
             last = key if key in lefts else "*"
             out: set[tuple] = {(f, last)}
@@ -257,13 +260,18 @@ class Greedy:
 
         sets: dict[str, set] = {nt: set() for nt in flow.by_lhs}
         summaries = {
-            sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if not isinstance(s, str)}
+            sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if type(s) is not str}
         }
         assumed = {("*", "*"), EPS}  # a parametric or undefined rule: not analysed, assumed fine
         readers: dict[str, list[int]] = {}
         for i, prod in enumerate(flow.prods):
-            for sym in dict.fromkeys(s for s in prod.rhs if flow.is_nt(s) and s in sets):
-                readers.setdefault(sym, []).append(i)
+            for sym in dict.fromkeys(prod.rhs):
+                if type(sym) is str and sym in sets:
+                    found = readers.get(sym)
+                    if found is None:
+                        readers[sym] = [i]
+                    else:
+                        found.append(i)
 
         star = ("*", "*")
 
@@ -274,7 +282,7 @@ class Greedy:
             prod = flow.prods[i]
             some, empty = False, True
             for sym in prod.rhs:
-                options = summaries[sym] if not isinstance(sym, str) else sets.get(sym, assumed)
+                options = sets.get(sym, assumed) if type(sym) is str else summaries[sym]
                 if not options:
                     return None
                 if star in options:

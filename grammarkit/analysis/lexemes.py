@@ -123,12 +123,16 @@ class Lexemes:
                 raise Unanalysable(node.name)
             return t
         if isinstance(node, m.Expansions):
+            if len(node.alternatives) == 1:  # (lang.alt of one term is that term)
+                return self.node_term(node.alternatives[0], replace)
             return lang.alt([self.node_term(a, replace) for a in node.alternatives])
         if isinstance(node, m.Alternative):
             if len(node.conjuncts) != 1:
                 raise Unanalysable("&")
             return self.node_term(node.conjuncts[0], replace)
         if isinstance(node, m.Sequence):
+            if len(node.items) == 1:  # (lang.cat of one term is that term)
+                return self.node_term(node.items[0], replace)
             return lang.cat([self.node_term(i, replace) for i in node.items])
         if isinstance(node, m.Group):
             return self.node_term(node.body, replace)

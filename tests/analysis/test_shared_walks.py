@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from grammarkit.analysis import Analysis
-from grammarkit.analysis.scoping import body_nodes, scopes
+from grammarkit.analysis.scoping import Unanalysable, body_nodes, scopes
 from grammarkit.reader import model as m
 from grammarkit.reader import read_grammar
 
@@ -136,3 +136,48 @@ def test_flow_sets_are_the_plain_fixpoint(text: str) -> None:
                     assert node is None or sym == node.name
                 else:
                     assert sym == lexeme_key(scope, node)
+
+
+def _reference_term(lex, node) -> int:
+    """``Lexemes.node_term`` as it was, without the one-child shortcuts."""
+    from grammarkit.analysis.languages import EPS
+
+    lang = lex.lang
+    if isinstance(node, m.Expansions):
+        return lang.alt([_reference_term(lex, a) for a in node.alternatives])
+    if isinstance(node, m.Alternative):
+        if len(node.conjuncts) != 1:
+            raise Unanalysable("&")
+        return _reference_term(lex, node.conjuncts[0])
+    if isinstance(node, m.Sequence):
+        return lang.cat([_reference_term(lex, i) for i in node.items])
+    if isinstance(node, m.Group):
+        return _reference_term(lex, node.body)
+    if isinstance(node, m.Maybe):
+        return lang.alt((_reference_term(lex, node.body), EPS))
+    if isinstance(node, m.Repeat):
+        return lang.rep(_reference_term(lex, node.item), node.min, node.max)
+    return lex.node_term(node)
+
+
+@pytest.mark.parametrize("text", _corpus())
+def test_terms_and_literal_nullability(text: str) -> None:
+    analysis = Analysis(read_grammar(text).grammar)
+    for scope in analysis.scopes:
+        lex = analysis.lexemes(scope)
+        for d in scope.definition_list():
+            for node in [d.body, *scope.body(d)]:
+                try:
+                    expected: int | None = _reference_term(lex, node)
+                except (Unanalysable, RecursionError):
+                    expected = None
+                try:
+                    found: int | None = lex.node_term(node)
+                except (Unanalysable, RecursionError):
+                    found = None
+                assert found == expected
+        for prod in analysis.flow(scope).prods:
+            for sym in prod.rhs:
+                if not isinstance(sym, str) and sym[0] == "L":
+                    term = lex.term(sym)
+                    assert (term is not None and analysis.lang.nullable(term)) == (sym[1] == "")
