@@ -40,6 +40,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from grammarkit.core.span import Span
 from grammarkit.reader import model as m
@@ -107,6 +108,27 @@ class Normalized:
         return self.text is not None
 
 
+class _Printed(Normalized):
+    """A :class:`Normalized` whose text is printed when it is first read: :func:`normalize`
+    returns one when a scan of the model shows that printing changes nothing that
+    :attr:`rewrites` or :attr:`unsupported` would name (GK217 reads only those)."""
+
+    def __init__(self, printer: _Printer) -> None:
+        self._printer: _Printer | None = printer
+        super().__init__(None, [], printer.renames_back, printer.rewrites)
+
+    @property
+    def text(self) -> str | None:
+        if self._printer is not None:
+            printer, self._printer = self._printer, None
+            self._text: str | None = printer.print()
+        return self._text
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text = value
+
+
 class _Unsupported(Exception):
     pass
 
@@ -124,6 +146,8 @@ def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset(), read=No
         first = read.errors[0]
         return Normalized(None, [f"the grammar does not read: {first.message} at {first.span}"])
     printer = _Printer(read.grammar, hoist_rules)
+    if printer.plain():
+        return _Printed(printer)
     try:
         text = printer.print()
     except _Unsupported:
@@ -131,6 +155,13 @@ def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset(), read=No
     if printer.unsupported:
         return Normalized(None, printer.unsupported, printer.renames_back, printer.rewrites)
     return Normalized(text, [], printer.renames_back, printer.rewrites)
+
+
+_PLAIN_NODES = frozenset(
+    {m.Definition, m.Ignore, m.Expansions, m.Sequence, m.NameRef, m.LiteralRange, m.Group, m.Maybe}
+)
+"""Nodes :meth:`_Printer.print` prints without a record or a note, whatever they hold
+(what they hold is scanned on its own)."""
 
 
 class _Printer:
@@ -196,6 +227,47 @@ class _Printer:
         self.unsupported.append(f"{what} (at {span})")
 
     # ------------------------------------------------------------ top level
+    def plain(self) -> bool:
+        """Whether :meth:`print` would record nothing and find nothing unsupported (a
+        cheap scan of the model, for callers that want only those; False whenever in
+        doubt). It checks every place where :meth:`print` records or notes something."""
+        if self.rewrites or self.unsupported or self.hoist_rules:
+            return False  # (names renamed already)
+        for item in self.grammar.items:
+            if type(item) is m.Definition:
+                if item.params is not None or item.parametric:
+                    return False
+                if item.is_terminal and self.nullable_name(item.name):
+                    return False
+            elif type(item) is m.Ignore:
+                if self.nullable(item.body):
+                    return False
+            else:
+                return False  # imports, options and directives: printed with notes or records
+        fine = _PLAIN_NODES
+        node: Any
+        for node in self.grammar.nodes():
+            kind = type(node)
+            if kind not in fine:
+                if kind is m.Literal:
+                    if node.value == "":
+                        return False
+                elif kind is m.RegexLiteral:
+                    if _regex_nullable(node.pattern):
+                        return False
+                elif kind is m.Alternative:
+                    if len(node.conjuncts) != 1 or node.condition is not None:
+                        return False
+                elif kind is m.Repeat:
+                    if node.form == "braces":
+                        return False
+                elif kind is m.Attribute:
+                    if node.key in _LAZY_ATTRIBUTES:
+                        return False
+                else:
+                    return False
+        return True
+
     def print(self) -> str:
         out: list[str] = []
         for item in self.grammar.items:
