@@ -181,7 +181,11 @@ class _Printer:
 
     # ------------------------------------------------------------ names
     def _name_all(self) -> None:
-        aliases = {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
+        aliases = (
+            {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
+            if "->" in self.grammar.text  # (an alias is written after ->)
+            else set()
+        )
         taken = set(self.defs) | set(self.imports) | aliases
         places: dict[str, tuple[list, list, list]] | None = None  # name -> spans of it, by kind
         chosen: set[str] = set()  # the new names given so far
@@ -244,7 +248,12 @@ class _Printer:
                     return False
             else:
                 return False  # imports, options and directives: printed with notes or records
-        fine = _PLAIN_NODES
+        fine = set(_PLAIN_NODES)
+        text = self.grammar.text
+        if "&" not in text and "%if" not in text:
+            fine.add(m.Alternative)  # (conjuncts are joined with &, conditions written after %if)
+        if "{" not in text:
+            fine.add(m.Repeat)  # (a braces repetition is written with {)
         node: Any
         for node in self.grammar.nodes():
             kind = type(node)

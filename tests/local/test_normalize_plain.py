@@ -40,6 +40,7 @@ SMALL = [
     'start: "a".."z"\n',
     'start: /\\w+\\z/\n',
     'start: ("a" | "b")+ ["c" "d"]*\n',
+    'start: "->" "{" "&" my-x\nmy-x: "%if"\n',
 ]
 
 
