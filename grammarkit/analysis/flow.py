@@ -253,17 +253,38 @@ class Flow:
     def _propagate(sets: dict[str, set], edges: dict[str, set[str]]) -> None:
         """Make ``sets[b] ⊇ sets[a]`` for every edge a → b (to a fixpoint), in place.
 
-        The nodes of each strongly connected component end with the same set, so the
-        components are joined first and then visited once each, sources first: every
-        edge carries its set once (a worklist that re-sends a set each time it grows
-        is cubic on long chains). Only nodes with edges are ordered: the others give
-        nothing (the result is the same in any order that puts sources first)."""
-        for component in reversed(strongly_connected(list(edges), edges)):  # sources first
+        Nodes are visited sources first, so that every edge carries its set once (a
+        worklist that re-sends a set each time it grows is cubic on long chains): the
+        acyclic part in topological order (Kahn's algorithm), then what remains (the
+        cycles and what they reach) by strongly connected components, whose nodes end
+        with the same set."""
+        indegree: dict[str, int] = {}
+        for outs in edges.values():
+            for b in outs:
+                indegree[b] = indegree.get(b, 0) + 1
+        ready = [a for a in edges if a not in indegree]
+        while ready:
+            a = ready.pop()
+            targets = edges.get(a)
+            if not targets:
+                continue
+            here = sets[a]
+            for b in targets:
+                if here:
+                    sets[b] |= here
+                left = indegree[b] - 1
+                indegree[b] = left
+                if left == 0:
+                    ready.append(b)
+        rest = {a: outs for a, outs in edges.items() if indegree.get(a, 0) > 0}
+        if not rest:
+            return
+        for component in reversed(strongly_connected(list(rest), rest)):  # sources first
             if len(component) == 1:
                 a = component[0]
                 here = sets[a]
                 if here:
-                    for b in edges.get(a, ()):
+                    for b in rest.get(a, ()):
                         if b != a:
                             sets[b] |= here
                 continue
@@ -273,7 +294,7 @@ class Flow:
             members = set(component)
             for a in component:
                 sets[a] |= joined
-                for b in edges.get(a, ()):
+                for b in rest.get(a, ()):
                     if b not in members:
                         sets[b] |= joined
 

@@ -116,8 +116,11 @@ class Greedy:
 
     def first_mask(self, key: LexemeKey) -> int | None:
         if key not in self._firsts:
-            term = self.lex.term(key) if key[0] != "O" else None
-            self._firsts[key] = None if term is None else self.lang.first_mask(term)
+            if key[0] == "L":
+                self._firsts[key] = self.lang.literal_first_mask(key[1], "i" in key[2])
+            else:
+                term = self.lex.term(key) if key[0] != "O" else None
+                self._firsts[key] = None if term is None else self.lang.first_mask(term)
         return self._firsts[key]
 
     def follow(self, t: LexemeKey, d: LexemeKey) -> str | None:

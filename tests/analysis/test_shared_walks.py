@@ -181,3 +181,53 @@ def test_terms_and_literal_nullability(text: str) -> None:
                 if not isinstance(sym, str) and sym[0] == "L":
                     term = lex.term(sym)
                     assert (term is not None and analysis.lang.nullable(term)) == (sym[1] == "")
+
+
+@pytest.mark.parametrize("text", [*_corpus(), 'start: "aB"i "Z"i "" "é" "x"\n'])
+def test_literal_first_masks(text: str) -> None:
+    analysis = Analysis(read_grammar(text).grammar)
+    lang = analysis.lang
+    for scope in analysis.scopes:
+        lex = analysis.lexemes(scope)
+        for prod in analysis.flow(scope).prods:
+            for sym in prod.rhs:
+                if not isinstance(sym, str) and sym[0] == "L":
+                    term = lex.term(sym)
+                    expected = None if term is None else lang.first_mask(term)
+                    assert lang.literal_first_mask(sym[1], "i" in sym[2]) == expected
+                    assert analysis.greedy(scope).first_mask(sym) == expected
+    for value in ["", "a", "ab", "\u2603x", "x\u2603"]:  # (a snowman is outside this alphabet)
+        for ci in (False, True):
+            try:
+                expected = lang.first_mask(lang.literal(value, ci))
+            except Unanalysable:
+                expected = None
+            assert lang.literal_first_mask(value, ci) == expected
+
+
+def test_propagation_matches_plain_rounds_on_random_graphs() -> None:
+    import random
+
+    from grammarkit.analysis.flow import Flow
+
+    rng = random.Random(7)
+    for _ in range(300):
+        n = rng.randint(1, 25)
+        nodes = [f"n{i}" for i in range(n)]
+        edges: dict[str, set[str]] = {}
+        for _e in range(rng.randint(0, 3 * n)):
+            a, b = rng.choice(nodes), rng.choice(nodes)
+            edges.setdefault(a, set()).add(b)
+        start = {a: {rng.randint(0, 9) for _k in range(rng.randint(0, 3))} for a in nodes}
+        expected = {a: set(v) for a, v in start.items()}
+        changed = True
+        while changed:
+            changed = False
+            for a, outs in edges.items():
+                for b in outs:
+                    if not expected[a] <= expected[b]:
+                        expected[b] |= expected[a]
+                        changed = True
+        got = {a: set(v) for a, v in start.items()}
+        Flow._propagate(got, edges)
+        assert got == expected
