@@ -108,25 +108,11 @@ class Normalized:
         return self.text is not None
 
 
-class _Printed(Normalized):
-    """A :class:`Normalized` whose text is printed when it is first read: :func:`normalize`
-    returns one when a scan of the model shows that printing changes nothing that
-    :attr:`rewrites` or :attr:`unsupported` would name (GK217 reads only those)."""
-
-    def __init__(self, printer: _Printer) -> None:
-        self._printer: _Printer | None = printer
-        super().__init__(None, [], printer.renames_back, printer.rewrites)
-
-    @property
-    def text(self) -> str | None:
-        if self._printer is not None:
-            printer, self._printer = self._printer, None
-            self._text: str | None = printer.print()
-        return self._text
-
-    @text.setter
-    def text(self, value: str | None) -> None:
-        self._text = value
+def reads_as_is(grammar: m.Grammar) -> bool:
+    """Whether :func:`normalize` would record no rewrite, rename nothing and find nothing
+    unsupported in ``grammar`` (a read without errors), by a cheap scan of the model
+    instead of printing it (False whenever in doubt)."""
+    return _Printer(grammar, frozenset()).plain()
 
 
 class _Unsupported(Exception):
@@ -146,8 +132,6 @@ def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset(), read=No
         first = read.errors[0]
         return Normalized(None, [f"the grammar does not read: {first.message} at {first.span}"])
     printer = _Printer(read.grammar, hoist_rules)
-    if printer.plain():
-        return _Printed(printer)
     try:
         text = printer.print()
     except _Unsupported:

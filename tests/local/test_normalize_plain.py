@@ -1,6 +1,6 @@
-"""normalize's shortcut: when a scan of the model says printing records and notes
-nothing, the text is printed only when read; it must be what the full translation gives,
-with the same (empty) rewrites, notes and renames."""
+"""``reads_as_is``: a scan of the model that tells, without printing, that normalize
+records no rewrite, renames nothing and finds nothing unsupported (what lets GK217 skip
+the translation)."""
 
 from __future__ import annotations
 
@@ -49,34 +49,28 @@ def _corpus() -> list[str]:
     return [p.read_text() for p in sorted(files)] + SMALL
 
 
-def _eager(text: str, hoist: frozenset[str] = frozenset()) -> nz.Normalized:
-    read = read_grammar(text)
-    printer = nz._Printer(read.grammar, hoist)
-    try:
-        printed: str | None = printer.print()
-    except nz._Unsupported:
-        printed = None
-    if printer.unsupported:
-        printed = None
-    return nz.Normalized(printed, printer.unsupported, printer.renames_back, printer.rewrites)
-
-
 @pytest.mark.parametrize("text", _corpus())
-def test_plain_shortcut_gives_the_full_translation(text: str) -> None:
+def test_reads_as_is_only_when_the_translation_changes_nothing(text: str) -> None:
     read = read_grammar(text)
     if read.errors:
         pytest.skip("does not read")
-    got = nz.normalize(text, read=read)
-    want = _eager(text)
-    assert got.rewrites == want.rewrites
-    assert got.unsupported == want.unsupported
-    assert got.renames == want.renames
-    assert got.text == want.text
-    if nz._Printer(read.grammar, frozenset()).plain():
-        assert not want.rewrites and not want.unsupported and not want.renames
+    norm = nz.normalize(text, read=read)
+    if nz.reads_as_is(read.grammar):
+        assert norm.text is not None
+        assert not norm.rewrites and not norm.unsupported and not norm.renames
 
 
-def test_the_shortcut_is_taken_on_plain_grammars() -> None:
-    assert isinstance(nz.normalize('start: a+ B\na: "x" | "y"\nB: /[0-9]{1,3}/\n'), nz._Printed)
-    assert not isinstance(nz.normalize('start: "a"{2,3}\n'), nz._Printed)
-    assert not isinstance(nz.normalize('start: "a"\n', hoist_rules=frozenset({"start"})), nz._Printed)
+@pytest.mark.parametrize("text", _corpus())
+def test_lark_incompatible_as_without_the_shortcut(text: str, monkeypatch) -> None:
+    from lintutil import found
+
+    with_shortcut = found(text, code="GK217")
+    monkeypatch.setattr("grammarkit.rules.lark_incompatible.reads_as_is", lambda grammar: False)
+    assert found(text, code="GK217") == with_shortcut
+
+
+def test_the_scan_says_yes_to_plain_grammars() -> None:
+    assert nz.reads_as_is(read_grammar('start: a+ B\na: "x" | "y"\nB: /[0-9]{1,3}/\n').grammar)
+    assert not nz.reads_as_is(read_grammar('start: "a"{2,3}\n').grammar)
+    assert not nz.reads_as_is(read_grammar("start: my-rule\nmy-rule: \"x\"\n").grammar)
+    assert not nz.reads_as_is(read_grammar('start: "a" ""\n').grammar)
