@@ -342,14 +342,16 @@ class Greedy:
             return []
         seen = {start}
         stack = [start]
+        by_lhs = self.flow.by_lhs
+        prods = self.flow.prods
         while stack:
             nt = stack.pop()
-            for i in self.flow.by_lhs.get(nt, ()):
-                for sym in self.flow.prods[i].rhs:
-                    if self.flow.is_nt(sym) and sym not in seen and sym in self.flow.by_lhs:
+            for i in by_lhs.get(nt, ()):
+                for sym in prods[i].rhs:
+                    if type(sym) is str and sym not in seen and sym in by_lhs:
                         seen.add(sym)
                         stack.append(sym)
-        return [nt for nt in self.flow.by_lhs if nt in seen]
+        return [nt for nt in by_lhs if nt in seen]
 
 
 def _join(a, b, blocked) -> tuple | None:

@@ -164,10 +164,11 @@ def rule_lexeme_nodes(scope: Scope) -> Iterator[tuple[m.Definition, m.Node]]:
         if d.is_terminal:
             continue
         for sub in scope.body(d):
-            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)) or (
-                isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name)
-            ):
+            if type(sub) in _LEAVES or (type(sub) is m.NameRef and m.is_terminal_name(sub.name)):
                 yield d, sub
+
+
+_LEAVES = frozenset({m.Literal, m.RegexLiteral, m.LiteralRange})
 
 
 def terminals_used_by_rules(scope: Scope) -> set[str]:

@@ -111,6 +111,8 @@ def _calls_itself(d: m.Definition) -> bool:
 
 
 def _mentions(node: m.Node, name: str) -> bool:
+    if type(node) is m.NameRef:  # (the usual item: nothing below it)
+        return node.name == name
     from grammarkit.analysis.scoping import body_nodes
 
     return any(isinstance(n, m.NameRef) and n.name == name for n in body_nodes(node))

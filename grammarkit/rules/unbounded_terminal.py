@@ -70,10 +70,13 @@ def check(ctx) -> Iterator[Finding]:
         for local, (imp, iname) in scope.imports.items():
             if local in used and local not in scope.definitions:
                 yield from _import(ctx, a, local, imp, iname)
-        for rule, leaf in p.rule_lexeme_nodes(scope):
-            if isinstance(leaf, m.RegexLiteral):
-                what = f"regex /{_short(leaf.pattern)}/ in rule {rule.name}"
-                yield from _regex_literal(ctx, a, leaf, what, None)
+        for rule in scope.definition_list():  # (the regexes of rule_lexeme_nodes)
+            if rule.is_terminal:
+                continue
+            for leaf in scope.body(rule):
+                if type(leaf) is m.RegexLiteral:
+                    what = f"regex /{_short(leaf.pattern)}/ in rule {rule.name}"
+                    yield from _regex_literal(ctx, a, leaf, what, None)
 
 
 def _check_regex_grammar(ctx) -> Iterator[Finding]:
