@@ -44,6 +44,7 @@ class Lexemes:
         self.lang = lang
         self._terms: dict[Any, int] = {}
         self._active: set[str] = set()
+        self._keywords: dict[str, bool] = {}  # terminal name -> is_keyword
 
     # -- languages ----------------------------------------------------------------
 
@@ -151,7 +152,10 @@ class Lexemes:
             return True
         if key[0] != "T":
             return False
-        return self._keyword_node(self.scope.definitions.get(key[1]), set())
+        found = self._keywords.get(key[1])
+        if found is None:
+            found = self._keywords[key[1]] = self._keyword_node(self.scope.definitions.get(key[1]), set())
+        return found
 
     def _keyword_node(self, node, active: set[str]) -> bool:
         if node is None:
