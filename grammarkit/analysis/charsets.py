@@ -40,10 +40,14 @@ def case_variants(ch: str) -> set[str]:
 def explicit_chars(grammar: m.Grammar) -> set[str]:
     """Every character written in a literal or regex of the grammar."""
     chars: set[str] = set()
+    patterns: set[str] = set()  # (the regexes read already: many are written alike)
     for node in grammar.nodes():
         if isinstance(node, m.Literal):
             chars.update(node.value)
         elif isinstance(node, m.RegexLiteral):
+            if node.pattern in patterns:
+                continue
+            patterns.add(node.pattern)
             try:
                 tree = parse_regex(node.pattern)
             except Unanalysable:
