@@ -189,7 +189,10 @@ class Greedy:
                 # are not needed: most lexemes are string literals)
                 for prod in self.flow.prods:
                     for pos, sym in enumerate(prod.rhs):
-                        if type(sym) is str or sym[0] == "O" or sym[0] == "L" or sym in lazy:
+                        if type(sym) is str:
+                            continue
+                        kind = sym[0]
+                        if kind == "L" or kind == "O" or sym in lazy:
                             continue
                         found = after.get(sym)
                         if found is None:
@@ -198,6 +201,10 @@ class Greedy:
                             found |= followers(prod, pos)
             self._after = after
         return self._after
+
+    def hindered_anywhere(self) -> set[LexemeKey]:
+        """The lexemes whose :meth:`hindered` is not empty."""
+        return {sym for sym in self._followers_anywhere() if self.hindered(sym)}
 
     def sites(self) -> list[tuple[int, int, LexemeKey]]:
         """``(production index, position, lexeme)`` for every lexeme of the BNF, in
