@@ -273,6 +273,10 @@ class Greedy:
             sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if type(s) is not str}
         }
         assumed = {("*", "*"), EPS}  # a parametric or undefined rule: not analysed, assumed fine
+        if not blocked and self.counted:
+            _unblocked_fixpoint(flow, sets, summaries)
+            self._completable = sets
+            return sets
         readers: dict[str, list[int]] = {}
         for i, prod in enumerate(flow.prods):
             for sym in dict.fromkeys(prod.rhs):
@@ -342,6 +346,10 @@ class Greedy:
         self._completable = sets
         return sets
 
+    counted = True
+    """With no blocked pair, :meth:`completable` counts (:func:`_unblocked_fixpoint`)
+    instead of sweeping ``step_unblocked`` (the same least fixpoint; tests compare them)."""
+
     def reachable(self) -> list[str]:
         """The nonterminals ``start`` reaches, in BNF order."""
         start = self.flow.start
@@ -359,6 +367,74 @@ class Greedy:
                         seen.add(sym)
                         stack.append(sym)
         return [nt for nt in by_lhs if nt in seen]
+
+
+def _unblocked_fixpoint(flow: Flow, sets: dict[str, set], summaries: dict) -> None:
+    """What sweeping ``step_unblocked`` of :meth:`Greedy.completable` gives, by counting.
+
+    With no blocked pair a nonterminal's summaries are ``("*", "*")`` (it derives a
+    sequence with a lexeme in it) and ``EPS`` (it derives one without): a production
+    gives ``("*", "*")`` once every symbol has a summary and one has ``("*", "*")``,
+    and ``EPS`` once every symbol has ``EPS`` (a lexeme always has ``("*", "*")``, and
+    ``EPS`` when it can match ""; a rule not analysed has both). Each production keeps
+    counts of what it still lacks, updated when a nonterminal gains a summary (at most
+    twice each), as nullable sets are found."""
+    star = ("*", "*")
+    uses: dict[str, list[int]] = {nt: [] for nt in sets}
+    dead: list[int] = []  # symbols without a summary yet
+    no_eps: list[int] = []  # symbols without EPS yet
+    starred: list[int] = []  # symbols with ("*", "*")
+    for i, prod in enumerate(flow.prods):
+        d = n = st = 0
+        for sym in prod.rhs:
+            if type(sym) is str:
+                found = uses.get(sym)
+                if found is None:  # not analysed: assumed fine
+                    st += 1
+                else:
+                    found.append(i)
+                    d += 1
+                    n += 1
+            else:
+                st += 1
+                if EPS not in summaries[sym]:
+                    n += 1
+        dead.append(d)
+        no_eps.append(n)
+        starred.append(st)
+    has_eps: set[str] = set()
+    has_star: set[str] = set()
+    queue: list[tuple[str, bool]] = []  # (nonterminal, gains ("*", "*") rather than EPS)
+
+    def gains(i: int) -> None:
+        if dead[i] == 0:
+            lhs = flow.prods[i].lhs
+            if no_eps[i] == 0 and lhs not in has_eps:
+                has_eps.add(lhs)
+                queue.append((lhs, False))
+            if starred[i] and lhs not in has_star:
+                has_star.add(lhs)
+                queue.append((lhs, True))
+
+    for i in range(len(flow.prods)):
+        gains(i)
+    alive: set[str] = set()
+    while queue:
+        nt, is_star = queue.pop()
+        newly_alive = nt not in alive  # (its first summary)
+        alive.add(nt)
+        for i in uses[nt]:
+            if is_star:
+                starred[i] += 1
+            else:
+                no_eps[i] -= 1
+            if newly_alive:
+                dead[i] -= 1
+            gains(i)
+    for nt in has_star:
+        sets[nt].add(star)
+    for nt in has_eps:
+        sets[nt].add(EPS)
 
 
 def _join(a, b, blocked) -> tuple | None:
