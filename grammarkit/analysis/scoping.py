@@ -53,15 +53,21 @@ class Scope:
             return None
         if self._slices is None:
             nodes = self.grammar.nodes()
-            wanted = {id(item) for item in self.items}
-            starts = [i for i, node in enumerate(nodes) if id(node) in wanted]
+            starts: list[int] = []
+            items = self.items
+            if items:
+                expected, k = items[0], 0
+                for i, node in enumerate(nodes):
+                    if node is expected:
+                        starts.append(i)
+                        k += 1
+                        if k == len(items):
+                            break
+                        expected = items[k]
             bounds: dict[int, tuple[int, int]] = {}
-            if len(starts) == len(self.items):
+            if len(starts) == len(items):
                 ends = starts[1:] + [len(nodes)]
-                for item, start, end in zip(self.items, starts, ends, strict=True):
-                    if nodes[start] is not item:
-                        bounds = {}
-                        break
+                for item, start, end in zip(items, starts, ends, strict=True):
                     bounds[id(item)] = (start, end)
             self._slices = bounds
         where = self._slices.get(id(d))
