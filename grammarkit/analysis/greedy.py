@@ -184,11 +184,14 @@ class Greedy:
             after: dict[LexemeKey, set] = {}
             if not self.ignore_unknown:
                 lazy = self.lazy
-                followers = self.flow.followers
+                flow = self.flow
+                first_sets, follow_sets, nullable = flow.first_sets, flow.follow_sets, flow.nullable_nts
                 # (the lexemes of occurrences(), without their followers where they
-                # are not needed: most lexemes are string literals)
-                for prod in self.flow.prods:
-                    for pos, sym in enumerate(prod.rhs):
+                # are not needed: most lexemes are string literals; Flow.followers
+                # written out, adding to the lexeme's set instead of building one)
+                for prod in flow.prods:
+                    rhs = prod.rhs
+                    for pos, sym in enumerate(rhs):
                         if type(sym) is str:
                             continue
                         kind = sym[0]
@@ -196,9 +199,17 @@ class Greedy:
                             continue
                         found = after.get(sym)
                         if found is None:
-                            after[sym] = followers(prod, pos)
-                        else:
-                            found |= followers(prod, pos)
+                            found = after[sym] = set()
+                        for s in rhs[pos + 1 :]:
+                            if type(s) is str:
+                                found.update(first_sets.get(s, ()))
+                                if s not in nullable:
+                                    break
+                            else:
+                                found.add(s)
+                                break
+                        else:  # what follows can be empty
+                            found.update(follow_sets.get(prod.lhs, ()))
             self._after = after
         return self._after
 
