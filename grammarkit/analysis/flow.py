@@ -445,8 +445,33 @@ class Flow:
         """The LR(0) automaton from ``start`` (kernels, closures and moves of its
         states), or None when it has more states than both limits (computed once)."""
         if self._lr0 is None:
-            self._lr0 = self._build_lr0(max(self.MAX_LR_STATES, self.MAX_LR1_STATES)) or False
+            limit = max(self.MAX_LR_STATES, self.MAX_LR1_STATES)
+            if self._lr0_states_at_least() > limit:
+                self._lr0 = False  # (what building it would find, at the limit)
+            else:
+                self._lr0 = self._build_lr0(limit) or False
         return self._lr0 if self._lr0 is not False else None
+
+    def _lr0_states_at_least(self) -> int:
+        """A lower bound of the LR(0) automaton's states, without building it: the
+        initial state, and one state per symbol written in a production of a rule that
+        ``start`` reaches (every item of such a production is in some state's kernel, and
+        a kernel's items all have the same symbol before the dot: states reached over
+        different symbols differ)."""
+        assert self.start is not None
+        by_lhs, prods = self.by_lhs, self.prods
+        seen = {self.start}
+        stack = [self.start]
+        symbols: set = {self.start}
+        while stack:
+            nt = stack.pop()
+            for i in by_lhs.get(nt, ()):
+                for sym in prods[i].rhs:
+                    symbols.add(sym)
+                    if type(sym) is str and sym not in seen:
+                        seen.add(sym)
+                        stack.append(sym)
+        return 1 + len(symbols)
 
     def _build_lr0(self, max_states: int) -> tuple[list[frozenset], list[frozenset], list[dict]] | None:
         assert self.start is not None

@@ -274,3 +274,30 @@ def test_counted_completable_is_the_swept_one() -> None:
             assert counted.completable() == swept.completable(), text
             compared += not counted.blocked()
     assert compared > 150
+
+
+def test_lr0_lower_bound() -> None:
+    """The bound never exceeds the automaton's states: where it is over a limit, building
+    the automaton up to that limit gives up too."""
+    import random
+
+    rng = random.Random(5)
+    texts = _corpus() + [_random_grammar(rng) for _ in range(200)]
+    checked = 0
+    for text in texts:
+        read = read_grammar(text)
+        if read.errors:
+            continue
+        analysis = Analysis(read.grammar)
+        for scope in analysis.scopes:
+            flow = analysis.flow(scope)
+            if flow.start is None:
+                continue
+            bound = flow._lr0_states_at_least()
+            built = flow._build_lr0(100_000)
+            assert built is not None and bound <= len(built[0]), text
+            for limit in (bound - 1, bound // 2):
+                if limit >= 1:
+                    assert flow._build_lr0(limit) is None
+            checked += 1
+    assert checked > 150
