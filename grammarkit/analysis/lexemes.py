@@ -158,21 +158,26 @@ class Lexemes:
         return found
 
     def _keyword_node(self, node, active: set[str]) -> bool:
-        if node is None:
-            return False
-        if isinstance(node, m.Definition):
-            if not node.is_terminal or node.name in active:
-                return False
-            return self._keyword_node(node.body, active | {node.name})
-        if isinstance(node, m.Literal):
+        kind = type(node)  # (the node types have no subclasses)
+        if kind is m.Literal:
             return True
-        if isinstance(node, m.NameRef):
+        if kind is m.Sequence:
+            return all(self._keyword_node(c, active) for c in node.items)
+        if kind is m.Alternative:
+            return all(self._keyword_node(c, active) for c in node.conjuncts)
+        if kind is m.Expansions:
+            return all(self._keyword_node(c, active) for c in node.alternatives)
+        if kind is m.Group or kind is m.Maybe:
+            return self._keyword_node(node.body, active)
+        if kind is m.NameRef:
             if not m.is_terminal_name(node.name):
                 return False
             return self._keyword_node(self.scope.definitions.get(node.name), active)
-        if isinstance(node, (m.Expansions, m.Alternative, m.Sequence, m.Group, m.Maybe)):
-            return all(self._keyword_node(c, active) for c in node.children())
-        return False
+        if kind is m.Definition:
+            if not node.is_terminal or node.name in active:
+                return False
+            return self._keyword_node(node.body, active | {node.name})
+        return False  # (None, regexes and everything else)
 
     def is_free_text(self, key: LexemeKey) -> bool:
         t = self.term(key)

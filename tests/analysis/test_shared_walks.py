@@ -301,3 +301,39 @@ def test_lr0_lower_bound() -> None:
                     assert flow._build_lr0(limit) is None
             checked += 1
     assert checked > 150
+
+
+def _reference_keyword(lex, node, active: set[str]) -> bool:
+    """``Lexemes._keyword_node`` as it was (through ``children()``)."""
+    if node is None:
+        return False
+    if isinstance(node, m.Definition):
+        if not node.is_terminal or node.name in active:
+            return False
+        return _reference_keyword(lex, node.body, active | {node.name})
+    if isinstance(node, m.Literal):
+        return True
+    if isinstance(node, m.NameRef):
+        if not m.is_terminal_name(node.name):
+            return False
+        return _reference_keyword(lex, lex.scope.definitions.get(node.name), active)
+    if isinstance(node, (m.Expansions, m.Alternative, m.Sequence, m.Group, m.Maybe)):
+        return all(_reference_keyword(lex, c, active) for c in node.children())
+    return False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *_corpus(),
+        'start: A B C D E\nA: "x" | "y"\nB: ("a" ["b"]) "c"\nC: A B\nD: /d/ | "d"\nE: E "e"\nF: G\n',
+        'start: K\nK: "a"~3 | "b"+\nL: "l" & "m"\n',
+    ],
+)
+def test_keywords_as_through_children(text: str) -> None:
+    analysis = Analysis(read_grammar(text).grammar)
+    for scope in analysis.scopes:
+        lex = analysis.lexemes(scope)
+        for name in [*scope.definitions, "UNDEFINED"]:
+            key = ("T", name)
+            assert lex.is_keyword(key) == _reference_keyword(lex, scope.definitions.get(name), set())
