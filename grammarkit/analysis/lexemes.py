@@ -45,6 +45,7 @@ class Lexemes:
         self._terms: dict[Any, int] = {}
         self._active: set[str] = set()
         self._keywords: dict[str, bool] = {}  # terminal name -> is_keyword
+        self._body_terms: dict[str, int] = {}  # body text (naming nothing) -> term, -1: unanalysable
 
     # -- languages ----------------------------------------------------------------
 
@@ -76,11 +77,27 @@ class Lexemes:
         if d is not None and d.is_terminal:
             if d.params is not None or name in self._active:
                 raise Unanalysable(name)
+            # A body that names nothing has the language its text gives: terminals
+            # written alike (``Ti: /[a-z]{1,8}/``) share it.
+            text = self._body_text(d)
+            if text is not None:
+                found = self._body_terms.get(text)
+                if found is not None:
+                    if found < 0:
+                        raise Unanalysable(name)
+                    return found
             self._active.add(name)
             try:
-                return self.node_term(d.body)
+                t = self.node_term(d.body)
+            except Unanalysable:
+                if text is not None:
+                    self._body_terms[text] = -1
+                raise
             finally:
                 self._active.discard(name)
+            if text is not None:
+                self._body_terms[text] = t
+            return t
         imp = self.scope.imports.get(name)
         if imp is not None:
             pattern = common_regex(imp[1].name)
@@ -88,6 +105,14 @@ class Lexemes:
                 raise Unanalysable(name)
             return self.lang.regex(pattern)
         raise Unanalysable(name)
+
+    def _body_text(self, d: m.Definition) -> str | None:
+        """The source text of ``d``'s body when it names no other definition (in a
+        scope cut from a grammar's text), else None."""
+        grammar = self.scope.grammar
+        if grammar is None or self.scope.refs(d):
+            return None
+        return grammar.text[d.body.span.start : d.body.span.end]
 
     def node_term(self, node: m.Node, replace: dict[int, int] | None = None) -> int:
         """The language of a terminal-body node (raises :class:`Unanalysable`).

@@ -337,3 +337,28 @@ def test_keywords_as_through_children(text: str) -> None:
         for name in [*scope.definitions, "UNDEFINED"]:
             key = ("T", name)
             assert lex.is_keyword(key) == _reference_keyword(lex, scope.definitions.get(name), set())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *_corpus(),
+        'start: A B C D E F\nA: /[a-z]{1,8}/\nB: /[a-z]{1,8}/\nC: "x"i\nD: "x"\nE: /\\p{Greek}+/\nF: /\\p{Greek}+/\n'
+        'G: "x"i\nH: A\nI: A\n',
+    ],
+)
+def test_terminals_written_alike_share_their_terms(text: str) -> None:
+    from grammarkit.analysis.lexemes import Lexemes
+
+    analysis = Analysis(read_grammar(text).grammar)
+    for scope in analysis.scopes:
+        lex = analysis.lexemes(scope)
+        for d in scope.definition_list():
+            if not d.is_terminal or scope.definitions.get(d.name) is not d:
+                continue
+            fresh = Lexemes(scope, analysis.lang)  # (nothing remembered yet)
+            try:
+                expected: int | None = fresh.node_term(d.body) if d.params is None else None
+            except (Unanalysable, RecursionError):
+                expected = None
+            assert lex.term(("T", d.name)) == expected, d.name
