@@ -392,9 +392,14 @@ def _unblocked_fixpoint(flow: Flow, sets: dict[str, set], summaries: dict) -> No
     twice each), as nullable sets are found."""
     star = ("*", "*")
     uses: dict[str, list[int]] = {nt: [] for nt in sets}
+    nullable_lexemes = {sym for sym, options in summaries.items() if EPS in options}
+    lhs_of: list[str] = []
     dead: list[int] = []  # symbols without a summary yet
     no_eps: list[int] = []  # symbols without EPS yet
     starred: list[int] = []  # symbols with ("*", "*")
+    has_eps: set[str] = set()
+    has_star: set[str] = set()
+    queue: list[tuple[str, bool]] = []  # (nonterminal, gains ("*", "*") rather than EPS)
     for i, prod in enumerate(flow.prods):
         d = n = st = 0
         for sym in prod.rhs:
@@ -408,27 +413,20 @@ def _unblocked_fixpoint(flow: Flow, sets: dict[str, set], summaries: dict) -> No
                     n += 1
             else:
                 st += 1
-                if EPS not in summaries[sym]:
+                if sym not in nullable_lexemes:
                     n += 1
+        lhs = prod.lhs
+        lhs_of.append(lhs)
         dead.append(d)
         no_eps.append(n)
         starred.append(st)
-    has_eps: set[str] = set()
-    has_star: set[str] = set()
-    queue: list[tuple[str, bool]] = []  # (nonterminal, gains ("*", "*") rather than EPS)
-
-    def gains(i: int) -> None:
-        if dead[i] == 0:
-            lhs = flow.prods[i].lhs
-            if no_eps[i] == 0 and lhs not in has_eps:
+        if d == 0:  # (as below)
+            if n == 0 and lhs not in has_eps:
                 has_eps.add(lhs)
                 queue.append((lhs, False))
-            if starred[i] and lhs not in has_star:
+            if st and lhs not in has_star:
                 has_star.add(lhs)
                 queue.append((lhs, True))
-
-    for i in range(len(flow.prods)):
-        gains(i)
     alive: set[str] = set()
     while queue:
         nt, is_star = queue.pop()
@@ -441,7 +439,14 @@ def _unblocked_fixpoint(flow: Flow, sets: dict[str, set], summaries: dict) -> No
                 no_eps[i] -= 1
             if newly_alive:
                 dead[i] -= 1
-            gains(i)
+            if dead[i] == 0:  # every symbol has a summary: what the production gives
+                lhs = lhs_of[i]
+                if no_eps[i] == 0 and lhs not in has_eps:
+                    has_eps.add(lhs)
+                    queue.append((lhs, False))
+                if starred[i] and lhs not in has_star:
+                    has_star.add(lhs)
+                    queue.append((lhs, True))
     for nt in has_star:
         sets[nt].add(star)
     for nt in has_eps:
