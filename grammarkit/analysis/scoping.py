@@ -27,11 +27,11 @@ class Scope:
     _defs: dict | None = field(default=None, repr=False)
     _bodies: dict = field(default_factory=dict, repr=False)
     _ignores: list | None = field(default=None, repr=False)
-    grammar: m.Grammar | None = field(default=None, repr=False)
+    grammar: m.Grammar | None = field(default=None, repr=False, compare=False)
     """The grammar whose items these are, when it has no nested ``%lark`` (then a
     definition's body is a slice of :meth:`~grammarkit.reader.model.Grammar.nodes`)."""
-    _slices: dict | None = field(default=None, repr=False)
-    _refs: dict = field(default_factory=dict, repr=False)
+    _slices: dict | None = field(default=None, repr=False, compare=False)
+    _refs: dict = field(default_factory=dict, repr=False, compare=False)
 
     def body(self, d: m.Definition) -> list[m.Node]:
         """Every node of a definition's body (cached; nested grammars not entered)."""
