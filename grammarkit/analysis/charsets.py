@@ -7,7 +7,7 @@ from __future__ import annotations
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from grammarkit import regex_syntax as rx
 from grammarkit.analysis.scoping import Unanalysable
@@ -40,10 +40,15 @@ def case_variants(ch: str) -> set[str]:
 def explicit_chars(grammar: m.Grammar) -> set[str]:
     """Every character written in a literal or regex of the grammar."""
     chars: set[str] = set()
+    patterns: set[str] = set()  # (the regexes read already: many are written alike)
+    node: Any
     for node in grammar.nodes():
-        if isinstance(node, m.Literal):
+        if type(node) is m.Literal:
             chars.update(node.value)
-        elif isinstance(node, m.RegexLiteral):
+        elif type(node) is m.RegexLiteral:
+            if node.pattern in patterns:
+                continue
+            patterns.add(node.pattern)
             try:
                 tree = parse_regex(node.pattern)
             except Unanalysable:

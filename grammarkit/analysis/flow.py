@@ -43,6 +43,7 @@ class Flow:
         self.prods: list[Production] = []
         self.by_lhs: dict[str, list[int]] = {}
         self._counter = 0
+        self._terminal_names: dict[str, bool] = {}
         for d in scope.definition_list():
             if d.is_terminal or d.params is not None or d.name in self.by_lhs:
                 continue
@@ -63,9 +64,11 @@ class Flow:
     # -- building -----------------------------------------------------------------
 
     def _add(self, lhs: str, rhs_nodes: list, origin: str) -> None:
-        rhs = tuple(s for s, _ in rhs_nodes)
-        nodes = tuple(n for _, n in rhs_nodes)
-        self.by_lhs.setdefault(lhs, []).append(len(self.prods))
+        if rhs_nodes:
+            rhs, nodes = zip(*rhs_nodes, strict=True)
+        else:
+            rhs = nodes = ()
+        self.by_lhs[lhs].append(len(self.prods))
         self.prods.append(Production(lhs, rhs, nodes, origin))
 
     def _helper(self, origin: str, alternatives: list[list]) -> str:
@@ -77,10 +80,24 @@ class Flow:
         return name
 
     def _alternative(self, alt: m.Alternative, origin: str) -> list:
-        seq = alt.conjuncts[0] if alt.conjuncts else m.Sequence(alt.span, [])
+        if not alt.conjuncts:
+            return []
         out: list = []
-        for item in seq.items:
-            out.extend(self._item(item, origin))
+        terminal = self._terminal_names
+        for item in alt.conjuncts[0].items:
+            # (the leaves, most items, without the calls of _item)
+            if type(item) is m.NameRef:
+                name = item.name
+                is_terminal = terminal.get(name)
+                if is_terminal is None:
+                    is_terminal = terminal[name] = m.is_terminal_name(name)
+                out.append((("T", name), item) if is_terminal else (name, item))
+            elif type(item) is m.Literal:
+                out.append((("L", item.value, item.flags), item))
+            elif type(item) is m.RegexLiteral:
+                out.append((("R", item.pattern, item.flags), item))
+            else:
+                out.extend(self._item(item, origin))
         return out
 
     def _expansions(self, exp: m.Expansions, origin: str) -> list[list]:
@@ -138,19 +155,30 @@ class Flow:
 
     def _compute_sets(self) -> None:
         """nullable, FIRST and FOLLOW by propagation over constraint edges."""
+        prods = self.prods
         # nullable: a worklist over the productions that mention each nonterminal
         nullable: set[str] = set()
         waiting: dict[str, list[int]] = {}
         missing = []
-        for i, p in enumerate(self.prods):
-            nts = [s for s in p.rhs if isinstance(s, str)]
-            if len(nts) != len(p.rhs):
-                missing.append(-1)  # has a lexeme: never nullable
-                continue
-            missing.append(len(nts))
-            for s in nts:
-                waiting.setdefault(s, []).append(i)
-        queue = [p.lhs for i, p in enumerate(self.prods) if missing[i] == 0]
+        queue = []
+        for i, p in enumerate(prods):
+            rhs = p.rhs
+            count = 0
+            for s in rhs:
+                if type(s) is not str:
+                    count = -1  # has a lexeme: never nullable
+                    break
+                count += 1
+            missing.append(count)
+            if count == 0:
+                queue.append(p.lhs)
+            elif count > 0:
+                for s in rhs:
+                    found = waiting.get(s)
+                    if found is None:
+                        waiting[s] = [i]
+                    else:
+                        found.append(i)
         while queue:
             nt = queue.pop()
             if nt in nullable:
@@ -159,21 +187,26 @@ class Flow:
             for i in waiting.get(nt, ()):
                 missing[i] -= 1
                 if missing[i] == 0:
-                    queue.append(self.prods[i].lhs)
+                    queue.append(prods[i].lhs)
         self.nullable_nts = nullable
 
         # FIRST: constants, plus FIRST(lhs) ⊇ FIRST(s) for each s of the nullable prefix
         first: dict[str, set] = {nt: set() for nt in self.by_lhs}
         feeds: dict[str, set[str]] = {}
-        for p in self.prods:
+        for p in prods:
+            lhs = p.lhs
             for s in p.rhs:
-                if isinstance(s, str):
-                    if s in first and s != p.lhs:
-                        feeds.setdefault(s, set()).add(p.lhs)
+                if type(s) is str:
+                    if s != lhs and s in first:
+                        fed = feeds.get(s)
+                        if fed is None:
+                            feeds[s] = {lhs}
+                        else:
+                            fed.add(lhs)
                     if s not in nullable:
                         break
                 else:
-                    first[p.lhs].add(s)
+                    first[lhs].add(s)
                     break
         self.first_sets = first
         self._propagate(first, feeds)
@@ -183,21 +216,32 @@ class Flow:
         if self.start:
             follow[self.start].add(EOS)
         fedges: dict[str, set[str]] = {}
-        for p in self.prods:
+        empty: frozenset = frozenset()
+        for p in prods:
             rhs = p.rhs
-            acc: set = set()
+            lhs = p.lhs
+            # acc: FIRST of what follows position i (read only: it may be a FIRST set)
+            acc: set | frozenset = empty
             rest_nullable = True
             for i in range(len(rhs) - 1, -1, -1):
                 s = rhs[i]
-                if isinstance(s, str) and s in follow:
-                    follow[s] |= acc
-                    if rest_nullable and s != p.lhs:
-                        fedges.setdefault(p.lhs, set()).add(s)
-                if isinstance(s, str):
+                if type(s) is str:
+                    target = follow.get(s)
+                    if target is not None:
+                        if acc:
+                            target |= acc
+                        if rest_nullable and s != lhs:
+                            out = fedges.get(lhs)
+                            if out is None:
+                                fedges[lhs] = {s}
+                            else:
+                                out.add(s)
                     if s in nullable:
-                        acc = acc | first.get(s, set())
+                        more = first.get(s)
+                        if more:
+                            acc = acc | more
                     else:
-                        acc = set(first.get(s, set()))
+                        acc = first.get(s) or empty
                         rest_nullable = False
                 else:
                     acc = {s}
@@ -209,18 +253,48 @@ class Flow:
     def _propagate(sets: dict[str, set], edges: dict[str, set[str]]) -> None:
         """Make ``sets[b] ⊇ sets[a]`` for every edge a → b (to a fixpoint), in place.
 
-        The nodes of each strongly connected component end with the same set, so the
-        components are joined first and then visited once each, sources first: every
-        edge carries its set once (a worklist that re-sends a set each time it grows
-        is cubic on long chains)."""
-        for component in reversed(strongly_connected(list(sets), edges)):  # sources first
+        Nodes are visited sources first, so that every edge carries its set once (a
+        worklist that re-sends a set each time it grows is cubic on long chains): the
+        acyclic part in topological order (Kahn's algorithm), then what remains (the
+        cycles and what they reach) by strongly connected components, whose nodes end
+        with the same set."""
+        indegree: dict[str, int] = {}
+        for outs in edges.values():
+            for b in outs:
+                indegree[b] = indegree.get(b, 0) + 1
+        ready = [a for a in edges if a not in indegree]
+        while ready:
+            a = ready.pop()
+            targets = edges.get(a)
+            if not targets:
+                continue
+            here = sets[a]
+            for b in targets:
+                if here:
+                    sets[b] |= here
+                left = indegree[b] - 1
+                indegree[b] = left
+                if left == 0:
+                    ready.append(b)
+        rest = {a: outs for a, outs in edges.items() if indegree.get(a, 0) > 0}
+        if not rest:
+            return
+        for component in reversed(strongly_connected(list(rest), rest)):  # sources first
+            if len(component) == 1:
+                a = component[0]
+                here = sets[a]
+                if here:
+                    for b in rest.get(a, ()):
+                        if b != a:
+                            sets[b] |= here
+                continue
             joined: set = set()
             for a in component:
                 joined |= sets[a]
             members = set(component)
             for a in component:
                 sets[a] |= joined
-                for b in edges.get(a, ()):
+                for b in rest.get(a, ()):
                     if b not in members:
                         sets[b] |= joined
 
@@ -371,8 +445,33 @@ class Flow:
         """The LR(0) automaton from ``start`` (kernels, closures and moves of its
         states), or None when it has more states than both limits (computed once)."""
         if self._lr0 is None:
-            self._lr0 = self._build_lr0(max(self.MAX_LR_STATES, self.MAX_LR1_STATES)) or False
+            limit = max(self.MAX_LR_STATES, self.MAX_LR1_STATES)
+            if self._lr0_states_at_least() > limit:
+                self._lr0 = False  # (what building it would find, at the limit)
+            else:
+                self._lr0 = self._build_lr0(limit) or False
         return self._lr0 if self._lr0 is not False else None
+
+    def _lr0_states_at_least(self) -> int:
+        """A lower bound of the LR(0) automaton's states, without building it: the
+        initial state, and one state per symbol written in a production of a rule that
+        ``start`` reaches (every item of such a production is in some state's kernel, and
+        a kernel's items all have the same symbol before the dot: states reached over
+        different symbols differ)."""
+        assert self.start is not None
+        by_lhs, prods = self.by_lhs, self.prods
+        seen = {self.start}
+        stack = [self.start]
+        symbols: set = {self.start}
+        while stack:
+            nt = stack.pop()
+            for i in by_lhs.get(nt, ()):
+                for sym in prods[i].rhs:
+                    symbols.add(sym)
+                    if type(sym) is str and sym not in seen:
+                        seen.add(sym)
+                        stack.append(sym)
+        return 1 + len(symbols)
 
     def _build_lr0(self, max_states: int) -> tuple[list[frozenset], list[frozenset], list[dict]] | None:
         assert self.start is not None

@@ -116,8 +116,11 @@ class Greedy:
 
     def first_mask(self, key: LexemeKey) -> int | None:
         if key not in self._firsts:
-            term = self.lex.term(key) if key[0] != "O" else None
-            self._firsts[key] = None if term is None else self.lang.first_mask(term)
+            if key[0] == "L":
+                self._firsts[key] = self.lang.literal_first_mask(key[1], "i" in key[2])
+            else:
+                term = self.lex.term(key) if key[0] != "O" else None
+                self._firsts[key] = None if term is None else self.lang.first_mask(term)
         return self._firsts[key]
 
     def follow(self, t: LexemeKey, d: LexemeKey) -> str | None:
@@ -181,11 +184,48 @@ class Greedy:
             after: dict[LexemeKey, set] = {}
             if not self.ignore_unknown:
                 lazy = self.lazy
-                for _i, _pos, sym, followers in self.occurrences():
-                    if sym[0] != "L" and sym not in lazy:
-                        after.setdefault(sym, set()).update(followers)
+                flow = self.flow
+                first_sets, follow_sets, nullable = flow.first_sets, flow.follow_sets, flow.nullable_nts
+                # (the lexemes of occurrences(), without their followers where they
+                # are not needed: most lexemes are string literals; Flow.followers
+                # written out, adding to the lexeme's set instead of building one)
+                for prod in flow.prods:
+                    rhs = prod.rhs
+                    for pos, sym in enumerate(rhs):
+                        if type(sym) is str:
+                            continue
+                        kind = sym[0]
+                        if kind == "L" or kind == "O" or sym in lazy:
+                            continue
+                        found = after.get(sym)
+                        if found is None:
+                            found = after[sym] = set()
+                        for s in rhs[pos + 1 :]:
+                            if type(s) is str:
+                                found.update(first_sets.get(s, ()))
+                                if s not in nullable:
+                                    break
+                            else:
+                                found.add(s)
+                                break
+                        else:  # what follows can be empty
+                            found.update(follow_sets.get(prod.lhs, ()))
             self._after = after
         return self._after
+
+    def hindered_anywhere(self) -> set[LexemeKey]:
+        """The lexemes whose :meth:`hindered` is not empty."""
+        return {sym for sym in self._followers_anywhere() if self.hindered(sym)}
+
+    def sites(self) -> list[tuple[int, int, LexemeKey]]:
+        """``(production index, position, lexeme)`` for every lexeme of the BNF, in
+        production order: :meth:`occurrences` without the followers."""
+        return [
+            (i, pos, sym)
+            for i, prod in enumerate(self.flow.prods)
+            for pos, sym in enumerate(prod.rhs)
+            if type(sym) is not str and sym[0] != "O"
+        ]
 
     def hindered(self, sym: LexemeKey) -> dict[LexemeKey, str]:
         """Every lexeme that may follow ``sym`` somewhere and that the greedy lexer lets
@@ -227,8 +267,11 @@ class Greedy:
 
         def lexeme_summaries(key: LexemeKey) -> set:
             if key not in nullable_lexemes:
-                term = self.lex.term(key) if key[0] != "O" else None
-                nullable_lexemes[key] = term is not None and self.lang.nullable(term)
+                if key[0] == "L":  # (a string literal matches "" only when it is "")
+                    nullable_lexemes[key] = key[1] == ""
+                else:
+                    term = self.lex.term(key) if key[0] != "O" else None
+                    nullable_lexemes[key] = term is not None and self.lang.nullable(term)
             f = key if key in rights else "*"
             last = key if key in lefts else "*"
             out: set[tuple] = {(f, last)}
@@ -238,13 +281,22 @@ class Greedy:
 
         sets: dict[str, set] = {nt: set() for nt in flow.by_lhs}
         summaries = {
-            sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if not isinstance(s, str)}
+            sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if type(s) is not str}
         }
         assumed = {("*", "*"), EPS}  # a parametric or undefined rule: not analysed, assumed fine
+        if not blocked and self.counted:
+            _unblocked_fixpoint(flow, sets, summaries)
+            self._completable = sets
+            return sets
         readers: dict[str, list[int]] = {}
         for i, prod in enumerate(flow.prods):
-            for sym in dict.fromkeys(s for s in prod.rhs if flow.is_nt(s) and s in sets):
-                readers.setdefault(sym, []).append(i)
+            for sym in dict.fromkeys(prod.rhs):
+                if type(sym) is str and sym in sets:
+                    found = readers.get(sym)
+                    if found is None:
+                        readers[sym] = [i]
+                    else:
+                        found.append(i)
 
         star = ("*", "*")
 
@@ -255,7 +307,7 @@ class Greedy:
             prod = flow.prods[i]
             some, empty = False, True
             for sym in prod.rhs:
-                options = summaries[sym] if not isinstance(sym, str) else sets.get(sym, assumed)
+                options = sets.get(sym, assumed) if type(sym) is str else summaries[sym]
                 if not options:
                     return None
                 if star in options:
@@ -305,6 +357,10 @@ class Greedy:
         self._completable = sets
         return sets
 
+    counted = True
+    """With no blocked pair, :meth:`completable` counts (:func:`_unblocked_fixpoint`)
+    instead of sweeping ``step_unblocked`` (the same least fixpoint; tests compare them)."""
+
     def reachable(self) -> list[str]:
         """The nonterminals ``start`` reaches, in BNF order."""
         start = self.flow.start
@@ -312,14 +368,89 @@ class Greedy:
             return []
         seen = {start}
         stack = [start]
+        by_lhs = self.flow.by_lhs
+        prods = self.flow.prods
         while stack:
             nt = stack.pop()
-            for i in self.flow.by_lhs.get(nt, ()):
-                for sym in self.flow.prods[i].rhs:
-                    if self.flow.is_nt(sym) and sym not in seen and sym in self.flow.by_lhs:
+            for i in by_lhs.get(nt, ()):
+                for sym in prods[i].rhs:
+                    if type(sym) is str and sym not in seen and sym in by_lhs:
                         seen.add(sym)
                         stack.append(sym)
-        return [nt for nt in self.flow.by_lhs if nt in seen]
+        return [nt for nt in by_lhs if nt in seen]
+
+
+def _unblocked_fixpoint(flow: Flow, sets: dict[str, set], summaries: dict) -> None:
+    """What sweeping ``step_unblocked`` of :meth:`Greedy.completable` gives, by counting.
+
+    With no blocked pair a nonterminal's summaries are ``("*", "*")`` (it derives a
+    sequence with a lexeme in it) and ``EPS`` (it derives one without): a production
+    gives ``("*", "*")`` once every symbol has a summary and one has ``("*", "*")``,
+    and ``EPS`` once every symbol has ``EPS`` (a lexeme always has ``("*", "*")``, and
+    ``EPS`` when it can match ""; a rule not analysed has both). Each production keeps
+    counts of what it still lacks, updated when a nonterminal gains a summary (at most
+    twice each), as nullable sets are found."""
+    star = ("*", "*")
+    uses: dict[str, list[int]] = {nt: [] for nt in sets}
+    nullable_lexemes = {sym for sym, options in summaries.items() if EPS in options}
+    lhs_of: list[str] = []
+    dead: list[int] = []  # symbols without a summary yet
+    no_eps: list[int] = []  # symbols without EPS yet
+    starred: list[int] = []  # symbols with ("*", "*")
+    has_eps: set[str] = set()
+    has_star: set[str] = set()
+    queue: list[tuple[str, bool]] = []  # (nonterminal, gains ("*", "*") rather than EPS)
+    for i, prod in enumerate(flow.prods):
+        d = n = st = 0
+        for sym in prod.rhs:
+            if type(sym) is str:
+                found = uses.get(sym)
+                if found is None:  # not analysed: assumed fine
+                    st += 1
+                else:
+                    found.append(i)
+                    d += 1
+                    n += 1
+            else:
+                st += 1
+                if sym not in nullable_lexemes:
+                    n += 1
+        lhs = prod.lhs
+        lhs_of.append(lhs)
+        dead.append(d)
+        no_eps.append(n)
+        starred.append(st)
+        if d == 0:  # (as below)
+            if n == 0 and lhs not in has_eps:
+                has_eps.add(lhs)
+                queue.append((lhs, False))
+            if st and lhs not in has_star:
+                has_star.add(lhs)
+                queue.append((lhs, True))
+    alive: set[str] = set()
+    while queue:
+        nt, is_star = queue.pop()
+        newly_alive = nt not in alive  # (its first summary)
+        alive.add(nt)
+        for i in uses[nt]:
+            if is_star:
+                starred[i] += 1
+            else:
+                no_eps[i] -= 1
+            if newly_alive:
+                dead[i] -= 1
+            if dead[i] == 0:  # every symbol has a summary: what the production gives
+                lhs = lhs_of[i]
+                if no_eps[i] == 0 and lhs not in has_eps:
+                    has_eps.add(lhs)
+                    queue.append((lhs, False))
+                if starred[i] and lhs not in has_star:
+                    has_star.add(lhs)
+                    queue.append((lhs, True))
+    for nt in has_star:
+        sets[nt].add(star)
+    for nt in has_eps:
+        sets[nt].add(EPS)
 
 
 def _join(a, b, blocked) -> tuple | None:

@@ -174,6 +174,22 @@ class Lang:
     def literal(self, text: str, case_insensitive: bool = False) -> int:
         return self.cat(self.chars_term(self.char_mask(c, case_insensitive)) for c in text)
 
+    def literal_first_mask(self, text: str, case_insensitive: bool = False) -> int | None:
+        """``first_mask(literal(text, case_insensitive))`` without building the term: the
+        mask of the first character (0 for ""), or None where ``literal`` raises
+        :class:`Unanalysable` (a character outside the alphabet)."""
+        if not case_insensitive:
+            index = self._index
+            for c in text:
+                if c not in index:
+                    return None
+            return 1 << index[text[0]] if text else 0
+        try:
+            masks = [self.char_mask(c, True) for c in text]
+        except Unanalysable:
+            return None
+        return masks[0] if masks else 0
+
     def char_mask(self, c: str, case_insensitive: bool = False) -> int:
         targets = case_variants(c) if case_insensitive else (c,)
         mask = 0

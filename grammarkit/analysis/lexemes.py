@@ -44,6 +44,8 @@ class Lexemes:
         self.lang = lang
         self._terms: dict[Any, int] = {}
         self._active: set[str] = set()
+        self._keywords: dict[str, bool] = {}  # terminal name -> is_keyword
+        self._body_terms: dict[str, int] = {}  # body text (naming nothing) -> term, -1: unanalysable
 
     # -- languages ----------------------------------------------------------------
 
@@ -75,11 +77,27 @@ class Lexemes:
         if d is not None and d.is_terminal:
             if d.params is not None or name in self._active:
                 raise Unanalysable(name)
+            # A body that names nothing has the language its text gives: terminals
+            # written alike (``Ti: /[a-z]{1,8}/``) share it.
+            text = self._body_text(d)
+            if text is not None:
+                found = self._body_terms.get(text)
+                if found is not None:
+                    if found < 0:
+                        raise Unanalysable(name)
+                    return found
             self._active.add(name)
             try:
-                return self.node_term(d.body)
+                t = self.node_term(d.body)
+            except Unanalysable:
+                if text is not None:
+                    self._body_terms[text] = -1
+                raise
             finally:
                 self._active.discard(name)
+            if text is not None:
+                self._body_terms[text] = t
+            return t
         imp = self.scope.imports.get(name)
         if imp is not None:
             pattern = common_regex(imp[1].name)
@@ -87,6 +105,14 @@ class Lexemes:
                 raise Unanalysable(name)
             return self.lang.regex(pattern)
         raise Unanalysable(name)
+
+    def _body_text(self, d: m.Definition) -> str | None:
+        """The source text of ``d``'s body when it names no other definition (in a
+        scope cut from a grammar's text), else None."""
+        grammar = self.scope.grammar
+        if grammar is None or self.scope.refs(d):
+            return None
+        return grammar.text[d.body.span.start : d.body.span.end]
 
     def node_term(self, node: m.Node, replace: dict[int, int] | None = None) -> int:
         """The language of a terminal-body node (raises :class:`Unanalysable`).
@@ -123,12 +149,16 @@ class Lexemes:
                 raise Unanalysable(node.name)
             return t
         if isinstance(node, m.Expansions):
+            if len(node.alternatives) == 1:  # (lang.alt of one term is that term)
+                return self.node_term(node.alternatives[0], replace)
             return lang.alt([self.node_term(a, replace) for a in node.alternatives])
         if isinstance(node, m.Alternative):
             if len(node.conjuncts) != 1:
                 raise Unanalysable("&")
             return self.node_term(node.conjuncts[0], replace)
         if isinstance(node, m.Sequence):
+            if len(node.items) == 1:  # (lang.cat of one term is that term)
+                return self.node_term(node.items[0], replace)
             return lang.cat([self.node_term(i, replace) for i in node.items])
         if isinstance(node, m.Group):
             return self.node_term(node.body, replace)
@@ -147,24 +177,32 @@ class Lexemes:
             return True
         if key[0] != "T":
             return False
-        return self._keyword_node(self.scope.definitions.get(key[1]), set())
+        found = self._keywords.get(key[1])
+        if found is None:
+            found = self._keywords[key[1]] = self._keyword_node(self.scope.definitions.get(key[1]), set())
+        return found
 
     def _keyword_node(self, node, active: set[str]) -> bool:
-        if node is None:
-            return False
-        if isinstance(node, m.Definition):
-            if not node.is_terminal or node.name in active:
-                return False
-            return self._keyword_node(node.body, active | {node.name})
-        if isinstance(node, m.Literal):
+        kind = type(node)  # (the node types have no subclasses)
+        if kind is m.Literal:
             return True
-        if isinstance(node, m.NameRef):
+        if kind is m.Sequence:
+            return all(self._keyword_node(c, active) for c in node.items)
+        if kind is m.Alternative:
+            return all(self._keyword_node(c, active) for c in node.conjuncts)
+        if kind is m.Expansions:
+            return all(self._keyword_node(c, active) for c in node.alternatives)
+        if kind is m.Group or kind is m.Maybe:
+            return self._keyword_node(node.body, active)
+        if kind is m.NameRef:
             if not m.is_terminal_name(node.name):
                 return False
             return self._keyword_node(self.scope.definitions.get(node.name), active)
-        if isinstance(node, (m.Expansions, m.Alternative, m.Sequence, m.Group, m.Maybe)):
-            return all(self._keyword_node(c, active) for c in node.children())
-        return False
+        if kind is m.Definition:
+            if not node.is_terminal or node.name in active:
+                return False
+            return self._keyword_node(node.body, active | {node.name})
+        return False  # (None, regexes and everything else)
 
     def is_free_text(self, key: LexemeKey) -> bool:
         t = self.term(key)

@@ -27,11 +27,10 @@ class Reachability:
 
 def refs(nodes) -> set[str]:
     """Names referenced by ``nodes`` (rules, terminals, parametric and template uses)."""
-    out: set[str] = set()
-    for sub in nodes:
-        if isinstance(sub, (m.NameRef, m.ParamName, m.TemplateUsage)):
-            out.add(sub.name)
-    return out
+    return {sub.name for sub in nodes if type(sub) in _NAMED}
+
+
+_NAMED = frozenset({m.NameRef, m.ParamName, m.TemplateUsage})
 
 
 def reachability(scope: Scope) -> Reachability:

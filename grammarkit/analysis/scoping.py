@@ -27,12 +27,65 @@ class Scope:
     _defs: dict | None = field(default=None, repr=False)
     _bodies: dict = field(default_factory=dict, repr=False)
     _ignores: list | None = field(default=None, repr=False)
+    grammar: m.Grammar | None = field(default=None, repr=False, compare=False)
+    """The grammar whose items these are, when it has no nested ``%lark`` (then a
+    definition's body is a slice of :meth:`~grammarkit.reader.model.Grammar.nodes`)."""
+    _slices: dict | None = field(default=None, repr=False, compare=False)
+    _refs: dict = field(default_factory=dict, repr=False, compare=False)
 
     def body(self, d: m.Definition) -> list[m.Node]:
         """Every node of a definition's body (cached; nested grammars not entered)."""
         found = self._bodies.get(id(d))
         if found is None:
-            found = self._bodies[id(d)] = list(body_nodes(d.body))
+            found = self._body_slice(d)
+            if found is None:
+                found = list(body_nodes(d.body))
+            self._bodies[id(d)] = found
+        return found
+
+    def _body_slice(self, d: m.Definition) -> list[m.Node] | None:
+        """``d``'s body nodes cut from the grammar's pre-order node list (which the lint
+        has walked already), or None when ``d`` is not one of its top-level items.
+
+        In pre-order, item ``i``'s nodes run from where it is to where item ``i + 1`` is;
+        a definition's own nodes are itself, its body's nodes, then its attributes (leaves)."""
+        if self.grammar is None:
+            return None
+        if self._slices is None:
+            nodes = self.grammar.nodes()
+            starts: list[int] = []
+            items = self.items
+            if items:
+                expected, k = items[0], 0
+                for i, node in enumerate(nodes):
+                    if node is expected:
+                        starts.append(i)
+                        k += 1
+                        if k == len(items):
+                            break
+                        expected = items[k]
+            bounds: dict[int, tuple[int, int]] = {}
+            if len(starts) == len(items):
+                ends = starts[1:] + [len(nodes)]
+                for item, start, end in zip(items, starts, ends, strict=True):
+                    bounds[id(item)] = (start, end)
+            self._slices = bounds
+        where = self._slices.get(id(d))
+        if where is None:
+            return None
+        start, end = where
+        nodes = self.grammar.nodes()
+        end -= len(d.attributes)
+        if nodes[start + 1] is not d.body or (d.attributes and nodes[end] is not d.attributes[0]):
+            return None
+        return nodes[start + 1 : end]
+
+    def refs(self, d: m.Definition) -> list[str]:
+        """Names of the rules and terminals (``NameRef``) in a definition's body, in
+        order, with repeats (cached)."""
+        found = self._refs.get(id(d))
+        if found is None:
+            found = self._refs[id(d)] = [sub.name for sub in self.body(d) if type(sub) is m.NameRef]
         return found
 
     @property
@@ -77,9 +130,9 @@ class Scope:
 
 def scopes(grammar: m.Grammar) -> list[Scope]:
     """The top-level scope followed by every nested ``%lark`` scope."""
-    result = [Scope(list(grammar.items))]
     if "%lark" not in grammar.text:
-        return result
+        return [Scope(list(grammar.items), grammar=grammar)]
+    result = [Scope(list(grammar.items))]
     i = 0
     while i < len(result):
         for node in result[i].nodes():
@@ -106,9 +159,9 @@ def body_nodes(node: m.Node) -> Iterator[m.Node]:
 
 def terminal_refs(scope: Scope, d: m.Definition) -> Iterator[str]:
     """Names of terminals referenced in a definition's body."""
-    for sub in scope.body(d):
-        if isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name):
-            yield sub.name
+    for name in scope.refs(d):
+        if m.is_terminal_name(name):
+            yield name
 
 
 def rule_lexeme_nodes(scope: Scope) -> Iterator[tuple[m.Definition, m.Node]]:
@@ -117,10 +170,11 @@ def rule_lexeme_nodes(scope: Scope) -> Iterator[tuple[m.Definition, m.Node]]:
         if d.is_terminal:
             continue
         for sub in scope.body(d):
-            if isinstance(sub, (m.Literal, m.RegexLiteral, m.LiteralRange)) or (
-                isinstance(sub, m.NameRef) and m.is_terminal_name(sub.name)
-            ):
+            if type(sub) in _LEAVES or (type(sub) is m.NameRef and m.is_terminal_name(sub.name)):
                 yield d, sub
+
+
+_LEAVES = frozenset({m.Literal, m.RegexLiteral, m.LiteralRange})
 
 
 def terminals_used_by_rules(scope: Scope) -> set[str]:

@@ -40,6 +40,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from grammarkit.core.span import Span
 from grammarkit.reader import model as m
@@ -107,6 +108,13 @@ class Normalized:
         return self.text is not None
 
 
+def reads_as_is(grammar: m.Grammar) -> bool:
+    """Whether :func:`normalize` would record no rewrite, rename nothing and find nothing
+    unsupported in ``grammar`` (a read without errors), by a cheap scan of the model
+    instead of printing it (False whenever in doubt)."""
+    return _Printer(grammar, frozenset()).plain()
+
+
 class _Unsupported(Exception):
     pass
 
@@ -133,6 +141,13 @@ def normalize(source: str, *, hoist_rules: frozenset[str] = frozenset(), read=No
     return Normalized(text, [], printer.renames_back, printer.rewrites)
 
 
+_PLAIN_NODES = frozenset(
+    {m.Definition, m.Ignore, m.Expansions, m.Sequence, m.NameRef, m.LiteralRange, m.Group, m.Maybe}
+)
+"""Nodes :meth:`_Printer.print` prints without a record or a note, whatever they hold
+(what they hold is scanned on its own)."""
+
+
 class _Printer:
     def __init__(self, grammar: m.Grammar, hoist_rules: frozenset[str]) -> None:
         self.grammar = grammar
@@ -150,7 +165,11 @@ class _Printer:
 
     # ------------------------------------------------------------ names
     def _name_all(self) -> None:
-        aliases = {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
+        aliases = (
+            {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
+            if "->" in self.grammar.text  # (an alias is written after ->)
+            else set()
+        )
         taken = set(self.defs) | set(self.imports) | aliases
         places: dict[str, tuple[list, list, list]] | None = None  # name -> spans of it, by kind
         chosen: set[str] = set()  # the new names given so far
@@ -196,6 +215,52 @@ class _Printer:
         self.unsupported.append(f"{what} (at {span})")
 
     # ------------------------------------------------------------ top level
+    def plain(self) -> bool:
+        """Whether :meth:`print` would record nothing and find nothing unsupported (a
+        cheap scan of the model, for callers that want only those; False whenever in
+        doubt). It checks every place where :meth:`print` records or notes something."""
+        if self.rewrites or self.unsupported or self.hoist_rules:
+            return False  # (names renamed already)
+        for item in self.grammar.items:
+            if type(item) is m.Definition:
+                if item.params is not None or item.parametric:
+                    return False
+                if item.is_terminal and self.nullable_name(item.name):
+                    return False
+            elif type(item) is m.Ignore:
+                if self.nullable(item.body):
+                    return False
+            else:
+                return False  # imports, options and directives: printed with notes or records
+        fine = set(_PLAIN_NODES)
+        text = self.grammar.text
+        if "&" not in text and "%if" not in text:
+            fine.add(m.Alternative)  # (conjuncts are joined with &, conditions written after %if)
+        if "{" not in text:
+            fine.add(m.Repeat)  # (a braces repetition is written with {)
+        node: Any
+        for node in self.grammar.nodes():
+            kind = type(node)
+            if kind not in fine:
+                if kind is m.Literal:
+                    if node.value == "":
+                        return False
+                elif kind is m.RegexLiteral:
+                    if _regex_nullable(node.pattern):
+                        return False
+                elif kind is m.Alternative:
+                    if len(node.conjuncts) != 1 or node.condition is not None:
+                        return False
+                elif kind is m.Repeat:
+                    if node.form == "braces":
+                        return False
+                elif kind is m.Attribute:
+                    if node.key in _LAZY_ATTRIBUTES:
+                        return False
+                else:
+                    return False
+        return True
+
     def print(self) -> str:
         out: list[str] = []
         for item in self.grammar.items:

@@ -111,6 +111,10 @@ def _calls_itself(d: m.Definition) -> bool:
 
 
 def _mentions(node: m.Node, name: str) -> bool:
+    if type(node) is m.NameRef:  # (the usual items: nothing below them)
+        return node.name == name
+    if type(node) is m.Literal or type(node) is m.RegexLiteral:
+        return False
     from grammarkit.analysis.scoping import body_nodes
 
     return any(isinstance(n, m.NameRef) and n.name == name for n in body_nodes(node))

@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
+from grammarkit.local.normalize import reads_as_is
 from grammarkit.local.parser import lark_rewrites
 from grammarkit.reader import model as m
 
@@ -54,6 +55,8 @@ def check(ctx) -> Iterator[Finding]:
     grammar = ctx.grammar
     if grammar is None or (ctx.read is not None and not ctx.read.ok):
         return
+    if ctx.read is not None and "->" not in ctx.text and reads_as_is(grammar):
+        return  # nothing to rewrite, and no aliases that Lark could find colliding
     seen: set[tuple[str, int]] = set()
     nodes = _Nodes(grammar.nodes())
     for rewrite in lark_rewrites(ctx.text, ctx.read):

@@ -29,6 +29,7 @@ removed (end a terminal with an explicit delimiter instead of ``[lazy]``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from grammarkit import analysis as p
 from grammarkit.core.diagnostics import Finding, Severity
@@ -94,8 +95,15 @@ def _definition(ctx, scope: p.Scope, d: m.Definition) -> Iterator[Finding]:
             f"attribute [{shown}] on {where} is {_TAIL}",
             _ATTR_FIX.get(attr.key, f"remove [{shown}]"),
         )
+    node: Any
     for node in scope.body(d):
-        yield from _node(ctx, node, where)
+        # (most nodes are none of these: _node is not called for them)
+        if type(node) in _FLAGGED or (type(node) is m.Alternative and len(node.conjuncts) > 1):
+            yield from _node(ctx, node, where)
+
+
+_FLAGGED = frozenset({m.JsonValue, m.SpecialToken, m.GrammarRef, m.RegexExt, m.NestedLark, m.Not})
+"""The node types :func:`_node` reports (and alternatives joined with ``&``)."""
 
 
 def _node(ctx, node: m.Node, where: str) -> Iterator[Finding]:

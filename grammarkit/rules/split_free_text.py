@@ -71,7 +71,13 @@ def check(ctx) -> Iterator[Finding]:
             continue
         reported: set[int] = set()
         empty = [f.span for code, f in ctx.found if code == "GK110"]  # the same place, as an error
-        for i, pos, sym, followers in greedy.occurrences():
+        hindered_anywhere = greedy.hindered_anywhere()  # (usually none)
+        if not hindered_anywhere:
+            continue
+        for i, pos, sym in greedy.sites():
+            if sym not in hindered_anywhere:
+                continue
+            hindered = greedy.hindered(sym)
             prod = flow.prods[i]
             node = prod.nodes[pos]
             if node is None or id(node) in reported or prod.origin in flow.lazy_rules or node.span in empty:
@@ -79,7 +85,7 @@ def check(ctx) -> Iterator[Finding]:
             term = lex.term(sym)
             if term is None:
                 continue
-            hindered = greedy.hindered(sym)  # (usually none: every follower can come after it)
+            followers = flow.followers(prod, pos)
             statuses = {d: status for d, status in hindered.items() if d in followers}
             if not statuses:
                 continue

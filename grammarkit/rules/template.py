@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
 from grammarkit.lint.edits import newline_of, whole_lines
@@ -51,10 +52,14 @@ MAX_INSTANCES = 64
 def check(ctx) -> Iterator[Finding]:
     fix: Fix | None = None
     expanded = False
+    node: Any
     for node in ctx.grammar.nodes():
-        if not expanded and (isinstance(node, TemplateUsage) or getattr(node, "params", None) is not None):
+        kind = type(node)  # (only definitions have params)
+        if kind is not TemplateUsage and (kind is not Definition or node.params is None):
+            continue
+        if not expanded:
             fix, expanded = _expand_all(ctx), True
-        if isinstance(node, Definition) and node.params is not None and node.params_span is not None:
+        if kind is Definition and node.params_span is not None:
             params = ", ".join(node.params)
             yield Finding(
                 node.params_span,
@@ -62,7 +67,7 @@ def check(ctx) -> Iterator[Finding]:
                 "write each instantiation out as its own rule",
                 fix=fix,
             )
-        elif isinstance(node, TemplateUsage):
+        elif kind is TemplateUsage:
             yield Finding(
                 node.span,
                 f"template use {node.name}{{…}} is not supported",

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit import analysis as p
+from grammarkit.analysis.bounds import unbounded_repeats
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
 from grammarkit.lint.edits import next_line_start, slashes_escaped
 from grammarkit.reader import model as m
@@ -61,19 +62,23 @@ def check(ctx) -> Iterator[Finding]:
         yield from _check_regex_grammar(ctx)
         return
     a = ctx.analysis
+    repeats: dict[str, list] = {}
     for scope in a.scopes:
         lex = a.lexemes(scope)
         used = p.terminals_used_by_rules(scope)
         for d in scope.definition_list():
             if d.is_terminal and d.name in used and scope.definitions.get(d.name) is d:
-                yield from _definition(ctx, a, lex, d)
+                yield from _definition(ctx, a, lex, d, repeats)
         for local, (imp, iname) in scope.imports.items():
             if local in used and local not in scope.definitions:
                 yield from _import(ctx, a, local, imp, iname)
-        for rule, leaf in p.rule_lexeme_nodes(scope):
-            if isinstance(leaf, m.RegexLiteral):
-                what = f"regex /{_short(leaf.pattern)}/ in rule {rule.name}"
-                yield from _regex_literal(ctx, a, leaf, what, None)
+        for rule in scope.definition_list():  # (the regexes of rule_lexeme_nodes)
+            if rule.is_terminal:
+                continue
+            for leaf in scope.body(rule):
+                if type(leaf) is m.RegexLiteral:
+                    what = f"regex /{_short(leaf.pattern)}/ in rule {rule.name}"
+                    yield from _regex_literal(ctx, a, leaf, what, None, repeats)
 
 
 def _check_regex_grammar(ctx) -> Iterator[Finding]:
@@ -102,12 +107,12 @@ def _check_regex_grammar(ctx) -> Iterator[Finding]:
     )
 
 
-def _definition(ctx, a, lex, d: m.Definition) -> Iterator[Finding]:
+def _definition(ctx, a, lex, d: m.Definition, repeats: dict) -> Iterator[Finding]:
     what = f"terminal {d.name}"
     single = _single_regex(d)
     for node in lex.scope.body(d):
         if isinstance(node, m.RegexLiteral):
-            yield from _regex_literal(ctx, a, node, what, d.name if node is single else None)
+            yield from _regex_literal(ctx, a, node, what, d.name if node is single else None, repeats)
         elif isinstance(node, m.Repeat) and node.max is None:
             try:
                 inner = lex.node_term(node.item)
@@ -134,12 +139,18 @@ def _definition(ctx, a, lex, d: m.Definition) -> Iterator[Finding]:
             )
 
 
-def _regex_literal(ctx, a, node: m.RegexLiteral, what: str, name: str | None) -> Iterator[Finding]:
+def _regex_literal(
+    ctx, a, node: m.RegexLiteral, what: str, name: str | None, memo: dict[str, list]
+) -> Iterator[Finding]:
+    """``memo``: pattern → its unbounded repetitions (one pattern, one tree: many
+    terminals are written alike)."""
     try:
         tree = p.parse_regex(node.pattern)
     except p.Unanalysable:
         return
-    repeats = p.unbounded_repeats(tree)
+    repeats = memo.get(node.pattern)
+    if repeats is None:
+        repeats = memo[node.pattern] = unbounded_repeats(tree)
     if not repeats:
         return
     try:

@@ -35,11 +35,13 @@ SYNTAXES = ("lark",)
 def check(ctx) -> Iterator[Finding]:
     grammar = ctx.grammar
     definitions = grammar.definition_map()
+    # Without nested grammars, a body's walk is the top scope's (shared) body list.
+    top = ctx.analysis.scopes[0] if "%lark" not in grammar.text else None
     for d in grammar.definitions:
         if not d.is_terminal:
             continue
-        for node in m.walk(d.body):
-            if isinstance(node, m.Sequence) and len(node.items) >= 2:  # a lone part keeps its meaning
+        for node in top.body(d) if top is not None else m.walk(d.body):
+            if type(node) is m.Sequence and len(node.items) >= 2:  # a lone part keeps its meaning
                 for item in node.items:
                     yield from _check_part(item, definitions)
 
