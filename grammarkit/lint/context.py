@@ -292,15 +292,15 @@ class LintContext:
         """Every place grammarkit could not read (GK100 and GK200 report them), and whether
         llguidance compiles it anyway (then grammarkit, not the grammar, is at fault)."""
         problems: list[Unreadable] = []
-        engine_ok = self.engine.ok
-        if self.read is not None:
+        if self.read is not None and self.read.errors:
+            engine_ok = self.engine.ok  # (asked only when there is something to report)
             for p in self.read.errors:
                 problems.append(Unreadable(p.span, p.message, p.hint, engine_ok))
         for site in self.regex_sites:
             err = site.error
             if err is None:
                 continue
-            accepts = engine_ok or _regex_compiles(site.pattern, site.flags, self.syntax)
+            accepts = self.engine.ok or _regex_compiles(site.pattern, site.flags, self.syntax)
             problems.append(
                 Unreadable(
                     site.span(err.offset, max(err.end, err.offset + 1)),

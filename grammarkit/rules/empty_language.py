@@ -51,9 +51,10 @@ def completion_scopes(ctx) -> Iterator[tuple]:
     whose completion could be worked out, on a grammar llguidance compiles:
     ``(scope, start, greedy, completable)``, ``completable`` mapping each rule reached to
     whether llguidance's greedy lexer lets it ever complete (shared with GK231)."""
-    if not ctx.engine.ok:
-        return
+    # (The analysis runs before llguidance's verdict is asked for: the verdict comes from
+    # another thread, which has had the time of the analysis to compile.)
     a = ctx.analysis
+    found = []
     for scope in a.scopes:
         start = a.flow(scope).start
         if start is None:
@@ -61,7 +62,9 @@ def completion_scopes(ctx) -> Iterator[tuple]:
         greedy = a.greedy(scope)
         completable = greedy.completable()
         if completable is not None:
-            yield scope, start, greedy, completable
+            found.append((scope, start, greedy, completable))
+    if ctx.engine.ok:
+        yield from found
 
 
 def check(ctx) -> Iterator[Finding]:
