@@ -63,6 +63,9 @@ class Witnesses:
             top = scope is None or scope.nested is None
             report = self.ctx.engine if top else compile_report("lark", grammar)
             syntax: Syntax = self.ctx.syntax if top else "lark"
+            if top and report.ok and _judges_nothing(self.ctx):
+                self._matchers[grammar] = None
+                return None
             try:
                 self._matchers[grammar] = EngineMatcher(grammar, syntax=syntax, report=report)
             except MatcherUnavailable:
@@ -114,3 +117,15 @@ class Witnesses:
         if budget is None:
             return find_accepted(matcher, candidates)
         return find_accepted(matcher, candidates, budget=budget)
+
+
+def _judges_nothing(ctx: Any) -> bool:
+    """Whether llguidance, although it compiles the grammar, can judge no input of it:
+    its matcher cannot be built (GK242), or its first row is over ``max_items_in_row``
+    (GK240), so every input fails at its first byte. (Known when the limits were
+    measured; building a matcher to learn it again would cost up to three compiles.)"""
+    if ctx.matcher_error is not None:
+        return True
+    return any(
+        u.key == "max_items_in_row" and u.low is not None and u.low > u.limit for u in ctx.limit_usages
+    )

@@ -43,12 +43,23 @@ def test_a_small_grammar_is_validated_once(compiles):
     assert compiles == {"validate": 1, "matcher": 0, "probe": 0}
 
 
-def test_witnesses_give_up_a_matcher_llguidance_keeps_failing_on(compiles):
+def test_no_witness_matcher_for_a_grammar_whose_first_row_is_over_the_limit(compiles):
     # 2,500 alternatives of one identical terminal: every input fails at its first byte
-    # (a parser row over max_items_in_row). GK222's claim cannot be confirmed, and the
-    # matcher is rebuilt at most twice, not for every witness tried.
+    # (a parser row over max_items_in_row, which GK240's measure found). GK222's claim
+    # cannot be confirmed, and no witness matcher is built for it.
     names = [f"T{i}" for i in range(2500)]
     text = "start: " + " | ".join(names) + "\n" + "".join(f"{n}: /[a-z]{{1,8}}/\n" for n in names)
     codes = lint_text(text).codes()
     assert "GK222" not in codes and "GK240" in codes
-    assert compiles["matcher"] <= 3
+    assert compiles == {"validate": 0, "matcher": 0, "probe": 1}
+
+
+def test_witness_matchers_are_bounded_when_the_row_is_not_known(compiles, monkeypatch):
+    # Without GK240's measure nothing tells the witnesses in advance: the matcher is
+    # rebuilt at most twice, not for every witness tried.
+    monkeypatch.setattr(limits_module, "suspect_limits", lambda *a, **k: ())
+    names = [f"T{i}" for i in range(2500)]
+    text = "start: " + " | ".join(names) + "\n" + "".join(f"{n}: /[a-z]{{1,8}}/\n" for n in names)
+    codes = lint_text(text).codes()
+    assert "GK222" not in codes
+    assert 1 <= compiles["matcher"] <= 3
