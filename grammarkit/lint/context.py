@@ -129,9 +129,8 @@ class LintContext:
         grammar = self.grammar
         if grammar is None:
             return sites
-        for node in grammar.nodes():
-            if isinstance(node, RegexLiteral):
-                sites.append(RegexSite(node.pattern, node.flags, node.pattern_offset, self.index, node))
+        for node in grammar.nodes_of(RegexLiteral):
+            sites.append(RegexSite(node.pattern, node.flags, node.pattern_offset, self.index, node))
         return sites
 
     def regex_nodes(self):

@@ -405,6 +405,7 @@ class Grammar:
     items: list[Item]
     index: LineIndex
     _nodes: list[Node] | None = field(default=None, repr=False, compare=False)
+    _by_type: dict[type, list[Node]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def definitions(self) -> list[Definition]:
@@ -432,6 +433,29 @@ class Grammar:
         found = self._nodes
         if found is None:
             found = self._nodes = _preorder(self.items)
+        return found
+
+    def nodes_of(self, *kinds: type) -> list[Any]:
+        """The nodes of :meth:`nodes` that are of one of ``kinds`` (model classes), in
+        pre-order; an index by class is built once, so a rule that looks for one rare
+        kind of node does not walk the whole model."""
+        index = self._by_type
+        if index is None:
+            index = {}
+            for node in self.nodes():
+                kind = type(node)
+                bucket = index.get(kind)
+                if bucket is None:
+                    bucket = index[kind] = []
+                bucket.append(node)
+            self._by_type = index
+        buckets = [index[k] for k in index if issubclass(k, kinds)]
+        if len(buckets) == 1:
+            return list(buckets[0])
+        found = [node for bucket in buckets for node in bucket]
+        if len(found) > 1:  # several kinds: back in pre-order
+            order = {id(n): i for i, n in enumerate(self.nodes())}
+            found.sort(key=lambda n: order[id(n)])
         return found
 
 

@@ -30,10 +30,9 @@ ENGINE_CATEGORIES = ("declare",)  # the llguidance errors this rule's findings e
 
 
 def check(ctx) -> Iterator[Finding]:
-    for node in ctx.grammar.nodes():
-        if isinstance(node, Declare):
-            yield Finding(
-                node.span,
-                f"%declare {' '.join(node.names)} is not supported",
-                "define these terminals in the grammar instead",
-            )
+    for node in ctx.grammar.nodes_of(Declare):
+        yield Finding(
+            node.span,
+            f"%declare {' '.join(node.names)} is not supported",
+            "define these terminals in the grammar instead",
+        )

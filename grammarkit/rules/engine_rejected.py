@@ -99,11 +99,7 @@ _UNKNOWN_NAME = re.compile(r'unknown name: "([^"]+)"')
 def _use_of(ctx, name: str, line: int | None, column: int | None) -> Span | None:
     """The first reference to ``name`` at or after llguidance's location (the start of
     the body it was compiling), else the first one anywhere."""
-    uses = [
-        n.span
-        for n in ctx.grammar.nodes()
-        if isinstance(n, (m.NameRef, m.ParamName, m.TemplateUsage)) and n.name == name
-    ]
+    uses = [n.span for n in ctx.grammar.nodes_of(m.NameRef, m.ParamName, m.TemplateUsage) if n.name == name]
     if not uses:
         return None
     if line is not None:

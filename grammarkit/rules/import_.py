@@ -55,9 +55,7 @@ ENGINE_CATEGORIES = ("import",)  # the llguidance errors this rule's findings ex
 def check(ctx) -> Iterator[Finding]:
     from grammarkit.reader.common_terminals import COMMON_NAMES
 
-    for node in ctx.grammar.nodes():
-        if not isinstance(node, Import):
-            continue
+    for node in ctx.grammar.nodes_of(Import):
         if not node.module:
             yield Finding(
                 node.path_span,
@@ -139,7 +137,7 @@ class _Inliner:
                     commons[n.alias or n.name] = n.name
             elif not isinstance(item, m.Ignore):
                 raise _CannotInline  # %override, %extend, %declare, options
-        if any(isinstance(n, m.NestedLark | m.TemplateUsage) for n in self.grammar.nodes()):
+        if self.grammar.nodes_of(m.NestedLark, m.TemplateUsage):
             raise _CannotInline
         # What the imported names use, transitively (Lark keeps only that).
         needed: list[str] = []

@@ -32,8 +32,8 @@ ENGINE_CATEGORIES = ("priority",)  # the llguidance errors this rule's findings 
 
 
 def check(ctx) -> Iterator[Finding]:
-    for node in ctx.grammar.nodes():
-        if isinstance(node, Definition) and node.priority_span is not None:
+    for node in ctx.grammar.nodes_of(Definition):
+        if node.priority_span is not None:
             kind = "terminal" if node.is_terminal else "rule"
             yield Finding(
                 node.priority_span,

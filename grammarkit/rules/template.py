@@ -53,9 +53,9 @@ def check(ctx) -> Iterator[Finding]:
     fix: Fix | None = None
     expanded = False
     node: Any
-    for node in ctx.grammar.nodes():
+    for node in ctx.grammar.nodes_of(Definition, TemplateUsage):
         kind = type(node)  # (only definitions have params)
-        if kind is not TemplateUsage and (kind is not Definition or node.params is None):
+        if kind is Definition and node.params is None:
             continue
         if not expanded:
             fix, expanded = _expand_all(ctx), True
@@ -98,7 +98,7 @@ class _Expander:
     def __init__(self, ctx) -> None:
         self.text: str = ctx.text
         grammar = ctx.grammar
-        if any(isinstance(n, m.NestedLark) for n in grammar.nodes()):
+        if grammar.nodes_of(m.NestedLark):
             raise _CannotExpand
         self.templates: dict[str, Definition] = {}
         taken: set[str] = set(grammar.imported_names())

@@ -40,9 +40,7 @@ def check(ctx) -> Iterator[Finding]:
     from grammarkit.analysis.widths import WidthCalculator
 
     widths = None
-    for node in ctx.grammar.nodes():
-        if not isinstance(node, Ignore):
-            continue
+    for node in ctx.grammar.nodes_of(Ignore):
         widths = widths or WidthCalculator(ctx.grammar)
         if widths.of(node.body) is None:
             shown = ctx.text[node.body.span.start : node.body.span.end]

@@ -30,12 +30,11 @@ ENGINE_CATEGORIES = ("override", "extend")  # the llguidance errors this rule's 
 
 
 def check(ctx) -> Iterator[Finding]:
-    for node in ctx.grammar.nodes():
-        if isinstance(node, Override):
-            start = node.span.start
-            name = node.definition.name
-            yield Finding(
-                ctx.index.span(start, start + len(node.directive)),
-                f"{node.directive} {name} is not supported",
-                f"edit the definition of {name} in place instead of using {node.directive}",
-            )
+    for node in ctx.grammar.nodes_of(Override):
+        start = node.span.start
+        name = node.definition.name
+        yield Finding(
+            ctx.index.span(start, start + len(node.directive)),
+            f"{node.directive} {name} is not supported",
+            f"edit the definition of {name} in place instead of using {node.directive}",
+        )
