@@ -72,19 +72,23 @@ def check(ctx) -> Iterator[Finding]:
     from grammarkit.regex_syntax import Class, ClassUnion, PerlClass, iter_with_flags
 
     index = _Index()
+    walked: dict[tuple[str, str], list] = {}  # literals written alike are walked once
     for site in ctx.regex_sites:
         ast = site.ast
         if ast is None:
             continue
-        in_class: set[int] = set()
-        parents: dict[int, Class | ClassUnion] = {}
-        flagged = []  # (class, inside a bracket class, that class, verbose mode)
-        for node, flags in iter_with_flags(ast, site.flags):
-            if isinstance(node, (Class, ClassUnion)):
-                in_class.update(id(item) for item in node.items)
-                parents.update((id(item), node) for item in node.items)
-            if isinstance(node, PerlClass) and flags.get("u", True):
-                flagged.append((node, id(node) in in_class, parents.get(id(node)), bool(flags.get("x"))))
+        flagged = walked.get((site.pattern, site.flags))
+        if flagged is None:
+            in_class: set[int] = set()
+            parents: dict[int, Class | ClassUnion] = {}
+            flagged = []  # (class, inside a bracket class, that class, verbose mode)
+            for node, flags in iter_with_flags(ast, site.flags):
+                if isinstance(node, (Class, ClassUnion)):
+                    in_class.update(id(item) for item in node.items)
+                    parents.update((id(item), node) for item in node.items)
+                if isinstance(node, PerlClass) and flags.get("u", True):
+                    flagged.append((node, id(node) in in_class, parents.get(id(node)), bool(flags.get("x"))))
+            walked[(site.pattern, site.flags)] = flagged
         if not flagged:
             continue
         # The ASCII reading, for the witness: nested classes mean the same in any position.

@@ -72,3 +72,11 @@ def test_flags_keep_literals_apart(flags):
     text = f"start: A B\nA: /ab|abc/\nB: /ab|abc/{flags}\n"
     lines = [d.line for d in lint_text(text).diagnostics if d.code == "GK215"]
     assert lines == ([2, 3] if flags == "" else [2])
+
+
+def test_unicode_classes_of_literals_written_alike_are_each_reported():
+    # GK213 walks a literal written like an earlier one once, but confirms and reports
+    # each with its own witness and place.
+    text = 'start: A " " B\nA: /\\d{1,3}/\nB:  /\\d{1,3}/\n'
+    found = [(d.line, d.column) for d in lint_text(text).diagnostics if d.code == "GK213"]
+    assert found == [(2, 5), (3, 6)]
