@@ -122,11 +122,19 @@ def main() -> None:
 
 
 BARE = """
-import sys, llguidance
-tok = llguidance.LLTokenizer("byte")
-grammar = llguidance.LLMatcher.grammar_from_lark(open(sys.argv[1], encoding="utf-8").read())
-is_error, messages = llguidance.LLMatcher.validate_grammar_with_warnings(grammar, tok)
-sys.exit(1 if is_error else 0)
+import sys, threading, llguidance
+# llguidance recurses on deep grammars: on the main thread's 8 MB stack a 5,000-rule chain
+# crashes the process, so it runs on a thread with a large stack (as grammarkit does).
+threading.stack_size(512 * 1024 * 1024)
+result = []
+def validate():
+    tok = llguidance.LLTokenizer("byte")
+    grammar = llguidance.LLMatcher.grammar_from_lark(open(sys.argv[1], encoding="utf-8").read())
+    result.append(llguidance.LLMatcher.validate_grammar_with_warnings(grammar, tok)[0])
+worker = threading.Thread(target=validate)
+worker.start()
+worker.join()
+sys.exit(1 if result[0] else 0)
 """
 
 
