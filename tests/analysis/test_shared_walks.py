@@ -233,6 +233,17 @@ def test_propagation_matches_plain_rounds_on_random_graphs() -> None:
         assert got == expected
 
 
+def _scopes(texts: list[str]):
+    """``(text, analysis, scope)`` for every scope of every text that reads."""
+    for text in texts:
+        read = read_grammar(text)
+        if read.errors:
+            continue
+        analysis = Analysis(read.grammar)
+        for scope in analysis.scopes:
+            yield text, analysis, scope
+
+
 def _random_grammar(rng) -> str:
     """A small random grammar: rules calling each other (left, right and mutual
     recursion, empty alternatives, optional and repeated parts) and a few terminals, some
@@ -260,19 +271,13 @@ def test_counted_completable_is_the_swept_one() -> None:
     from grammarkit.analysis.greedy import Greedy
 
     rng = random.Random(11)
-    texts = _corpus() + [_random_grammar(rng) for _ in range(300)]
     compared = 0
-    for text in texts:
-        read = read_grammar(text)
-        if read.errors:
-            continue
-        analysis = Analysis(read.grammar)
-        for scope in analysis.scopes:
-            flow, lex = analysis.flow(scope), analysis.lexemes(scope)
-            counted, swept = Greedy(scope, flow, lex), Greedy(scope, flow, lex)
-            swept.counted = False
-            assert counted.completable() == swept.completable(), text
-            compared += not counted.blocked()
+    for text, analysis, scope in _scopes(_corpus() + [_random_grammar(rng) for _ in range(300)]):
+        flow, lex = analysis.flow(scope), analysis.lexemes(scope)
+        counted, swept = Greedy(scope, flow, lex), Greedy(scope, flow, lex)
+        swept.counted = False
+        assert counted.completable() == swept.completable(), text
+        compared += not counted.blocked()
     assert compared > 150
 
 
@@ -282,24 +287,18 @@ def test_lr0_lower_bound() -> None:
     import random
 
     rng = random.Random(5)
-    texts = _corpus() + [_random_grammar(rng) for _ in range(200)]
     checked = 0
-    for text in texts:
-        read = read_grammar(text)
-        if read.errors:
+    for text, analysis, scope in _scopes(_corpus() + [_random_grammar(rng) for _ in range(200)]):
+        flow = analysis.flow(scope)
+        if flow.start is None:
             continue
-        analysis = Analysis(read.grammar)
-        for scope in analysis.scopes:
-            flow = analysis.flow(scope)
-            if flow.start is None:
-                continue
-            bound = flow._lr0_states_at_least()
-            built = flow._build_lr0(100_000)
-            assert built is not None and bound <= len(built[0]), text
-            for limit in (bound - 1, bound // 2):
-                if limit >= 1:
-                    assert flow._build_lr0(limit) is None
-            checked += 1
+        bound = flow._lr0_states_at_least()
+        built = flow._build_lr0(100_000)
+        assert built is not None and bound <= len(built[0]), text
+        for limit in (bound - 1, bound // 2):
+            if limit >= 1:
+                assert flow._build_lr0(limit) is None
+        checked += 1
     assert checked > 150
 
 

@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
+from mutations import mutants
 from reader_snapshot import dump_result
 
 import grammarkit.reader.parser as reader
@@ -39,28 +40,12 @@ def _lalr(text: str):
         reader._read_quickly = original
 
 
-def _mutants(text: str, rng: random.Random, count: int) -> list[str]:
-    out = []
-    for _ in range(count):
-        i = rng.randrange(len(text))
-        j = min(len(text), i + rng.randrange(1, 6))
-        roll = rng.random()
-        if roll < 0.4:
-            out.append(text[:i] + text[j:])
-        elif roll < 0.7:
-            k = rng.randrange(len(text))
-            out.append(text[:k] + text[i:j] + text[k:])
-        else:
-            out.append(text[:i] + rng.choice(PIECES) + text[i:])
-    return out
-
-
 @pytest.mark.parametrize("number", range(len(TEXTS)))
 def test_descent_reads_what_lalr_reads(number: int):
     text = TEXTS[number]
     assert reader._read_quickly(text, reader.LineIndex(text)) is not None or not reader.read_grammar(text).ok
     rng = random.Random(number)
-    for variant in [text, *(_mutants(text, rng, 40) if text else [])]:
+    for variant in [text, *(mutants(text, rng, pieces=PIECES, cut=0.4, move=0.7, count=40) if text else [])]:
         assert dump_result(reader.read_grammar(variant)) == dump_result(_lalr(variant)), variant
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from lark import Token
+from mutations import mutants
 
 from grammarkit.reader import lexer
 from grammarkit.reader.lexer import (
@@ -119,22 +120,6 @@ def _reference_tokenize(text: str, comments: list[tuple[int, str]] | None = None
     yield Token("_NL", "", pos, line, column, line, column, pos)
 
 
-def _mutants(text: str, rng: random.Random, count: int) -> list[str]:
-    out = []
-    for _ in range(count):
-        i = rng.randrange(len(text))
-        j = min(len(text), i + rng.randrange(1, 6))
-        roll = rng.random()
-        if roll < 0.3:
-            out.append(text[:i] + text[j:])
-        elif roll < 0.5:
-            k = rng.randrange(len(text))
-            out.append(text[:k] + text[i:j] + text[k:])
-        else:
-            out.append(text[:i] + rng.choice(PIECES) + text[i:])
-    return out
-
-
 def _run(tokenize, text: str):
     found: list[tuple[int, str]] = []
     tokens = []
@@ -154,7 +139,7 @@ def _slots(tok: Token) -> tuple:
 def test_tokens_equal_the_reference_and_lark_made_tokens(number: int):
     text = TEXTS[number]
     rng = random.Random(number)
-    for variant in [text, *(_mutants(text, rng, 60) if text else [])]:
+    for variant in [text, *(mutants(text, rng, pieces=PIECES, cut=0.3, move=0.5, count=60) if text else [])]:
         got, got_comments, got_error = _run(lexer.tokenize, variant)
         want, want_comments, want_error = _run(_reference_tokenize, variant)
         assert (got_comments, got_error) == (want_comments, want_error), variant
