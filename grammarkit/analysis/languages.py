@@ -503,15 +503,60 @@ class Lang:
         return self._continuation(t, follow_mask)
 
     def _continuation(self, t: int, follow_mask: int) -> str | None:
+        try:
+            for state, parent in self._reached(t):
+                if self._nullable[state]:
+                    hit = self.first_mask(state) & follow_mask
+                    if hit:
+                        return self._path(parent, state) + self.chars[self._lowest(hit)]
+        except _TooMany:
+            return None
+        return None
+
+    def shortest(self, t: int, *, nonempty: bool = True) -> str | None:
+        """The shortest string ``t`` matches (non-empty unless ``nonempty`` is False),
+        preferring earlier alphabet characters (letters first); None when there is none
+        (or the search is too large)."""
+        if not nonempty and self._nullable[t]:
+            return ""
+        try:
+            for state, parent in self._reached(t):
+                if self._nullable[state]:
+                    return self._path(parent, state)
+        except _TooMany:
+            return None
+        return None
+
+    def end_states(self, t: int) -> EndStates | None:
+        """How ``t`` can end: for every state reached after a non-empty complete match,
+        the characters it can go on with (see :class:`EndStates`); None when ``t`` has
+        more than :attr:`MAX_STATES` states."""
+        found = EndStates()
+        try:
+            for state, parent in self._reached(t):
+                if self._nullable[state]:
+                    first = self.first_mask(state)
+                    if first:
+                        if first not in found.goes_on:
+                            found.goes_on[first] = self._path(parent, state)
+                    elif found.longest is None:
+                        found.longest = self._path(parent, state)
+        except _TooMany:
+            return None
+        return found
+
+    def _reached(self, t: int) -> Iterator[tuple[int, dict[int, tuple[int | None, int]]]]:
+        """The derivative states of ``t`` reached after one or more characters, breadth
+        first (shorter strings first, earlier alphabet characters first), each with the
+        map :meth:`_path` spells its string from. A state is given before the states it
+        leads to are looked for; past :attr:`MAX_STATES` states :class:`_TooMany` is raised."""
         parent: dict[int, tuple[int | None, int]] = {}
         queue: deque[int | None] = deque([None])
         while queue:
             state = queue.popleft()
+            if state is not None:
+                yield state, parent
             x = t if state is None else state
-            if state is not None and self._nullable[x]:
-                hit = self.first_mask(x) & follow_mask
-                if hit:
-                    return self._path(parent, state) + self.chars[self._lowest(hit)]
             hx = self.heads(x)
             cand = 0
             for h in hx:
@@ -523,67 +568,8 @@ class Lang:
                     continue
                 parent[nx] = (state, i)
                 if len(parent) > self.MAX_STATES:
-                    return None
+                    raise _TooMany
                 queue.append(nx)
-        return None
-
-    def shortest(self, t: int, *, nonempty: bool = True) -> str | None:
-        """The shortest string ``t`` matches (non-empty unless ``nonempty`` is False),
-        preferring earlier alphabet characters (letters first); None when there is none
-        (or the search is too large)."""
-        if not nonempty and self._nullable[t]:
-            return ""
-        parent: dict[int, tuple[int | None, int]] = {}
-        queue: deque[int | None] = deque([None])
-        while queue:
-            state = queue.popleft()
-            x = t if state is None else state
-            if state is not None and self._nullable[x]:
-                return self._path(parent, state)
-            hx = self.heads(x)
-            cand = 0
-            for h in hx:
-                cand |= h
-            for atom in self._atoms(cand, hx):
-                nx = self.deriv(x, self._lowest(atom))
-                if nx == EMPTY or nx in parent:
-                    continue
-                parent[nx] = (state, self._lowest(atom))
-                if len(parent) > self.MAX_STATES:
-                    return None
-                queue.append(nx)
-        return None
-
-    def end_states(self, t: int) -> EndStates | None:
-        """How ``t`` can end: for every state reached after a non-empty complete match,
-        the characters it can go on with (see :class:`EndStates`); None when ``t`` has
-        more than :attr:`MAX_STATES` states."""
-        found = EndStates()
-        parent: dict[int, tuple[int | None, int]] = {}
-        queue: deque[int | None] = deque([None])
-        while queue:
-            state = queue.popleft()
-            x = t if state is None else state
-            if state is not None and self._nullable[x]:
-                first = self.first_mask(x)
-                if first:
-                    if first not in found.goes_on:
-                        found.goes_on[first] = self._path(parent, state)
-                elif found.longest is None:
-                    found.longest = self._path(parent, state)
-            hx = self.heads(x)
-            cand = 0
-            for h in hx:
-                cand |= h
-            for atom in self._atoms(cand, hx):
-                nx = self.deriv(x, self._lowest(atom))
-                if nx == EMPTY or nx in parent:
-                    continue
-                parent[nx] = (state, self._lowest(atom))
-                if len(parent) > self.MAX_STATES:
-                    return None
-                queue.append(nx)
-        return found
 
     def distinguish(self, a: int, b: int) -> tuple[str, bool] | None:
         """The shortest string matched by exactly one of ``a`` and ``b``, and whether it is
@@ -658,3 +644,7 @@ class Lang:
             state, i = parent[state]
             out.append(self.chars[i])
         return "".join(reversed(out))
+
+
+class _TooMany(Exception):
+    """A search of derivative states went past :attr:`Lang.MAX_STATES`."""
