@@ -20,7 +20,7 @@ import re
 
 from grammarkit.core.errors import EngineUnavailable
 from grammarkit.core.rejection import InputRejected, Rejection
-from grammarkit.local.normalize import Rewrite, normalize
+from grammarkit.local.normalize import Rewrite, normalize, reads_as_is
 
 DEFAULT_MAX_INPUT_CHARS = 1_000_000
 _HOIST_ATTEMPTS = 8
@@ -208,6 +208,8 @@ def lark_rewrites(grammar: str, read=None) -> list[Rewrite]:
         from grammarkit.reader import read_grammar
 
         read = read_grammar(grammar)
+    if not read.errors and "->" not in grammar and reads_as_is(read.grammar):
+        return []  # normalize would rewrite nothing, and without aliases nothing collides
     norm = normalize(grammar, read=read)
     if norm.text is None or "->" not in grammar or not _may_collide(grammar, read):
         return norm.rewrites

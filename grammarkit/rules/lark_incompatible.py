@@ -41,7 +41,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from grammarkit.core.diagnostics import Edit, Finding, Fix, Severity
-from grammarkit.local.normalize import reads_as_is
 from grammarkit.local.parser import lark_rewrites
 from grammarkit.reader import model as m
 
@@ -55,10 +54,8 @@ def check(ctx) -> Iterator[Finding]:
     grammar = ctx.grammar
     if grammar is None or (ctx.read is not None and not ctx.read.ok):
         return
-    if ctx.read is not None and "->" not in ctx.text and reads_as_is(grammar):
-        return  # nothing to rewrite, and no aliases that Lark could find colliding
     seen: set[tuple[str, int]] = set()
-    nodes = _Nodes(grammar.nodes())
+    nodes = _Nodes(grammar)
     for rewrite in lark_rewrites(ctx.text, ctx.read):
         if not rewrite.refused or rewrite.span is None:
             continue
@@ -72,38 +69,30 @@ def check(ctx) -> Iterator[Finding]:
 
 
 class _Nodes:
-    """The grammar's nodes, with the repetitions and regexes looked up by place (the
-    first in the model's order, as a scan would find)."""
+    """The grammar's repetitions, rules and regexes looked up by place or name (the first
+    in the model's order, as a scan would find)."""
 
-    def __init__(self, nodes: list[m.Node]) -> None:
-        self.all = nodes
-        self._repeats: dict | None = None
-        self._regexes: dict | None = None
-        self._rules: dict | None = None
+    def __init__(self, grammar: m.Grammar) -> None:
+        self.grammar = grammar
+        self._maps: dict[type, dict] = {}  # one map per kind of node
+
+    def _first_by(self, kind: type, key, keep=None) -> dict:
+        found = self._maps.get(kind)
+        if found is None:
+            found = self._maps[kind] = {}
+            for n in self.grammar.nodes_of(kind):
+                if keep is None or keep(n):
+                    found.setdefault(key(n), n)
+        return found
 
     def repeat_at(self, op_span) -> m.Repeat | None:
-        if self._repeats is None:
-            self._repeats = {}
-            for n in self.all:
-                if isinstance(n, m.Repeat):
-                    self._repeats.setdefault(n.op_span, n)
-        return self._repeats.get(op_span)
+        return self._first_by(m.Repeat, lambda n: n.op_span).get(op_span)
 
     def rule_named(self, name: str) -> m.Definition | None:
-        if self._rules is None:
-            self._rules = {}
-            for n in self.all:
-                if isinstance(n, m.Definition) and not n.is_terminal:
-                    self._rules.setdefault(n.name, n)
-        return self._rules.get(name)
+        return self._first_by(m.Definition, lambda n: n.name, lambda n: not n.is_terminal).get(name)
 
     def regex_at(self, span) -> m.RegexLiteral | None:
-        if self._regexes is None:
-            self._regexes = {}
-            for n in self.all:
-                if isinstance(n, m.RegexLiteral):
-                    self._regexes.setdefault(n.span, n)
-        return self._regexes.get(span)
+        return self._first_by(m.RegexLiteral, lambda n: n.span).get(span)
 
 
 def _finding(ctx, nodes: _Nodes, rewrite) -> Finding | None:
@@ -158,7 +147,7 @@ def _finding(ctx, nodes: _Nodes, rewrite) -> Finding | None:
             f"make {name} match at least one character and write {name}? where it is used",
         )
     if kind == "zero-width-ignore":
-        node = next((n for n in nodes.all if isinstance(n, m.RegexLiteral) and _inside(n.span, span)), None)
+        node = next((n for n in nodes.grammar.nodes_of(m.RegexLiteral) if _inside(n.span, span)), None)
         new = _nonempty(node.pattern) if node is not None and node.span == span else None
         fix = None
         hint = "ignore at least one character (ignoring the empty string changes nothing)"

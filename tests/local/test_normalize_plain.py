@@ -65,7 +65,7 @@ def test_lark_incompatible_as_without_the_shortcut(text: str, monkeypatch) -> No
     from lintutil import found
 
     with_shortcut = found(text, code="GK217")
-    monkeypatch.setattr("grammarkit.rules.lark_incompatible.reads_as_is", lambda grammar: False)
+    monkeypatch.setattr("grammarkit.local.parser.reads_as_is", lambda grammar: False)
     assert found(text, code="GK217") == with_shortcut
 
 
