@@ -133,15 +133,6 @@ class LintContext:
             sites.append(RegexSite(node.pattern, node.flags, node.pattern_offset, self.index, node))
         return sites
 
-    def regex_nodes(self):
-        """``(site, node)`` for every node of every regex that parses, in pattern order."""
-        from grammarkit.regex_syntax import iter_nodes
-
-        for site in self.regex_sites:
-            if site.ast is not None:
-                for node in iter_nodes(site.ast):
-                    yield site, node
-
     def each_regex(self, check_site: Callable[[RegexSite], Iterable[Finding]]) -> Iterator[Finding]:
         """``check_site``'s findings for every regex site, in site order, for a rule whose
         findings depend only on the literal as written (pattern and flags) and the

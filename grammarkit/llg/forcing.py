@@ -42,20 +42,19 @@ def may_force_forever(text: str, syntax: str) -> bool:
     result = read_grammar(text)
     if not result.ok:
         return True
-    return _grammar_may_loop(result.grammar.items)
+    return _grammar_may_loop(result.grammar)
 
 
-def _grammar_may_loop(items) -> bool:
-    for node in (n for item in items for n in m.walk(item)):
-        if isinstance(node, (m.Not, m.JsonValue, m.RegexExt, m.NestedLark, m.GrammarRef)):
-            return True
-        if isinstance(node, m.Alternative) and len(node.conjuncts) > 1:
-            return True  # `&` on terminals
-        if isinstance(node, m.RegexLiteral) and _regex_may_loop(node.pattern, node.flags):
-            return True
+def _grammar_may_loop(grammar: m.Grammar) -> bool:
+    if grammar.nodes_of(m.Not, m.JsonValue, m.RegexExt, m.NestedLark, m.GrammarRef):
+        return True
+    if any(len(alt.conjuncts) > 1 for alt in grammar.nodes_of(m.Alternative)):
+        return True  # `&` on terminals
+    if any(_regex_may_loop(r.pattern, r.flags) for r in grammar.nodes_of(m.RegexLiteral)):
+        return True
     terminals: dict[str, m.Expansions] = {}
     bodies: list[m.Expansions] = []
-    for item in items:
+    for item in grammar.items:
         if isinstance(item, m.Override):
             item = item.definition
         if isinstance(item, m.Definition) and item.is_terminal:
