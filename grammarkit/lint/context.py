@@ -164,10 +164,13 @@ class LintContext:
         """llguidance's verdict on the whole grammar. For a Lark grammar that may come
         near llguidance's size limits it comes from the compile that measures them (see
         :attr:`limit_usages`): one compile for both."""
-        pending = self.__dict__.pop("_engine_pending", None)
+        # (Popped only once it is done: a witness matcher built on another thread may ask
+        # too, see Witnesses.prepare, and both wait for the same compile.)
+        pending = self.__dict__.get("_engine_pending")
         if pending is not None:
             thread, box = pending
             thread.join()
+            self.__dict__.pop("_engine_pending", None)
             if "error" in box:
                 raise box["error"]
             report, measured, matcher_error = box["result"]

@@ -44,6 +44,7 @@ class Witnesses:
         self.ctx = ctx
         self._matchers: dict[str, EngineMatcher | None] = {}
         self._verdicts: dict[tuple[str, str], EngineVerdict | None] = {}
+        self._pending: dict[str, tuple[Any, dict]] = {}  # grammar -> (thread, box) of prepare()
 
     def grammar(self, scope: Scope | None = None) -> str:
         """The grammar text llguidance judges witnesses of ``scope`` against: the whole
@@ -56,21 +57,53 @@ class Witnesses:
         seg = ctx.text[scope.nested.span.start : scope.nested.span.end]
         return seg[seg.find("{") + 1 : seg.rfind("}")]
 
+    def prepare(self, scope: Scope | None = None) -> None:
+        """Start building the matcher for ``scope``'s grammar on another thread, for a
+        rule that will probably ask for a verdict once its own analysis is done:
+        llguidance compiles without the GIL, so the compile runs beside that analysis.
+        :meth:`matcher` waits for it. (Nothing is started when it is built already.)"""
+        grammar = self.grammar(scope)
+        if grammar in self._matchers or grammar in self._pending:
+            return
+        import threading
+
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["result"] = self._build(grammar, scope)
+            except BaseException as exc:  # handed to the thread that asks for the matcher
+                box["error"] = exc
+
+        thread = threading.Thread(target=run, name="grammarkit-witnesses", daemon=True)
+        self._pending[grammar] = (thread, box)
+        thread.start()
+
     def matcher(self, scope: Scope | None = None) -> EngineMatcher | None:
         """The matcher for ``scope``'s grammar, or None when llguidance rejects it."""
         grammar = self.grammar(scope)
         if grammar not in self._matchers:
-            top = scope is None or scope.nested is None
-            report = self.ctx.engine if top else compile_report("lark", grammar)
-            syntax: Syntax = self.ctx.syntax if top else "lark"
-            if top and report.ok and _judges_nothing(self.ctx):
-                self._matchers[grammar] = None
-                return None
-            try:
-                self._matchers[grammar] = EngineMatcher(grammar, syntax=syntax, report=report)
-            except MatcherUnavailable:
-                self._matchers[grammar] = None
+            pending = self._pending.pop(grammar, None)
+            if pending is not None:
+                thread, box = pending
+                thread.join()
+                if "error" in box:
+                    raise box["error"]
+                self._matchers[grammar] = box["result"]
+            else:
+                self._matchers[grammar] = self._build(grammar, scope)
         return self._matchers[grammar]
+
+    def _build(self, grammar: str, scope: Scope | None) -> EngineMatcher | None:
+        top = scope is None or scope.nested is None
+        report = self.ctx.engine if top else compile_report("lark", grammar)
+        syntax: Syntax = self.ctx.syntax if top else "lark"
+        if top and report.ok and _judges_nothing(self.ctx):
+            return None
+        try:
+            return EngineMatcher(grammar, syntax=syntax, report=report)
+        except MatcherUnavailable:
+            return None
 
     def verdict(self, text: str, scope: Scope | None = None) -> EngineVerdict | None:
         """llguidance's verdict on ``text`` (None: llguidance rejects the grammar)."""

@@ -142,11 +142,7 @@ def check(ctx) -> Iterator[Finding]:
     a = ctx.analysis
     for scope in a.scopes:
         flow = a.flow(scope)
-        contexts = flow.contexts()
-        if not contexts:
-            continue
-        at = _Places(a, scope)
-        lex = at.lex
+        lex = a.lexemes(scope)
         lazy = {
             sym
             for prod in flow.prods
@@ -154,6 +150,14 @@ def check(ctx) -> Iterator[Finding]:
             for sym in prod.rhs
             if not flow.is_nt(sym)
         }
+        if _may_group(flow, lex, lazy):
+            # llguidance will probably judge a claim: its matcher compiles on another
+            # thread while the contexts below are worked out
+            ctx.witnesses.prepare(scope)
+        contexts = flow.contexts()
+        if not contexts:
+            continue
+        at = _Places(a, scope)
 
         # Open lexemes of the same language (the same term) that can come next at the same
         # point form one group; every other pair that can is compared once, through the
@@ -186,6 +190,8 @@ def check(ctx) -> Iterator[Finding]:
         # MAX_FINDINGS).
         claims = [*_groups(a, at, parent, met), *_ignore_ties(ctx, a, at, allowed_anywhere)]
         claims.sort(key=lambda c: c.span.start)
+        if claims:
+            ctx.witnesses.prepare(scope)
         findings: list[Finding] = []
         judged = 0
         for claim in _merged(a, at, claims, presents):
@@ -323,6 +329,19 @@ def _pair_text(dx: str, dy: str, shown: str, origin: str) -> tuple[str, str]:
         "both (e.g. a name that must start with a letter cannot be a number), or merge them "
         "into one terminal and tell the cases apart after parsing",
     )
+
+
+def _may_group(flow: p.Flow, lex, lazy: set) -> bool:
+    """Whether two lexemes of the scope's rules that are not keywords have the same
+    language (so that a group may form where both can come next). The terms and keyword
+    tests are cached: the contexts' loop asks for them again."""
+    seen: dict[int, object] = {}
+    for key in {s for prod in flow.prods for s in prod.rhs if not flow.is_nt(s)}:
+        if _usable(key, lazy, lex) and not lex.is_keyword(key):
+            term = lex.term(key)
+            if seen.setdefault(term, key) != key:
+                return True
+    return False
 
 
 def _usable(k, lazy: set, lex) -> bool:
