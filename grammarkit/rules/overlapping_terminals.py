@@ -150,7 +150,10 @@ def check(ctx) -> Iterator[Finding]:
             for sym in prod.rhs
             if not flow.is_nt(sym)
         }
-        if _may_group(flow, lex, lazy):
+        may_claim, may_group = _candidates(scope, flow, lex, lazy)
+        if not may_claim:
+            continue  # (the LR contexts below would find nothing to claim)
+        if may_group:
             # llguidance will probably judge a claim: its matcher compiles on another
             # thread while the contexts below are worked out
             ctx.witnesses.prepare(scope)
@@ -331,17 +334,28 @@ def _pair_text(dx: str, dy: str, shown: str, origin: str) -> tuple[str, str]:
     )
 
 
-def _may_group(flow: p.Flow, lex, lazy: set) -> bool:
-    """Whether two lexemes of the scope's rules that are not keywords have the same
-    language (so that a group may form where both can come next). The terms and keyword
-    tests are cached: the contexts' loop asks for them again."""
-    seen: dict[int, object] = {}
+def _candidates(scope: p.Scope, flow: p.Flow, lex, lazy: set) -> tuple[bool, bool]:
+    """Whether the scope can have any claim, and whether it can have a group, judged
+    from its lexemes alone (before the LR contexts, which can only rule claims out): a
+    group needs two lexemes that are not keywords with the same language; a pair, two of
+    different languages whose first characters meet; an %ignore tie, an %ignore. (The
+    terms and keyword tests are cached: the contexts' loop asks for them again.)"""
+    firsts: dict[int, object] = {}  # term -> its first lexeme met here
+    met = 0  # the first characters of the terms seen so far
+    meets = False
     for key in {s for prod in flow.prods for s in prod.rhs if not flow.is_nt(s)}:
-        if _usable(key, lazy, lex) and not lex.is_keyword(key):
-            term = lex.term(key)
-            if seen.setdefault(term, key) != key:
-                return True
-    return False
+        if not _usable(key, lazy, lex) or lex.is_keyword(key):
+            continue
+        term = lex.term(key)
+        if term in firsts:
+            if firsts[term] != key:
+                return True, True
+            continue
+        firsts[term] = key
+        mask = lex.lang.first_mask(term)
+        meets = meets or bool(met & mask)
+        met |= mask
+    return meets or bool(scope.ignores), False
 
 
 def _usable(k, lazy: set, lex) -> bool:
