@@ -28,6 +28,7 @@ CODE = "GK304"
 NAME = "malformed-sample"
 SEVERITY = Severity.ERROR
 SYNTAXES = ("lark", "regex")
+USES_SAMPLES = True  # (runs after the grammar's own rules: reading the samples checks them)
 
 
 def check(ctx) -> Iterator[Finding]:

@@ -24,6 +24,19 @@ def test_on_grammar_gets_the_grammars_diagnostics_first_and_the_result_is_comple
     assert lint_text(GRAMMAR, on_grammar=early.append).codes() == ["GK229"] and len(early) == 1  # no samples
 
 
+def test_on_grammar_comes_before_the_samples_are_read():
+    events = []
+
+    class Stream:  # a samples stream: reading it is checking it
+        def __iter__(self):
+            events.append("samples read")
+            yield from samples("ab", "abc")
+
+    result = lint_text(GRAMMAR, samples=Stream(), on_grammar=lambda r: events.append("on_grammar"))
+    assert events == ["on_grammar", "samples read"]
+    assert result.codes() == ["GK229", "GK300"]
+
+
 def test_unused_suppression_is_judged_with_the_samples_findings():
     text = 'start: "a" %json {"type": "string"} // grammarkit: ignore[GK227]\n'
     early = []
