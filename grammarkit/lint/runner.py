@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,11 +96,11 @@ def lint_text(
     diagnostics once its rules have run and before the samples are checked (which can take
     longer than everything else), so they can be shown early. The result returned is
     always the complete one.
-    disagreements become diagnostics and ``LintResult.samples`` holds every verdict
-    (with ``keep_samples=False`` only the notable ones: memory stays flat on a long
-    stream, and ``LintResult.sample_count`` says how many were checked). ``samples`` may
-    be any iterable (it is read once, lazily: a JSON Lines file streams); ``jobs`` > 1
-    checks them in that many worker processes.
+
+    With ``keep_samples=False`` ``LintResult.samples`` holds only the notable verdicts:
+    memory stays flat on a long stream, and ``LintResult.sample_count`` says how many
+    were checked. ``samples`` may be any iterable (it is read once, lazily: a JSON Lines
+    file streams); ``jobs`` > 1 checks them in that many worker processes.
     """
     if syntax not in ("lark", "regex"):
         raise ValueError(f"unknown grammar syntax {syntax!r} (expected 'lark' or 'regex')")
@@ -107,7 +108,10 @@ def lint_text(
         from grammarkit.llg.tokenizer import check_tokenizer_name
 
         check_tokenizer_name(tokenizer)
-    with remembered():  # each regex of the grammar is read once
+    # Each regex of the grammar is read once; the garbage collector is paused until the
+    # lint's objects are gone (see grammarkit.core.collector), except while samples are
+    # checked.
+    with remembered(), collector.paused():
         return _lint(
             text,
             syntax=syntax,
@@ -161,15 +165,15 @@ def _lint(
     of_samples = [rule for rule in rules if rule.uses_samples and not rule.after_others]
     last = [rule for rule in rules if rule.after_others]  # they read every other rule's findings
 
-    with collector.paused():  # while the grammar's own rules run (not while samples are checked: a stream may be long)
-        produced = _run(ctx, own)
+    produced = _run(ctx, own)
     if on_grammar is not None and samples and of_samples:
         mark = len(ctx.found)
         early = produced + _run(ctx, last)
         del ctx.found[mark:]  # the final run of `last` sees the samples' findings too
         diagnostics = _diagnostics(ctx, rules, early, select, ignore, severity or {})
         on_grammar(LintResult(path=path, syntax=syntax, diagnostics=diagnostics, text=text))
-    produced += _run(ctx, of_samples)
+    with collector.running() if samples else nullcontext():  # a stream of samples may be long
+        produced += _run(ctx, of_samples)
     produced += _run(ctx, last)
     diagnostics = _diagnostics(ctx, rules, produced, select, ignore, severity or {})
     if tokenizer != "byte":

@@ -18,6 +18,7 @@ Past either bound a claim is not confirmed, so it is not reported.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from grammarkit.core.diagnostics import Witness
@@ -41,10 +42,18 @@ class Witnesses:
     """llguidance's verdicts on candidate witnesses for one lint context."""
 
     def __init__(self, ctx: Any) -> None:  # a LintContext (which builds this)
-        self.ctx = ctx
+        # (A weak reference: the context holds this, and a cycle would keep every object
+        # of the lint alive until the garbage collector's next full pass.)
+        self._ctx = weakref.ref(ctx)
         self._matchers: dict[str, EngineMatcher | None] = {}
         self._verdicts: dict[tuple[str, str], EngineVerdict | None] = {}
         self._pending: dict[str, tuple[Any, dict]] = {}  # grammar -> (thread, box) of prepare()
+
+    @property
+    def ctx(self) -> Any:
+        ctx = self._ctx()
+        assert ctx is not None, "the lint context is gone"
+        return ctx
 
     def grammar(self, scope: Scope | None = None) -> str:
         """The grammar text llguidance judges witnesses of ``scope`` against: the whole
@@ -68,10 +77,11 @@ class Witnesses:
         import threading
 
         box: dict[str, Any] = {}
+        ctx = self.ctx  # (held by the thread until it ends)
 
         def run() -> None:
             try:
-                box["result"] = self._build(grammar, scope)
+                box["result"] = self._build(ctx, grammar, scope)
             except BaseException as exc:  # handed to the thread that asks for the matcher
                 box["error"] = exc
 
@@ -91,14 +101,15 @@ class Witnesses:
                     raise box["error"]
                 self._matchers[grammar] = box["result"]
             else:
-                self._matchers[grammar] = self._build(grammar, scope)
+                self._matchers[grammar] = self._build(self.ctx, grammar, scope)
         return self._matchers[grammar]
 
-    def _build(self, grammar: str, scope: Scope | None) -> EngineMatcher | None:
+    @staticmethod
+    def _build(ctx: Any, grammar: str, scope: Scope | None) -> EngineMatcher | None:
         top = scope is None or scope.nested is None
-        report = self.ctx.engine if top else compile_report("lark", grammar)
-        syntax: Syntax = self.ctx.syntax if top else "lark"
-        if top and report.ok and _judges_nothing(self.ctx):
+        report = ctx.engine if top else compile_report("lark", grammar)
+        syntax: Syntax = ctx.syntax if top else "lark"
+        if top and report.ok and _judges_nothing(ctx):
             return None
         try:
             return EngineMatcher(grammar, syntax=syntax, report=report)
