@@ -37,8 +37,12 @@ def reachability(scope: Scope) -> Reachability:
     """What ``start`` reaches in ``scope`` (whether or not the scope has a ``start``)."""
     defs = scope.definitions
     edges: dict[str, set[str]] = {}
+    # Without parametric references and template uses, a body's names are its NameRefs,
+    # which the scope has read already (Scope.refs) for other analyses.
+    grammar = scope.grammar
+    plain = grammar is not None and not grammar.nodes_of(m.ParamName) and not grammar.nodes_of(m.TemplateUsage)
     for name, d in defs.items():
-        found = refs(scope.body(d))
+        found = set(scope.refs(d)) if plain else refs(scope.body(d))
         for attr in d.attributes:
             if attr.key in ("stop", "suffix") and attr.value and m.is_terminal_name(attr.value):
                 found.add(attr.value)
