@@ -68,7 +68,8 @@ def check(ctx) -> Iterator[Finding]:
                     '{"ignore_once": true} is worth keeping',
                 )
             elif isinstance(item, m.Definition):
-                yield from _definition(ctx, scope, item, walk)
+                if walk or item.parametric or item.attributes:  # (else nothing to report)
+                    yield from _definition(ctx, scope, item, walk)
             else:
                 for node in p.body_nodes(item):
                     if node is not item:

@@ -108,6 +108,9 @@ def _check_regex_grammar(ctx) -> Iterator[Finding]:
 def _definition(ctx, a, lex, d: m.Definition, repeats: dict) -> Iterator[Finding]:
     what = f"terminal {d.name}"
     single = _single_regex(d)
+    if single is not None:  # (the usual terminal: the walk below would meet only this regex)
+        yield from _regex_literal(ctx, a, single, what, d.name, repeats)
+        return
     for node in lex.scope.body(d):
         if isinstance(node, m.RegexLiteral):
             yield from _regex_literal(ctx, a, node, what, d.name if node is single else None, repeats)
