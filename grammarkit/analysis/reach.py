@@ -49,12 +49,13 @@ def reachability(scope: Scope) -> Reachability:
         edges[name] = found
     roots = {"start"}
     for item in scope.items:
-        if isinstance(item, m.Ignore):
+        if isinstance(item, m.Definition):  # (the usual item first)
+            if defs.get(item.name) is not item:
+                roots |= refs(body_nodes(item.body))
+        elif isinstance(item, m.Ignore):
             roots |= refs(body_nodes(item.body))
         elif isinstance(item, m.Override):
             roots |= refs(body_nodes(item.definition.body))
-        elif isinstance(item, m.Definition) and defs.get(item.name) is not item:
-            roots |= refs(body_nodes(item.body))
     reached: set[str] = set()
     stack = list(roots)
     while stack:

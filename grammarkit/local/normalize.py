@@ -178,17 +178,15 @@ class _Printer:
     # ------------------------------------------------------------ names
     def _name_all(self) -> None:
         aliases = (
-            {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
+            {n.alias for n in self.grammar.nodes_of(m.Alternative) if n.alias}
             if "->" in self.grammar.text  # (an alias is written after ->)
             else set()
         )
         taken = set(self.defs) | set(self.imports) | aliases
         places: dict[str, tuple[list, list, list]] | None = None  # name -> spans of it, by kind
         chosen: set[str] = set()  # the new names given so far
-        for name in sorted(taken):
-            legal = _LARK_TOKEN if m.is_terminal_name(name) else _LARK_RULE
-            if legal.fullmatch(name):
-                continue
+        illegal = [n for n in taken if not (_LARK_TOKEN if m.is_terminal_name(n) else _LARK_RULE).fullmatch(n)]
+        for name in sorted(illegal):  # (usually none: the sort is of those alone)
             base = re.sub(r"[^_A-Za-z0-9]", "_", name)
             candidate, n = base, 1
             while candidate in taken or candidate in chosen:
