@@ -37,20 +37,25 @@ def reachability(scope: Scope) -> Reachability:
     """What ``start`` reaches in ``scope`` (whether or not the scope has a ``start``)."""
     defs = scope.definitions
     edges: dict[str, set[str]] = {}
+    # Without parametric references and template uses, a body's names are its NameRefs,
+    # which the scope has read already (Scope.refs) for other analyses.
+    grammar = scope.grammar
+    plain = grammar is not None and not grammar.nodes_of(m.ParamName) and not grammar.nodes_of(m.TemplateUsage)
     for name, d in defs.items():
-        found = refs(scope.body(d))
+        found = set(scope.refs(d)) if plain else refs(scope.body(d))
         for attr in d.attributes:
             if attr.key in ("stop", "suffix") and attr.value and m.is_terminal_name(attr.value):
                 found.add(attr.value)
         edges[name] = found
     roots = {"start"}
     for item in scope.items:
-        if isinstance(item, m.Ignore):
+        if isinstance(item, m.Definition):  # (the usual item first)
+            if defs.get(item.name) is not item:
+                roots |= refs(body_nodes(item.body))
+        elif isinstance(item, m.Ignore):
             roots |= refs(body_nodes(item.body))
         elif isinstance(item, m.Override):
             roots |= refs(body_nodes(item.definition.body))
-        elif isinstance(item, m.Definition) and defs.get(item.name) is not item:
-            roots |= refs(body_nodes(item.body))
     reached: set[str] = set()
     stack = list(roots)
     while stack:

@@ -4,8 +4,9 @@ name spaces in llguidance, so every name is resolved in its :class:`Scope`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from grammarkit.core.errors import GrammarkitError
 from grammarkit.reader import model as m
@@ -32,6 +33,8 @@ class Scope:
     definition's body is a slice of :meth:`~grammarkit.reader.model.Grammar.nodes`)."""
     _slices: dict | None = field(default=None, repr=False, compare=False)
     _refs: dict = field(default_factory=dict, repr=False, compare=False)
+    _refs_read: bool = field(default=False, repr=False, compare=False)
+    _item_spans: list | None = field(default=None, repr=False, compare=False)
 
     def body(self, d: m.Definition) -> list[m.Node]:
         """Every node of a definition's body (cached; nested grammars not entered)."""
@@ -84,8 +87,74 @@ class Scope:
         """Names of the rules and terminals (``NameRef``) in a definition's body, in
         order, with repeats (cached)."""
         found = self._refs.get(id(d))
+        if found is None and not self._refs_read:
+            # the first time: every definition's names at once, from the grammar's
+            # index of names instead of a walk of each body
+            self._refs_read = True
+            pairs = self.definition_nodes(self.grammar.nodes_of(m.NameRef)) if self.grammar else None
+            if pairs is not None:
+                read: dict[int, list[str]] = {id(i): [] for i in self.items if isinstance(i, m.Definition)}
+                for owner, sub in pairs:
+                    read[id(owner)].append(sub.name)
+                for key, names in read.items():
+                    self._refs.setdefault(key, names)
+                found = self._refs.get(id(d))
         if found is None:
             found = self._refs[id(d)] = [sub.name for sub in self.body(d) if type(sub) is m.NameRef]
+        return found
+
+    def nodes_in_bodies(self, kind: type, where: Callable[[Any], bool] | None = None) -> list[tuple[m.Definition, Any]]:
+        """(definition, node) for every node of class ``kind`` (for which ``where`` holds,
+        when given) in the body of one of this scope's definitions, in the order of the
+        definitions and of a walk of each body: from the grammar's index by class when
+        :meth:`definition_nodes` can tell, else by that walk."""
+        if self.grammar is not None:
+            nodes = self.grammar.nodes_of(kind)
+            found = self.definition_nodes(nodes if where is None else [n for n in nodes if where(n)])
+            if found is not None:
+                return found
+        return [
+            (d, node)
+            for d in self.definition_list()
+            for node in self.body(d)
+            if isinstance(node, kind) and (where is None or where(node))
+        ]
+
+    def definition_nodes(self, nodes: list) -> list[tuple[m.Definition, Any]] | None:
+        """(definition, node) for each of ``nodes`` (in pre-order, as
+        :meth:`~grammarkit.reader.model.Grammar.nodes_of` gives them) that is in the body
+        of one of this scope's top-level definitions, in the order a walk of each
+        definition's :meth:`body` meets them; nodes of directives are left out. None when
+        the scope cannot tell (a nested ``%lark`` scope): the caller walks the bodies.
+
+        A rule looking for a rare kind of node reads it from the grammar's index by class
+        instead of walking every body. A node's span lies within its item's (the reader
+        spans a node over its children) and items do not overlap, so the item whose span
+        holds the node is the item it is in; a node outside every item's span, or an empty
+        one, also gives None."""
+        if self.grammar is None:
+            return None
+        spans = self._item_spans
+        if spans is None:
+            spans = [(i.span.start, i.span.end) for i in self.items]
+            if any(spans[k][1] > spans[k + 1][0] for k in range(len(spans) - 1)):
+                spans = []  # overlapping items (never from the reader): cannot tell
+            self._item_spans = spans
+        if not spans and self.items:
+            return None
+        items = self.items
+        last = len(items) - 1
+        found: list[tuple[m.Definition, Any]] = []
+        k = 0
+        for node in nodes:
+            at, end = node.span.start, node.span.end
+            while k < last and spans[k + 1][0] <= at:
+                k += 1
+            if not items or at == end or not (spans[k][0] <= at and end <= spans[k][1]):
+                return None  # (an empty node could be at the end of the item before)
+            owner = items[k]
+            if isinstance(owner, m.Definition) and node is not owner and type(node) is not m.Attribute:
+                found.append((owner, node))
         return found
 
     @property
@@ -184,8 +253,8 @@ def terminals_used_by_rules(scope: Scope) -> set[str]:
     for d in scope.definition_list():
         if d.is_terminal:
             continue
-        for name in terminal_refs(scope, d):
-            if name not in used:
+        for name in scope.refs(d):
+            if name not in used and m.is_terminal_name(name):
                 used.add(name)
                 stack.append(name)
         for attr in d.attributes:
@@ -199,8 +268,8 @@ def terminals_used_by_rules(scope: Scope) -> set[str]:
         found = scope.definitions.get(name)
         if found is None or not found.is_terminal:
             continue
-        for ref in terminal_refs(scope, found):
-            if ref not in used:
+        for ref in scope.refs(found):
+            if ref not in used and m.is_terminal_name(ref):
                 used.add(ref)
                 stack.append(ref)
     return used

@@ -148,6 +148,18 @@ _PLAIN_NODES = frozenset(
 (what they hold is scanned on its own)."""
 
 
+def _subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    subs: list[type] = cls.__subclasses__()
+    for sub in subs:
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+_NODE_CLASSES = _subclasses(m.Node)
+"""Every class of the model's nodes (for :meth:`_Printer.plain`'s look-ups by class)."""
+
+
 class _Printer:
     def __init__(self, grammar: m.Grammar, hoist_rules: frozenset[str]) -> None:
         self.grammar = grammar
@@ -166,17 +178,15 @@ class _Printer:
     # ------------------------------------------------------------ names
     def _name_all(self) -> None:
         aliases = (
-            {n.alias for n in self.grammar.nodes() if isinstance(n, m.Alternative) and n.alias}
+            {n.alias for n in self.grammar.nodes_of(m.Alternative) if n.alias}
             if "->" in self.grammar.text  # (an alias is written after ->)
             else set()
         )
         taken = set(self.defs) | set(self.imports) | aliases
         places: dict[str, tuple[list, list, list]] | None = None  # name -> spans of it, by kind
         chosen: set[str] = set()  # the new names given so far
-        for name in sorted(taken):
-            legal = _LARK_TOKEN if m.is_terminal_name(name) else _LARK_RULE
-            if legal.fullmatch(name):
-                continue
+        illegal = [n for n in taken if not (_LARK_TOKEN if m.is_terminal_name(n) else _LARK_RULE).fullmatch(n)]
+        for name in sorted(illegal):  # (usually none: the sort is of those alone)
             base = re.sub(r"[^_A-Za-z0-9]", "_", name)
             candidate, n = base, 1
             while candidate in taken or candidate in chosen:
@@ -239,7 +249,7 @@ class _Printer:
         if "{" not in text:
             fine.add(m.Repeat)  # (a braces repetition is written with {)
         node: Any
-        for node in self.grammar.nodes():
+        for node in self._nodes_not_of(fine):
             kind = type(node)
             if kind not in fine:
                 if kind is m.Literal:
@@ -260,6 +270,16 @@ class _Printer:
                 else:
                     return False
         return True
+
+    def _nodes_not_of(self, fine: set) -> list[m.Node]:
+        """The grammar's nodes of the classes not in ``fine`` (in no particular order),
+        from its index by class: most nodes are fine and are not looked at. Every node
+        when the index's classes do not add up to the nodes exactly."""
+        grammar = self.grammar
+        by_kind = {kind: grammar.nodes_of(kind) for kind in _NODE_CLASSES}
+        if sum(len(nodes) for nodes in by_kind.values()) != len(grammar.nodes()):
+            return grammar.nodes()  # (a node class outside the model's: not expected)
+        return [node for kind, nodes in by_kind.items() if kind not in fine for node in nodes]
 
     def print(self) -> str:
         out: list[str] = []
@@ -486,18 +506,20 @@ class _Printer:
         return result
 
     def nullable(self, node: m.Node) -> bool:
+        # (the containers first, every body is Expansions → Alternative → Sequence; map
+        # stops where a generator would, with less work per item)
+        if isinstance(node, m.Expansions):
+            return any(map(self.nullable, node.alternatives))
+        if isinstance(node, m.Alternative):
+            return all(map(self.nullable, node.conjuncts))
+        if isinstance(node, m.Sequence):
+            return all(map(self.nullable, node.items))
         if isinstance(node, m.Literal):
             return node.value == ""
         if isinstance(node, m.RegexLiteral):
             return _regex_nullable(node.pattern)
         if isinstance(node, m.NameRef):
             return self.nullable_name(node.name)
-        if isinstance(node, m.Expansions):
-            return any(self.nullable(a) for a in node.alternatives)
-        if isinstance(node, m.Alternative):
-            return all(self.nullable(c) for c in node.conjuncts)
-        if isinstance(node, m.Sequence):
-            return all(self.nullable(i) for i in node.items)
         if isinstance(node, m.Maybe):
             return True
         if isinstance(node, m.Group):

@@ -56,7 +56,10 @@ def check(ctx) -> Iterator[Finding]:
     grammar = ctx.grammar
     if grammar is None or not ctx.read.ok:
         return
-    candidates = [d for d in grammar.definitions if not d.is_terminal and _calls_itself(d)]
+    # (a rule that calls itself names itself in its body: the names of each body, read
+    # once for the top-level scope, rule out most rules before their items are looked at)
+    refs = ctx.analysis.scopes[0].refs
+    candidates = [d for d in grammar.definitions if not d.is_terminal and d.name in refs(d) and _calls_itself(d)]
     if not candidates:
         return  # the usual case: nothing built, nothing timed
     from grammarkit.local.ambiguity import ambiguity_cost

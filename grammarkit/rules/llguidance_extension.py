@@ -56,6 +56,7 @@ _ATTR_FIX = {
 def check(ctx) -> Iterator[Finding]:
     a = ctx.analysis
     for scope in a.scopes:
+        walk = _may_flag(scope)
         for item in scope.items:
             if isinstance(item, m.LLGuidanceOptions):
                 if _only_ignore_once(item.value):
@@ -67,14 +68,26 @@ def check(ctx) -> Iterator[Finding]:
                     '{"ignore_once": true} is worth keeping',
                 )
             elif isinstance(item, m.Definition):
-                yield from _definition(ctx, scope, item)
+                if walk or item.parametric or item.attributes:  # (else nothing to report)
+                    yield from _definition(ctx, scope, item, walk)
             else:
                 for node in p.body_nodes(item):
                     if node is not item:
                         yield from _node(ctx, node, "a directive")
 
 
-def _definition(ctx, scope: p.Scope, d: m.Definition) -> Iterator[Finding]:
+def _may_flag(scope: p.Scope) -> bool:
+    """Can a definition's body in ``scope`` hold a node :func:`_node` reports? False when
+    the grammar's index by class has none of them (then no body is walked)."""
+    grammar = scope.grammar
+    if grammar is None:
+        return True
+    if any(grammar.nodes_of(kind) for kind in _FLAGGED):
+        return True
+    return any(len(alt.conjuncts) > 1 for alt in grammar.nodes_of(m.Alternative))
+
+
+def _definition(ctx, scope: p.Scope, d: m.Definition, walk: bool) -> Iterator[Finding]:
     kind = "terminal" if d.is_terminal else "rule"
     where = f"{kind} {d.name}"
     if d.parametric:
@@ -95,6 +108,8 @@ def _definition(ctx, scope: p.Scope, d: m.Definition) -> Iterator[Finding]:
             f"attribute [{shown}] on {where} is {_TAIL}",
             _ATTR_FIX.get(attr.key, f"remove [{shown}]"),
         )
+    if not walk:
+        return
     node: Any
     for node in scope.body(d):
         # (most nodes are none of these: _node is not called for them)

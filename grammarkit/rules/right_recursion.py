@@ -60,8 +60,8 @@ def check(ctx) -> Iterator[Finding]:
     a = ctx.analysis
     for scope in a.scopes:
         for d in scope.definition_list():
-            if d.is_terminal or d.params is not None:
-                continue
+            if d.is_terminal or d.params is not None or d.name not in scope.refs(d):
+                continue  # (a rule that does not name itself cannot recurse on itself)
             alts = d.body.alternatives
             recursive = []
             for alt in alts:

@@ -44,9 +44,14 @@ def check(ctx) -> Iterator[Finding]:
     for scope, start, greedy, completable in completion_scopes(ctx):
         if not completable.get(start):
             continue  # nothing completes at all: GK110
+        # (the rules that never complete, in BNF order; most grammars have none, and then
+        # what start reaches is not needed)
+        stuck = {nt for nt in greedy.flow.by_lhs if not completable.get(nt) and nt in scope.definitions}
+        if not stuck:
+            continue
         sentences = a.sentences(scope)
         for nt in greedy.reachable():
-            if completable.get(nt) or nt not in scope.definitions:
+            if nt not in stuck:
                 continue
             why = why_incomplete(greedy, sentences, nt)
             if why is None or why.pair is None:

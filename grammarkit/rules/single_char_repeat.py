@@ -45,17 +45,14 @@ def check(ctx) -> Iterator[Finding]:
         lex = a.lexemes(scope)
         memo: dict[str, bool] = {}
         ignores = bool(scope.ignores)
-        for d in scope.definition_list():
-            if d.is_terminal:
+        for d, node in scope.nodes_in_bodies(m.Repeat):  # (the grammar's index of repetitions)
+            if d.is_terminal or (node.max is not None and node.max < MIN_MAX):
                 continue
-            for node in scope.body(d):
-                if not isinstance(node, m.Repeat) or (node.max is not None and node.max < MIN_MAX):
-                    continue
-                if node.max is not None and node.max < node.min:
-                    continue  # an invalid range; llguidance rejects it
-                if not _single(scope, lex, node.item, memo, set()):
-                    continue
-                yield _finding(ctx, d, node, ignores)
+            if node.max is not None and node.max < node.min:
+                continue  # an invalid range; llguidance rejects it
+            if not _single(scope, lex, node.item, memo, set()):
+                continue
+            yield _finding(ctx, d, node, ignores)
 
 
 def _single(scope, lex, node: m.Node, memo: dict, active: set) -> bool:

@@ -72,13 +72,11 @@ def check(ctx) -> Iterator[Finding]:
         for local, (imp, iname) in scope.imports.items():
             if local in used and local not in scope.definitions:
                 yield from _import(ctx, a, local, imp, iname)
-        for rule in scope.definition_list():  # (the regexes of rule_lexeme_nodes)
-            if rule.is_terminal:
-                continue
-            for leaf in scope.body(rule):
-                if type(leaf) is m.RegexLiteral:
-                    what = f"regex /{_short(leaf.pattern)}/ in rule {rule.name}"
-                    yield from _regex_literal(ctx, a, leaf, what, None, repeats)
+        # (the regexes of rule_lexeme_nodes, from the grammar's index of regexes)
+        for rule, leaf in scope.nodes_in_bodies(m.RegexLiteral):
+            if not rule.is_terminal:
+                what = f"regex /{_short(leaf.pattern)}/ in rule {rule.name}"
+                yield from _regex_literal(ctx, a, leaf, what, None, repeats)
 
 
 def _check_regex_grammar(ctx) -> Iterator[Finding]:
@@ -110,6 +108,9 @@ def _check_regex_grammar(ctx) -> Iterator[Finding]:
 def _definition(ctx, a, lex, d: m.Definition, repeats: dict) -> Iterator[Finding]:
     what = f"terminal {d.name}"
     single = _single_regex(d)
+    if single is not None:  # (the usual terminal: the walk below would meet only this regex)
+        yield from _regex_literal(ctx, a, single, what, d.name, repeats)
+        return
     for node in lex.scope.body(d):
         if isinstance(node, m.RegexLiteral):
             yield from _regex_literal(ctx, a, node, what, d.name if node is single else None, repeats)

@@ -44,25 +44,23 @@ MIN_RUN = 4
 def check(ctx) -> Iterator[Finding]:
     a = ctx.analysis
     for scope in a.scopes:
-        for d in scope.definition_list():
+        # (the grammar's index of sequences: most are too short to hold a run)
+        for d, node in scope.nodes_in_bodies(m.Sequence, lambda s: len(s.items) >= MIN_RUN):
             kind = "terminal" if d.is_terminal else "rule"
-            for node in scope.body(d):
-                if not isinstance(node, m.Sequence) or len(node.items) < MIN_RUN:
-                    continue
-                copies = [_copy_of(ctx, i) for i in node.items]
-                i = 0
-                while i < len(copies):
-                    j = i
-                    while j + 1 < len(copies) and copies[j + 1][0] == copies[i][0] and (
-                        copies[j + 1][1] or not copies[j][1]  # the optional copies come last
-                    ):
-                        j += 1
-                    run = j - i + 1
-                    if run >= MIN_RUN:
-                        optional = sum(1 for _, opt, _ in copies[i : j + 1] if opt)
-                        item = copies[i][2]
-                        yield _finding(ctx, kind, d, node.items[i], node.items[j], item, run, optional)
-                    i = j + 1
+            copies = [_copy_of(ctx, i) for i in node.items]
+            i = 0
+            while i < len(copies):
+                j = i
+                while j + 1 < len(copies) and copies[j + 1][0] == copies[i][0] and (
+                    copies[j + 1][1] or not copies[j][1]  # the optional copies come last
+                ):
+                    j += 1
+                run = j - i + 1
+                if run >= MIN_RUN:
+                    optional = sum(1 for _, opt, _ in copies[i : j + 1] if opt)
+                    item = copies[i][2]
+                    yield _finding(ctx, kind, d, node.items[i], node.items[j], item, run, optional)
+                i = j + 1
 
 
 def _copy_of(ctx, item: m.Node) -> tuple[tuple[str, ...], bool, m.Node]:

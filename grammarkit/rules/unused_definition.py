@@ -64,6 +64,8 @@ def _scope(scope: p.Scope, text: str) -> Iterator[Finding]:
     imports = scope.imports
     reach = reachability(scope)
     reached = reach.reached
+    if all(name in reached for name in defs) and all(name in reached or name in defs for name in imports):
+        return  # (the common case: everything is used; the users below are not needed)
     users: dict[str, list[str]] = {}
     for name, refs in reach.edges.items():
         for r in refs:
