@@ -36,6 +36,10 @@ def lexeme_key(scope: Scope, node: m.Node) -> LexemeKey | None:
     return ("O", id(node))
 
 
+_KEYWORD_PARTS = frozenset({m.Literal, m.Sequence, m.Alternative, m.Expansions, m.Group, m.Maybe})
+"""The nodes a keyword terminal's body may hold besides names of keyword terminals."""
+
+
 class Lexemes:
     """Languages, names and properties of the terminals of one scope."""
 
@@ -179,30 +183,29 @@ class Lexemes:
             return False
         found = self._keywords.get(key[1])
         if found is None:
-            found = self._keywords[key[1]] = self._keyword_node(self.scope.definitions.get(key[1]), set())
+            found = self._keywords[key[1]] = self._keyword_definition(self.scope.definitions.get(key[1]), set())
         return found
 
-    def _keyword_node(self, node, active: set[str]) -> bool:
-        kind = type(node)  # (the node types have no subclasses)
-        if kind is m.Literal:
+    def _keyword_definition(self, d: m.Definition | None, active: set[str]) -> bool:
+        """Whether ``d`` is a terminal whose body is made of string literals (in
+        sequences, alternatives, groups and options) and of terminals that are; a
+        terminal in ``active`` (being looked at) is not: a cycle is no keyword. The body
+        is read from its (cached) list of nodes."""
+        if d is None or not d.is_terminal or d.name in active:
+            return False
+        names = []
+        for node in self.scope.body(d):
+            kind = type(node)  # (the node types have no subclasses)
+            if kind is m.NameRef:
+                if not m.is_terminal_name(node.name):
+                    return False
+                names.append(node.name)
+            elif kind not in _KEYWORD_PARTS:
+                return False
+        if not names:
             return True
-        if kind is m.Sequence:
-            return all(self._keyword_node(c, active) for c in node.items)
-        if kind is m.Alternative:
-            return all(self._keyword_node(c, active) for c in node.conjuncts)
-        if kind is m.Expansions:
-            return all(self._keyword_node(c, active) for c in node.alternatives)
-        if kind is m.Group or kind is m.Maybe:
-            return self._keyword_node(node.body, active)
-        if kind is m.NameRef:
-            if not m.is_terminal_name(node.name):
-                return False
-            return self._keyword_node(self.scope.definitions.get(node.name), active)
-        if kind is m.Definition:
-            if not node.is_terminal or node.name in active:
-                return False
-            return self._keyword_node(node.body, active | {node.name})
-        return False  # (None, regexes and everything else)
+        inner = active | {d.name}
+        return all(self._keyword_definition(self.scope.definitions.get(name), inner) for name in names)
 
     def is_free_text(self, key: LexemeKey) -> bool:
         t = self.term(key)
