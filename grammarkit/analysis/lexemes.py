@@ -194,6 +194,7 @@ class Lexemes:
         if d is None or not d.is_terminal or d.name in active:
             return False
         names = []
+        node: Any
         for node in self.scope.body(d):
             kind = type(node)  # (the node types have no subclasses)
             if kind is m.NameRef:

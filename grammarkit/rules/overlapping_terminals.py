@@ -340,18 +340,16 @@ def _candidates(scope: p.Scope, flow: p.Flow, lex, lazy: set) -> tuple[bool, boo
     group needs two lexemes that are not keywords with the same language; a pair, two of
     different languages whose first characters meet; an %ignore tie, an %ignore. (The
     terms and keyword tests are cached: the contexts' loop asks for them again.)"""
-    firsts: dict[int, object] = {}  # term -> its first lexeme met here
-    met = 0  # the first characters of the terms seen so far
+    terms: set[int] = set()  # the languages of the distinct lexemes seen so far
+    met = 0  # their first characters
     meets = False
     for key in {s for prod in flow.prods for s in prod.rhs if not flow.is_nt(s)}:
         if not _usable(key, lazy, lex) or lex.is_keyword(key):
             continue
         term = lex.term(key)
-        if term in firsts:
-            if firsts[term] != key:
-                return True, True
-            continue
-        firsts[term] = key
+        if term in terms:
+            return True, True  # (another lexeme has this language)
+        terms.add(term)
         mask = lex.lang.first_mask(term)
         meets = meets or bool(met & mask)
         met |= mask
