@@ -7,7 +7,9 @@ fourth one made invalid by a trailing operator and marked "should_parse": false,
 every verdict is as expected and the output stays one line), then runs, each as a
 subprocess:
 
-  grammarkit   python -m grammarkit check --no-sidecars --engine llguidance --samples FILE GRAMMAR
+  grammarkit   python -m grammarkit check --no-cache --no-sidecars --engine llguidance --samples FILE GRAMMAR
+               (--no-cache: a repeated run, or a file of the same content written by an
+               earlier run, would otherwise be answered from check's result cache)
   bare         a script that only uses llguidance: compile the grammar once, read FILE line
                by line (json.loads), check each input with LLMatcher.try_consume_tokens +
                is_accepting on a byte tokenizer, count the verdicts that differ from
@@ -148,7 +150,7 @@ def main() -> int:
     bare_script.write_text(BARE)
 
     commands = {"bare": lambda f: [sys.executable, str(bare_script), str(grammar_path), str(f)]}
-    gk = [sys.executable, "-m", "grammarkit", "check", "--no-sidecars", "--engine", "llguidance"]
+    gk = [sys.executable, "-m", "grammarkit", "check", "--no-cache", "--no-sidecars", "--engine", "llguidance"]
     commands["grammarkit"] = lambda f: [*gk, "--samples", str(f), str(grammar_path)]
     if args.jobs:
         commands[f"grammarkit -j{args.jobs}"] = lambda f: [*gk, "--jobs", str(args.jobs), "--samples", str(f),
@@ -183,7 +185,7 @@ def main() -> int:
                   f"{rss / 1024:7.1f}MB {ratio:>7} {cpu:8.2f}")
     if args.auto:
         print(f"{'samples':>9} {'--engine auto':<16} {'seconds':>8} {'CPU s':>8}")
-        auto = [sys.executable, "-m", "grammarkit", "check", "--no-sidecars", "--engine", "auto"]
+        auto = [sys.executable, "-m", "grammarkit", "check", "--no-cache", "--no-sidecars", "--engine", "auto"]
         for n in (500, 1000, 2000, 10_000):
             samples = workdir / f"arithmetic_{n}.jsonl"
             if not samples.exists():

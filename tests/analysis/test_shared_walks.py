@@ -60,6 +60,25 @@ def test_body_slices_are_the_walks(text: str) -> None:
             assert scope.refs(d) == [n.name for n in walked if isinstance(n, m.NameRef)]
 
 
+DIRECTIVES = (
+    'start: A "x"+ B w\nw[lazy]: /[a-z]{1,4}/\nA: "a"\nB: "b" | ("c" "d")?\n%ignore /[ ]/ | "\\t"\n'
+    '%override A: /[a-c]{1,2}/ "q"\n%declare C\nc: \nd: [A] A{2} "e"~3\n'
+)
+
+
+@pytest.mark.parametrize("text", [*_corpus(), DIRECTIVES])
+def test_nodes_in_bodies_are_those_of_the_walks(text: str) -> None:
+    grammar = read_grammar(text).grammar
+    kinds = [m.NameRef, m.Literal, m.RegexLiteral, m.Sequence, m.Alternative, m.Repeat, m.Maybe, m.Group]
+    for scope in scopes(grammar):
+        for kind in kinds:
+            walked = [(d, n) for d in scope.definition_list() for n in scope.body(d) if isinstance(n, kind)]
+            found = scope.nodes_in_bodies(kind)
+            assert [(d.name, id(n)) for d, n in found] == [(d.name, id(n)) for d, n in walked], kind.__name__
+        long = scope.nodes_in_bodies(m.Sequence, lambda s: len(s.items) >= 2)
+        assert all(len(n.items) >= 2 for _, n in long)
+
+
 @pytest.mark.parametrize("text", _corpus())
 def test_followers_anywhere_are_those_of_the_occurrences(text: str) -> None:
     analysis = Analysis(read_grammar(text).grammar)
