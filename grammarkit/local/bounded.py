@@ -7,8 +7,8 @@ llguidance accepts such inputs (so a constrained model can send them). A
 
 * inputs the linear-time parser decides (:meth:`LocalParser.parse_linear`), and short
   inputs (``Budget.inline_chars``), are parsed in this process;
-* longer inputs to a general (Earley) parser go to a worker process, started on first
-  use and reused, whose address space is capped (``Budget.memory_mb``, ``RLIMIT_AS``) and
+* longer inputs to a general (Earley) parser go to a worker process (a fresh interpreter,
+  see :class:`_Worker`), started on first use and reused, whose address space is capped (``Budget.memory_mb``, ``RLIMIT_AS``) and
   which is killed when a parse runs past ``Budget.seconds`` (or past the deadline the
   caller gives, for a whole response). The next input starts a fresh worker.
 
@@ -18,9 +18,11 @@ a ``budget`` rejection: never minutes, never gigabytes in the caller's process.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,24 +118,43 @@ class BoundedParser:
 
 
 class _Worker:
-    """One worker process holding a LocalParser; parses one input at a time."""
+    """One worker process holding a LocalParser; parses one input at a time.
+
+    The process is a fresh interpreter running :func:`_child` (``python -c``), connected
+    by a socket pair: not a ``multiprocessing`` spawn, which would run the caller's main
+    script again in the worker (a script without an ``if __name__ == "__main__":`` guard
+    would do all its work twice, API calls included, and its parses would fail there).
+    No fork either: the parent may run llguidance threads. Workers still alive when the
+    interpreter exits are killed."""
 
     def __init__(self, grammar: str, max_input_chars: int, memory_mb: int) -> None:
-        import multiprocessing
+        import subprocess
+        import sys
+        from multiprocessing import Pipe
+        from multiprocessing.spawn import get_executable
 
-        ctx = multiprocessing.get_context("spawn")  # no fork: the parent may run llguidance threads
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(
-            target=worker_main, args=(child, grammar, max_input_chars, memory_mb), daemon=True
-        )
-        self.process.start()
-        child.close()
+        self.conn, child = Pipe()
+        fd = child.fileno()
+        env = dict(os.environ)
+        # The caller's import path, as a spawned process would get it.
+        env["PYTHONPATH"] = os.pathsep.join([p for p in sys.path if p] + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        try:
+            self.process = subprocess.Popen(
+                [get_executable(), "-c", _CHILD, str(fd)],
+                pass_fds=(fd,),
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            child.close()
+        _LIVE.add(self.process)
+        self.conn.send((grammar, max_input_chars, memory_mb))
         self.started = False
         self.memory_bytes = memory_mb * 1024 * 1024
 
     @property
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
 
     def parse(self, text: str, seconds: float) -> tuple[str, Any] | None:
         """``(kind, value)``, or None when the parse ran past ``seconds`` (the process is
@@ -159,7 +180,7 @@ class _Worker:
             return self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self.stop()
-            return ("memory", None) if self.process.exitcode not in (0, None) else ("error", "the worker stopped")
+            return ("memory", None) if self.process.returncode not in (0, None) else ("error", "the worker stopped")
 
     def _wait(self, seconds: float) -> str:
         """Wait up to ``seconds`` for the answer: ``"answered"``, ``"time"`` (none came),
@@ -178,10 +199,43 @@ class _Worker:
                 return "memory"
 
     def stop(self) -> None:
-        if self.process.is_alive():
+        import subprocess
+
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(timeout=5)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a killed process always ends
+            pass
+        _LIVE.discard(self.process)
         self.conn.close()
+
+
+_CHILD = "import sys; from grammarkit.local.bounded import _child; _child(int(sys.argv[1]))"
+"""What a worker process runs: the fd of its end of the socket pair is its argument."""
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()
+"""The worker processes not stopped yet (killed when the interpreter exits)."""
+
+
+@atexit.register
+def _kill_live_workers() -> None:  # pragma: no cover - runs at interpreter exit
+    for process in list(_LIVE):
+        if process.poll() is None:
+            process.kill()
+
+
+def _child(fd: int) -> None:
+    """A worker process's main: its end of the socket pair, then :func:`worker_main` with
+    the grammar and limits the parent sends first."""
+    from multiprocessing.connection import Connection
+
+    conn = Connection(fd)
+    try:
+        grammar, max_input_chars, memory_mb = conn.recv()
+    except (EOFError, OSError):
+        return
+    worker_main(conn, grammar, max_input_chars, memory_mb)
 
 
 WATCH_INTERVAL = 0.05

@@ -126,3 +126,57 @@ def test_a_worker_near_its_memory_budget_is_stopped_from_outside():
         assert not worker.alive
     finally:
         worker.stop()
+
+
+def test_the_worker_does_not_run_the_callers_script_again(tmp_path):
+    # A script without an `if __name__ == "__main__":` guard: a multiprocessing spawn
+    # would run it again in the worker (its parse failing there, its work done twice).
+    import subprocess
+    import sys
+
+    marks = tmp_path / "runs.txt"
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from grammarkit import CustomTool\n"
+        f"open({str(marks)!r}, 'a').write('run\\n')\n"
+        f"tool = CustomTool('calc', {AMBIGUOUS!r})\n"
+        f"print(tool.parse({_sum(40)!r}).data)\n",  # 79 characters: the worker parses it
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "start"
+    assert marks.read_text() == "run\n"  # the script ran once
+    assert "Traceback" not in done.stderr
+
+
+def test_a_worker_stops_when_its_parent_is_gone(tmp_path):
+    # The worker reads its socket: when the parent dies, it gets EOF and ends.
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os\n"
+        "from grammarkit.local.bounded import BoundedParser, Budget\n"
+        "from grammarkit.local.parser import LocalParser\n"
+        f"g = {AMBIGUOUS!r}\n"
+        "b = BoundedParser(g, LocalParser(g), max_input_chars=1000, budget=Budget(inline_chars=1))\n"
+        "b.parse('1+1')\n"
+        "print(b._worker.process.pid, flush=True)\n"
+        "os._exit(0)\n",  # no clean-up of any kind
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    pid = int(done.stdout.split()[0])
+    for _ in range(100):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break  # ended, not reaped yet
+        except FileNotFoundError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the worker outlived its parent")
