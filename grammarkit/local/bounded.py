@@ -8,9 +8,10 @@ llguidance accepts such inputs (so a constrained model can send them). A
 * inputs the linear-time parser decides (:meth:`LocalParser.parse_linear`), and short
   inputs (``Budget.inline_chars``), are parsed in this process;
 * longer inputs to a general (Earley) parser go to a worker process (a fresh interpreter,
-  see :class:`_Worker`), started on first use and reused, whose address space is capped (``Budget.memory_mb``, ``RLIMIT_AS``) and
-  which is killed when a parse runs past ``Budget.seconds`` (or past the deadline the
-  caller gives, for a whole response). The next input starts a fresh worker.
+  see :class:`_Worker`), started on first use and reused, whose address space is capped
+  (``Budget.memory_mb``, ``RLIMIT_AS``) and which is killed when a parse runs past
+  ``Budget.seconds`` (or past the deadline the caller gives, for a whole response). The
+  next input starts a fresh worker.
 
 Past the budget the parse raises :class:`~grammarkit.core.rejection.InputRejected` with
 a ``budget`` rejection: never minutes, never gigabytes in the caller's process.
