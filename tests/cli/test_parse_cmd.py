@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from lark import Token, Tree
+from parseutil import ARITH, GRAMMARS, GREEDY, TIMESTAMP, run
 
-from grammarkit.cli import main
 from grammarkit.core.rejection import InputRejected
 from grammarkit.core.trees import pretty_tree, tree_to_json
 from grammarkit.llg.matcher import EngineMatcher
 from grammarkit.local.parser import LocalParser
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-GRAMMARS = ROOT / "grammars"
-ARITH = str(GRAMMARS / "arithmetic.lark")
-TIMESTAMP = str(GRAMMARS / "timestamp.regex")
-
-# Lark matches a terminal's regex with Python's leftmost-first alternation (/a|ab/ on "ab"
-# gives "a"); llguidance's lexer is greedy over the whole language of the terminal (it
-# takes "ab"). So the two engines disagree in both directions on this grammar.
-GREEDY = 'start: A "b"\nA: /a|ab/\n'
 JSON_GRAMMAR = 'start: %json {"type": "integer"}\n'
 LINES = 'start: LINE ("\\n" LINE)*\nLINE: /[a-zé]{1,10}/\n'
-
-
-def run(capsys, *args, stdin: bytes | None = None, monkeypatch=None):
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    code = main(["parse", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --------------------------------------------------------------------------- accepted

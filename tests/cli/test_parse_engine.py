@@ -4,29 +4,16 @@ says about it, and the exit statuses."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from parseutil import ARITH, GRAMMARS, GREEDY, TIMESTAMP, run
 
 from grammarkit.cli import main
 from grammarkit.llg.matcher import EngineMatcher
 from grammarkit.verdict import judge
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-GRAMMARS = ROOT / "grammars"
-ARITH = str(GRAMMARS / "arithmetic.lark")
-TIMESTAMP = str(GRAMMARS / "timestamp.regex")
-# llguidance's lexer is greedy over the whole language of A ("ab"); Lark's regex is
-# leftmost-first ("a"): "ab" only Lark accepts, "abb" only llguidance.
-GREEDY = 'start: A "b"\nA: /a|ab/\n'
 LLG_HEAD = "engine: llguidance only (the local Lark parser did not run: no parse tree)"
 LARK_HEAD = "engine: lark only (llguidance did not run: whether the model can emit this is unchecked)"
-
-
-def run(capsys, *args):
-    code = main(["parse", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def doc_of(capsys, *args):
