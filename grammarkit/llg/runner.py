@@ -10,13 +10,13 @@ JSON, so that crashes and runaways stay in the child.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, TypeVar
 
+from grammarkit.core.children import child_env
 from grammarkit.core.errors import GrammarkitError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,15 +97,12 @@ def run_in_child(child_code: str, request: dict, timeout: float | None) -> dict:
     Crashes and runaways stay in the child. Raises :class:`EngineTimeout`, :class:`ChildCrashed`
     (non-zero exit or no JSON) or :class:`LibraryError` (the reply holds an exception).
     """
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     proc = subprocess.Popen(
         [sys.executable, "-c", child_code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=env,
+        env=child_env(),
     )
     try:
         out, err = proc.communicate(json.dumps(request).encode("utf-8", "surrogatepass"), timeout=timeout)

@@ -132,18 +132,16 @@ class _Worker:
         import subprocess
         import sys
         from multiprocessing import Pipe
-        from multiprocessing.spawn import get_executable
+
+        from grammarkit.core.children import child_env
 
         self.conn, child = Pipe()
         fd = child.fileno()
-        env = dict(os.environ)
-        # The caller's import path, as a spawned process would get it.
-        env["PYTHONPATH"] = os.pathsep.join([p for p in sys.path if p] + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         try:
             self.process = subprocess.Popen(
-                [get_executable(), "-c", _CHILD, str(fd)],
+                [sys.executable, "-c", _CHILD, str(fd)],
                 pass_fds=(fd,),
-                env=env,
+                env=child_env(),
                 stdin=subprocess.DEVNULL,
             )
         finally:

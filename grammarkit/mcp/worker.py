@@ -31,6 +31,7 @@ import threading
 import time
 from typing import IO, Any
 
+from grammarkit.core.children import child_env
 from grammarkit.core.errors import GrammarkitError
 from grammarkit.mcp import limits
 from grammarkit.mcp.tasks import ToolProblem
@@ -55,9 +56,7 @@ class Worker:
     """One worker process, serving one call at a time."""
 
     def __init__(self, start_timeout: float = limits.WORKER_START_TIMEOUT) -> None:
-        package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+        env = child_env()
         env["PYTHONUNBUFFERED"] = "1"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "grammarkit.mcp.worker"],

@@ -23,6 +23,7 @@ import sys
 import threading
 from typing import IO, Any
 
+from grammarkit.core.children import child_env
 from grammarkit.core.errors import GrammarkitError
 from grammarkit.playground.api import PlaygroundError
 
@@ -119,7 +120,7 @@ class _Worker:
             [sys.executable, "-m", "grammarkit.playground.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": _package_path()},
+            env=child_env(),
         )
         self.replies: queue.Queue[bytes] = queue.Queue()
         threading.Thread(target=self._read, name="grammarkit-playground-reader", daemon=True).start()
@@ -163,13 +164,6 @@ class _Worker:
                     stream.close()
             except (OSError, ValueError):
                 pass
-
-
-def _package_path() -> str:
-    """PYTHONPATH for a worker: the directory holding this ``grammarkit`` first, so the
-    worker runs the same code as the server (also from a source checkout)."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
 
 
 class WorkerPool:
