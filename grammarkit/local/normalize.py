@@ -148,18 +148,6 @@ _PLAIN_NODES = frozenset(
 (what they hold is scanned on its own)."""
 
 
-def _subclasses(cls: type) -> list[type]:
-    found: list[type] = []
-    subs: list[type] = cls.__subclasses__()
-    for sub in subs:
-        found += [sub, *_subclasses(sub)]
-    return found
-
-
-_NODE_CLASSES = _subclasses(m.Node)
-"""Every class of the model's nodes (for :meth:`_Printer.plain`'s look-ups by class)."""
-
-
 class _Printer:
     def __init__(self, grammar: m.Grammar, hoist_rules: frozenset[str]) -> None:
         self.grammar = grammar
@@ -249,9 +237,10 @@ class _Printer:
         if "{" not in text:
             fine.add(m.Repeat)  # (a braces repetition is written with {)
         node: Any
-        for node in self._nodes_not_of(fine):
-            kind = type(node)
-            if kind not in fine:
+        for kind, nodes in self.grammar.nodes_by_class().items():
+            if kind in fine:
+                continue  # (most nodes: not looked at)
+            for node in nodes:
                 if kind is m.Literal:
                     if node.value == "":
                         return False
@@ -270,16 +259,6 @@ class _Printer:
                 else:
                     return False
         return True
-
-    def _nodes_not_of(self, fine: set) -> list[m.Node]:
-        """The grammar's nodes of the classes not in ``fine`` (in no particular order),
-        from its index by class: most nodes are fine and are not looked at. Every node
-        when the index's classes do not add up to the nodes exactly."""
-        grammar = self.grammar
-        by_kind = {kind: grammar.nodes_of(kind) for kind in _NODE_CLASSES}
-        if sum(len(nodes) for nodes in by_kind.values()) != len(grammar.nodes()):
-            return grammar.nodes()  # (a node class outside the model's: not expected)
-        return [node for kind, nodes in by_kind.items() if kind not in fine for node in nodes]
 
     def print(self) -> str:
         out: list[str] = []

@@ -435,10 +435,9 @@ class Grammar:
             found = self._nodes = _preorder(self.items)
         return found
 
-    def nodes_of(self, *kinds: type) -> list[Any]:
-        """The nodes of :meth:`nodes` that are of one of ``kinds`` (model classes), in
-        pre-order; an index by class is built once, so a rule that looks for one rare
-        kind of node does not walk the whole model."""
+    def nodes_by_class(self) -> dict[type, list[Any]]:
+        """The nodes of :meth:`nodes` by their exact class, each list in pre-order (built
+        once; not to be changed)."""
         index = self._by_type
         if index is None:
             index = {}
@@ -449,6 +448,13 @@ class Grammar:
                     bucket = index[kind] = []
                 bucket.append(node)
             self._by_type = index
+        return index
+
+    def nodes_of(self, *kinds: type) -> list[Any]:
+        """The nodes of :meth:`nodes` that are of one of ``kinds`` (model classes), in
+        pre-order, from :meth:`nodes_by_class`: a rule that looks for one rare kind of
+        node does not walk the whole model."""
+        index = self.nodes_by_class()
         buckets = [index[k] for k in index if issubclass(k, kinds)]
         if len(buckets) == 1:
             return list(buckets[0])
