@@ -253,8 +253,8 @@ def terminals_used_by_rules(scope: Scope) -> set[str]:
     for d in scope.definition_list():
         if d.is_terminal:
             continue
-        for name in scope.refs(d):
-            if name not in used and m.is_terminal_name(name):
+        for name in terminal_refs(scope, d):
+            if name not in used:
                 used.add(name)
                 stack.append(name)
         for attr in d.attributes:
@@ -268,8 +268,8 @@ def terminals_used_by_rules(scope: Scope) -> set[str]:
         found = scope.definitions.get(name)
         if found is None or not found.is_terminal:
             continue
-        for ref in scope.refs(found):
-            if ref not in used and m.is_terminal_name(ref):
+        for ref in terminal_refs(scope, found):
+            if ref not in used:
                 used.add(ref)
                 stack.append(ref)
     return used

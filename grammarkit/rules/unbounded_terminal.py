@@ -113,7 +113,7 @@ def _definition(ctx, a, lex, d: m.Definition, repeats: dict) -> Iterator[Finding
         return
     for node in lex.scope.body(d):
         if isinstance(node, m.RegexLiteral):
-            yield from _regex_literal(ctx, a, node, what, d.name if node is single else None, repeats)
+            yield from _regex_literal(ctx, a, node, what, None, repeats)  # (not the whole body)
         elif isinstance(node, m.Repeat) and node.max is None:
             try:
                 inner = lex.node_term(node.item)
