@@ -54,6 +54,7 @@ class Flow:
         self._contexts: list[tuple[frozenset, str]] | None = None
         self._origins: dict[int, str] | None = None
         self._lr0: tuple[list[frozenset], list[frozenset], list[dict]] | Literal[False] | None = None
+        self._lexemes: set | None = None
         self.lazy_rules = {
             d.name
             for d in scope.definition_list()
@@ -146,6 +147,12 @@ class Flow:
                         origins.setdefault(id(n), prod.origin)
             self._origins = origins
         return self._origins.get(id(node))
+
+    def lexemes(self) -> set:
+        """Every distinct lexeme key of the productions (computed once)."""
+        if self._lexemes is None:
+            self._lexemes = {s for prod in self.prods for s in prod.rhs if type(s) is not str}
+        return self._lexemes
 
     # -- sets ---------------------------------------------------------------------
 

@@ -280,9 +280,7 @@ class Greedy:
             return out
 
         sets: dict[str, set] = {nt: set() for nt in flow.by_lhs}
-        summaries = {
-            sym: lexeme_summaries(sym) for sym in {s for prod in flow.prods for s in prod.rhs if type(s) is not str}
-        }
+        summaries = {sym: lexeme_summaries(sym) for sym in flow.lexemes()}
         assumed = {("*", "*"), EPS}  # a parametric or undefined rule: not analysed, assumed fine
         if not blocked and self.counted:
             _unblocked_fixpoint(flow, sets, summaries)

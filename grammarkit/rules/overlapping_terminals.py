@@ -143,13 +143,7 @@ def check(ctx) -> Iterator[Finding]:
     for scope in a.scopes:
         flow = a.flow(scope)
         lex = a.lexemes(scope)
-        lazy = {
-            sym
-            for prod in flow.prods
-            if prod.origin in flow.lazy_rules
-            for sym in prod.rhs
-            if not flow.is_nt(sym)
-        }
+        lazy = a.greedy(scope).lazy
         may_claim, may_group = _candidates(scope, flow, lex, lazy)
         if not may_claim:
             continue  # (the LR contexts below would find nothing to claim)
@@ -343,7 +337,7 @@ def _candidates(scope: p.Scope, flow: p.Flow, lex, lazy: set) -> tuple[bool, boo
     terms: set[int] = set()  # the languages of the distinct lexemes seen so far
     met = 0  # their first characters
     meets = False
-    for key in {s for prod in flow.prods for s in prod.rhs if not flow.is_nt(s)}:
+    for key in flow.lexemes():
         if not _usable(key, lazy, lex) or lex.is_keyword(key):
             continue
         term = lex.term(key)
